@@ -1,0 +1,141 @@
+"""The idea space: an NK landscape whose loci are split between needs and the firm's side.
+
+An idea is an N-bit string. Each locus contributes a value that depends on its own bit and on K
+other loci (Kauffman's NK model), so a larger K makes the space more rugged. The first
+``need_loci`` loci encode what consumers would value: this *need information* is "sticky" at the
+users (von Hippel 1994). The remaining loci encode feasibility and strategy, known to the firm.
+A consumer searching alone climbs on the need loci they are aware of; the firm alone climbs on its
+own loci plus the few needs it has learnt from observing use; in dialogue a move is scored by both
+sides, which is how combined knowledge gives better ideas than either side (Poetz & Schreier 2012:
+user ideas score higher on customer benefit and novelty, lower on feasibility).
+
+True quality is ``need_fit * feasibility``, each normalised to the best point of the space, so 1 is
+the best idea the landscape holds. The space is small (2**N points, N <= 16), so every value is
+tabulated once and each search step is a table lookup, vectorised over all ideas of a day.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.scenario import IdeaParams
+
+
+class IdeaSpace:
+    """A tabulated NK landscape with need loci, firm loci and strategy loci."""
+
+    def __init__(self, params: IdeaParams, rng: np.random.Generator):
+        n, k = params.loci, params.ruggedness
+        self.loci = n
+        self.need_loci = np.arange(params.need_loci)
+        self.firm_loci = np.arange(params.need_loci, n)
+        self.strategy_loci = self.firm_loci[len(self.firm_loci) - params.strategy_loci :]
+        self.strategy_target = rng.integers(0, 2, size=params.strategy_loci)
+        self.contributions = nk_contributions(n, k, rng)
+        bits = point_bits(n)
+        need_value = self.contributions[:, self.need_loci].mean(axis=1)
+        feas_value = self.contributions[:, self.firm_loci].mean(axis=1)
+        self.need_fit = need_value / need_value.max()
+        self.feasibility = feas_value / feas_value.max()
+        raw_quality = self.need_fit * self.feasibility
+        self.quality = raw_quality / raw_quality.max()
+        cut = np.quantile(feas_value, 1.0 - params.feasible_share)
+        self.feasible = feas_value >= cut
+        match = np.zeros_like(self.contributions)
+        match[:, self.strategy_loci] = bits[:, self.strategy_loci] == self.strategy_target
+        self.on_strategy = match[:, self.strategy_loci].all(axis=1) if params.strategy_loci else (
+            np.ones(len(bits), dtype=bool)
+        )
+        # Features a viewer can weigh: each locus's contribution, and per strategy locus whether
+        # it matches the firm's strategy (what "framing" can disclose besides constraints).
+        self.features = np.hstack([self.contributions, match]).astype(np.float64)
+        anchors = np.flatnonzero(self.feasible & self.on_strategy)
+        self.status_quo = int(rng.choice(anchors)) if anchors.size else 0
+
+    @property
+    def size(self) -> int:
+        """Number of points (ideas) in the space."""
+        return len(self.quality)
+
+    def weights(
+        self, need_seen: np.ndarray, firm_seen: np.ndarray, strategy_seen: bool = True
+    ) -> np.ndarray:
+        """Weight vector of a viewer who sees the given loci (boolean masks over all loci).
+
+        Each side seen counts as the mean of its visible loci; seen strategy loci add their match.
+        """
+        n = self.loci
+        w = np.zeros(2 * n)
+        for seen in (need_seen, firm_seen):
+            if seen.any():
+                w[:n][seen] = 1.0 / seen.sum()
+        if strategy_seen and self.strategy_loci.size:
+            seen_strategy = self.strategy_loci[firm_seen[self.strategy_loci]]
+            w[n + seen_strategy] = 1.0 / self.strategy_loci.size
+        return w
+
+    def mask(self, loci: np.ndarray) -> np.ndarray:
+        """Boolean mask over all loci with ``loci`` set."""
+        m = np.zeros(self.loci, dtype=bool)
+        m[loci] = True
+        return m
+
+    def view(self, weights: np.ndarray) -> np.ndarray:
+        """Perceived value of every point for a viewer with ``weights``."""
+        return self.features @ weights
+
+    def climb(self, starts: np.ndarray, weights: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """Steepest-ascent hill climbing of many ideas at once.
+
+        Args:
+            starts: (B,) start points.
+            weights: (B, 2N) each searcher's view (see :meth:`weights`).
+            steps: (B,) number of improvement steps each searcher makes.
+
+        Returns:
+            (B,) end points; a searcher stops early at a local optimum of its own view.
+        """
+        x = np.asarray(starts, dtype=np.int64).copy()
+        if x.size == 0:
+            return x
+        flips = np.int64(1) << np.arange(self.loci, dtype=np.int64)
+        for step in range(int(np.max(steps, initial=0))):
+            neighbours = x[:, None] ^ flips
+            values = np.einsum("bnk,bk->bn", self.features[neighbours], weights)
+            current = np.einsum("bk,bk->b", self.features[x], weights)
+            best = values.argmax(axis=1)
+            better = (values[np.arange(x.size), best] > current + 1e-12) & (steps > step)
+            x = np.where(better, neighbours[np.arange(x.size), best], x)
+        return x
+
+    def novelty(self, points: np.ndarray) -> np.ndarray:
+        """Share of loci in which each idea differs from the firm's current product."""
+        diff = np.asarray(points, dtype=np.int64) ^ self.status_quo
+        return np.bitwise_count(diff.astype(np.uint64)).astype(float) / self.loci
+
+
+def point_bits(n: int) -> np.ndarray:
+    """(2**n, n) array: bit i of every point of an n-locus space."""
+    points = np.arange(2**n, dtype=np.int64)
+    return ((points[:, None] >> np.arange(n)) & 1).astype(np.int8)
+
+
+def nk_contributions(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    """(2**n, n) contribution of each locus at every point of a random NK landscape.
+
+    Locus i depends on its own bit and on k other loci drawn at random; its contribution for each
+    of the 2**(k+1) combinations is uniform on [0, 1) (Kauffman 1993).
+
+    >>> c = nk_contributions(3, 0, np.random.default_rng(0))
+    >>> bool(np.allclose(c[0b101, 1], c[0b000, 1]))  # K = 0: locus 1 sees only its own bit
+    True
+    """
+    bits = point_bits(n)
+    out = np.empty((2**n, n))
+    for locus in range(n):
+        others = rng.choice(np.delete(np.arange(n), locus), size=k, replace=False)
+        depends = np.concatenate([[locus], others]).astype(int)
+        table = rng.random(2 ** (k + 1))
+        index = (bits[:, depends] << np.arange(k + 1)).sum(axis=1)
+        out[:, locus] = table[index]
+    return out

@@ -1,0 +1,139 @@
+"""What the model measures every day: small pure functions and the daily reporter set.
+
+Inequality is computed from the histogram of integer contribution counts, so a day's Gini over
+10,000 members costs a ``bincount`` instead of a sort.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.agents.consumer import ConsumerStatus
+
+# name -> description; every one is a column of the model time series (mesa.DataCollector).
+REPORTERS: dict[str, str] = {
+    "members": "Current members (lurkers and contributors).",
+    "active_members": "Members who took part in the last 30 days.",
+    "active_today": "Members who took part today.",
+    "joined_today": "Consumers who joined today.",
+    "joined_total": "Consumers who have ever joined.",
+    "churned_today": "Members who left today.",
+    "churned_total": "Members who have left so far.",
+    "churn_rate": "Members who left today per member at the start of the day.",
+    "retention_30": "Share of the cohort that joined 31-60 days ago still there 30 days in.",
+    "retention_90": "Share of the cohort that joined 91-120 days ago still there 90 days in.",
+    "contributions_today": "Ideas and builds posted by consumers today.",
+    "ideas_today": "New consumer ideas today (builds excluded).",
+    "votes_today": "Votes cast today.",
+    "contributions_total": "Ideas and builds posted by consumers so far.",
+    "gini_contributions": "Gini coefficient of contributions over everyone who ever joined.",
+    "top1_share": "Share of contributions written by the top 1 % of those who ever joined.",
+    "ever_posted_share": "Share of those who ever joined who have posted at least once.",
+    "quality_submitted": "Mean true quality of all ideas submitted so far.",
+    "quality_promoted": "Mean true quality of ideas promoted to concepts so far.",
+    "quality_accepted": "Mean true quality of accepted ideas so far.",
+    "quality_accepted_p90": "90th percentile of the quality of accepted ideas so far.",
+    "feasible_share": "Share of submitted ideas that are feasible.",
+    "on_strategy_share": "Share of submitted ideas that are on strategy.",
+    "feasible_on_strategy_share": "Share of submitted ideas both feasible and on strategy.",
+    "queue": "Ideas waiting for review.",
+    "concepts": "Concepts in the stage-gate pipeline.",
+    "decisions": "Concepts decided so far (accepted or killed).",
+    "accepted": "Ideas accepted so far.",
+    "time_to_decision_median": "Median days from submission to decision, rework included.",
+    "time_to_decision_p90": "90th percentile of days from submission to decision.",
+    "flaws_found_concept": "Flaws found at the concept gate so far.",
+    "flaws_found_design": "Flaws found at the design gate so far.",
+    "flaws_found_build": "Flaws found at the build gate so far.",
+    "flaws_found_test": "Flaws found at the test gate so far.",
+    "flaws_escaped": "Flaws of accepted ideas that escaped every gate.",
+    "satisfaction_mean": "Mean satisfaction of members (-1..1).",
+    "intrinsic_mean": "Mean intrinsic interest of members.",
+    "expectation_mean": "Mean expected acceptance chance of members.",
+    "spend_total": "Cash rewards paid so far (EUR).",
+    "cost_per_accepted": "Cash paid per accepted idea so far (EUR; NaN before the first).",
+    "co_owner_support": "Lowest support among co-owners (1 = full; NaN without co-owners).",
+}
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative integer counts, from their histogram.
+
+    >>> gini(np.array([0, 0, 0, 4]))
+    0.75
+    >>> gini(np.array([2, 2, 2]))
+    0.0
+    """
+    values = np.asarray(values, dtype=np.int64)
+    total, n = values.sum(), values.size
+    if n == 0 or total == 0:
+        return 0.0
+    counts = np.bincount(values)
+    level = np.arange(counts.size)
+    below = np.cumsum(counts) - counts  # ranks taken by smaller values
+    rank_sum = counts * below + counts * (counts + 1) / 2  # sum of 1-based ranks per level
+    weighted = float((level * rank_sum).sum())
+    return float(2 * weighted / (n * total) - (n + 1) / n)
+
+
+def top_share(values: np.ndarray, share: float = 0.01) -> float:
+    """Share of the total held by the top ``share`` of individuals (at least one person).
+
+    >>> top_share(np.array([0] * 99 + [10]), 0.01)
+    1.0
+    >>> top_share(np.array([1, 1, 1, 1]), 0.5)
+    0.5
+    """
+    values = np.asarray(values, dtype=np.int64)
+    total = values.sum()
+    if values.size == 0 or total == 0:
+        return 0.0
+    k = max(1, int(np.ceil(share * values.size)))
+    counts = np.bincount(values)[::-1]  # from the largest value down
+    level = np.arange(counts.size)[::-1]
+    taken = np.minimum(counts, np.maximum(k - (np.cumsum(counts) - counts), 0))
+    return float((taken * level).sum() / total)
+
+
+def cohort_retention(join_day, churn_day, day: int, horizon: int) -> float:
+    """Share of those who joined ``horizon+1..2*horizon`` days ago still members ``horizon`` days
+    after joining (NaN when that cohort is empty)."""
+    cohort = (join_day >= 0) & (join_day < day - horizon) & (join_day >= day - 2 * horizon)
+    if not cohort.any():
+        return float("nan")
+    stayed = (churn_day[cohort] < 0) | (churn_day[cohort] - join_day[cohort] >= horizon)
+    return float(stayed.mean())
+
+
+def percentile(values: list[float] | np.ndarray, q: float) -> float:
+    """The q-th percentile, NaN for no values."""
+    return float(np.percentile(values, q)) if len(values) else float("nan")
+
+
+def mean(values: list[float] | np.ndarray) -> float:
+    """Mean, NaN for no values."""
+    return float(np.mean(values)) if len(values) else float("nan")
+
+
+def population_metrics(pop, day: int) -> dict[str, float]:
+    """The consumer-side daily metrics."""
+    members = pop.members
+    ever = pop.join_day >= 0
+    contributions = pop.contributions[ever]
+    n_members = int(members.sum())
+    return {
+        "members": n_members,
+        "active_members": int((members & (pop.last_active > day - 30)).sum()),
+        "active_today": int(pop.active_today.sum()),
+        "joined_total": int(ever.sum()),
+        "churned_total": int((pop.status == ConsumerStatus.CHURNED).sum()),
+        "retention_30": cohort_retention(pop.join_day, pop.churn_day, day, 30),
+        "retention_90": cohort_retention(pop.join_day, pop.churn_day, day, 90),
+        "contributions_total": int(contributions.sum()),
+        "gini_contributions": gini(contributions),
+        "top1_share": top_share(contributions, 0.01),
+        "ever_posted_share": float((contributions > 0).mean()) if contributions.size else 0.0,
+        "satisfaction_mean": mean(pop.satisfaction[members]),
+        "intrinsic_mean": mean(pop.intrinsic[members]),
+        "expectation_mean": mean(pop.expectation[members]),
+    }

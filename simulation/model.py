@@ -1,0 +1,209 @@
+"""CoCreationModel: an organisation, its marketers and a community of consumers, one day a step."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from simulation.agents.consumer import Consumer, ConsumerPopulation
+from simulation.agents.marketer import Marketer
+from simulation.agents.organisation import Organisation
+from simulation.decisions import GATES, StageGates
+from simulation.idea_pool import FIRM, IdeaPool
+from simulation.ideas import IdeaSpace
+from simulation.metrics import REPORTERS, mean, percentile, population_metrics
+from simulation.network import Friendships, build_graph
+from simulation.policies import make_policies
+from simulation.scenario import Scenario
+from simulation.views import PerspectiveViews
+
+SNAPSHOT_COLUMNS = ("status", "intrinsic", "extrinsic", "identity", "recognition",
+                    "satisfaction", "expectation", "contributions", "paid", "join_day")
+
+
+class CoCreationModel(mesa.Model):
+    """A co-creation community under the organisation's policies.
+
+    A day: newcomers arrive (unprompted and by word of mouth) -> members decide to take part ->
+    participants post ideas, build on others' ideas or vote -> cash rewards for posts -> ideas
+    waiting too long count as ignored -> marketers work the queue (reply, explain, promote or stay
+    silent) -> concepts pass stage gates and are decided -> rewards for accepted ideas and
+    contests -> motivation, satisfaction and exits update -> metrics are collected.
+
+    Args:
+        scenario: the validated parameters (defaults: ``Scenario()``).
+        rng: seed or generator; defaults to ``scenario.run.seed``.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, *, rng=None):
+        params = scenario if scenario is not None else Scenario()
+        super().__init__(rng=params.run.seed if rng is None else rng)
+        self.params, self.day = params, 0
+        self.marketer_params = params.marketers
+        self.policies = make_policies(params)
+        self.framing = self.policies.control.frame()
+        self.decision_style = "silent" if self.framing.silent else params.marketers.response_style
+        self.space = IdeaSpace(params.ideas, self.rng)
+        self.graph = build_graph(params.community, self.rng)
+        self.consumers = ConsumerPopulation(params.consumers, params.community,
+                                            params.policies.recognition,
+                                            Friendships.from_graph(self.graph), self.rng)
+        Consumer.create_agents(self, params.community.consumers, list(range(
+            params.community.consumers)))
+        m = params.marketers
+        Marketer.create_agents(self, m.count, m.capacity, m.response_style, m.review_noise)
+        team = self.policies.decision.team(m, params.organisation)
+        self.views = PerspectiveViews(self.space, params, self.framing, team)
+        self.firm_view, self.promote_threshold = self.views.firm_view, self.views.promote_threshold
+        self.dialogue_weights = self.views.dialogue_weights
+        gates = StageGates(params.decision, team, params.organisation.co_owners, self.rng)
+        self.organisation = Organisation(self, params.organisation, gates)
+        self.ideas = IdeaPool()
+        self.initial_expectation = self.policies.expectations.initial_expectation(
+            params.consumers.optimism)
+        first = self.rng.choice(params.community.consumers, params.community.initial_members,
+                                replace=False)
+        self.consumers.join(np.sort(first), 0, self.initial_expectation)
+        self.today: dict[str, float] = dict.fromkeys(REPORTERS, 0.0)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: [self.today.get, [name]] for name in REPORTERS})
+        self.snapshots: list[dict[str, np.ndarray]] = []
+        self._quality_sums = np.zeros(4)  # quality, feasible, on strategy, both
+
+    # --- the day --------------------------------------------------------------------------------
+    def step(self) -> None:
+        """Simulate one day."""
+        self.day = day = self.steps - 1
+        pop, org = self.consumers, self.organisation
+        members_before = int(pop.members.sum())
+        joined = pop.arrivals(day)
+        pop.join(joined, day, self.initial_expectation)
+        incentive = self.policies.reward.incentive(day, pop.expectation,
+                                                   int(self.today.get("contributions_today", 0)))
+        posters, builders, voters = pop.participate(day, incentive)
+        authors = self.submit(posters, builders, day)
+        self.vote(voters, day)
+        org.expire(day, self.marketer_params.patience)
+        org.open_queue()
+        if Marketer in self.agent_types:
+            self.agents_by_type[Marketer].shuffle_do("step")
+        org.step()
+        self.pay(authors, org.accepted_today)
+        leavers = pop.end_of_day(day)
+        self.measure(day, joined.size, leavers.size, members_before, authors.size,
+                     posters.size, voters.size)
+        self.datacollector.collect(self)
+        interval = self.params.run.snapshot_interval
+        if interval and (day % interval == 0 or day == self.params.run.days - 1):
+            self.snapshot(day)
+        if day + 1 >= self.params.run.days:
+            self.running = False
+
+    def submit(self, posters: np.ndarray, builders: np.ndarray, day: int) -> np.ndarray:
+        """Consumers' new ideas and builds, plus the firm's internal ideas; returns the authors."""
+        rng, space, pool = self.rng, self.space, self.ideas
+        recent = pool.recent(day - 30)
+        has_parent = builders if recent.size else builders[:0]
+        parents = rng.choice(recent, has_parent.size) if recent.size else recent
+        new = np.setdiff1d(builders, has_parent, assume_unique=True)
+        authors = np.concatenate([posters, new, has_parent])
+        if self.framing.start_at_status_quo:
+            fresh = space.status_quo ^ (1 << rng.integers(0, space.loci, posters.size + new.size))
+        else:
+            fresh = rng.integers(0, space.size, posters.size + new.size)
+        starts = np.concatenate([fresh, pool["point"][parents]])
+        weights = self.views.consumer_weights(authors.size, rng)
+        points = space.climb(starts, weights, self.consumers.search_steps(authors))
+        first = self.consumers.record_posts(authors, day)
+        pool.add(author=authors, day=np.full(authors.size, day), point=points,
+                 parent=np.concatenate([np.full(starts.size - parents.size, -1), parents]),
+                 quality_at_submission=space.quality[points], first_post=first)
+        self._count_quality(points)
+        self.submit_internal(day)
+        return authors
+
+    def submit_internal(self, day: int) -> None:
+        """Ideas the firm develops itself, from variants of its current product."""
+        count = self.rng.poisson(self.params.organisation.internal_ideas)
+        if not count:
+            return
+        space = self.space
+        starts = space.status_quo ^ (1 << self.rng.integers(0, space.loci, count))
+        weights = np.broadcast_to(self.views.firm_weights, (count, self.views.firm_weights.size))
+        points = space.climb(starts, weights, np.full(count, self.params.consumers.search_steps))
+        self.ideas.add(author=np.full(count, FIRM), day=np.full(count, day), point=points,
+                       quality_at_submission=space.quality[points])
+        self._count_quality(points)
+
+    def vote(self, voters: np.ndarray, day: int) -> None:
+        """Each voter looks at one recent idea and up-votes it if it meets a need they have."""
+        recent = self.ideas.recent(day - 30)
+        if not recent.size or not voters.size:
+            return
+        seen = self.rng.choice(recent, voters.size)
+        like = self.space.need_fit[self.ideas["point"][seen]] ** self.params.ideas.vote_bias
+        liked = seen[self.rng.random(voters.size) < like]
+        np.add.at(self.ideas["votes"], liked, 1)
+
+    def pay(self, posted: np.ndarray, accepted: np.ndarray) -> None:
+        """Pay today's cash rewards through the reward policy and the budget."""
+        authors, amounts = self.policies.reward.pay(self.day, posted, accepted,
+                                                    self.contest_entries)
+        if authors.size:
+            authors, amounts = self.organisation.pay(authors, amounts)
+            paid = amounts > 0
+            self.consumers.pay(authors[paid], amounts[paid])
+
+    def contest_entries(self, first_day: int, last_day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Authors and votes of the consumer ideas submitted in a contest period."""
+        pool = self.ideas
+        ids = pool.recent(first_day)
+        ids = ids[(pool["day"][ids] <= last_day) & (pool["author"][ids] >= 0)]
+        return pool["author"][ids], pool["votes"][ids]
+
+    def passes_screen(self, idea: int) -> bool:
+        """Whether the decision team's combined view of a concept clears the concept gate."""
+        return bool(self.views.team_view[self.ideas["point"][idea]] >= self.views.screen_threshold)
+
+    # --- measurement ----------------------------------------------------------------------------
+    def _count_quality(self, points: np.ndarray) -> None:
+        s = self.space
+        feasible, strategic = s.feasible[points], s.on_strategy[points]
+        self._quality_sums += [s.quality[points].sum(), feasible.sum(), strategic.sum(),
+                               (feasible & strategic).sum()]
+
+    def measure(self, day, joined, left, members_before, contributions, ideas, votes) -> None:
+        """Update today's reporters (collected by the DataCollector)."""
+        org, t = self.organisation, self.today
+        t.update(population_metrics(self.consumers, day))
+        n_ideas = max(len(self.ideas), 1)
+        quality, feasible, strategic, both = self._quality_sums / n_ideas
+        ttd = org.times_to_decision
+        t.update(
+            joined_today=joined, churned_today=left,
+            churn_rate=left / members_before if members_before else 0.0,
+            contributions_today=contributions, ideas_today=ideas, votes_today=votes,
+            quality_submitted=quality if len(self.ideas) else float("nan"),
+            quality_promoted=mean(org.promoted_quality),
+            quality_accepted=mean(org.accepted_quality),
+            quality_accepted_p90=percentile(org.accepted_quality, 90),
+            feasible_share=feasible, on_strategy_share=strategic, feasible_on_strategy_share=both,
+            queue=int((self.ideas["status"] == 0).sum()), concepts=len(org.gates.concepts),
+            decisions=len(org.decisions), accepted=len(org.accepted_quality),
+            time_to_decision_median=percentile(ttd, 50), time_to_decision_p90=percentile(ttd, 90),
+            **{f"flaws_found_{g}": int(n) for g, n in zip(GATES, org.gates.found, strict=True)},
+            flaws_escaped=org.flaws_escaped, spend_total=org.spend,
+            cost_per_accepted=org.spend / len(org.accepted_quality) if org.accepted_quality
+            else float("nan"),
+            co_owner_support=float(org.support.min()) if org.support.size else float("nan"),
+        )
+
+    def snapshot(self, day: int) -> None:
+        """Record every current or former member's state (agent-level table)."""
+        pop = self.consumers
+        ever = np.flatnonzero(pop.join_day >= 0)
+        row = {"day": np.full(ever.size, day, dtype=np.int32), "consumer": ever}
+        row.update({name: getattr(pop, name)[ever].copy() for name in SNAPSHOT_COLUMNS})
+        end = np.where(pop.churn_day[ever] >= 0, pop.churn_day[ever], day)
+        row["tenure"] = (end - pop.join_day[ever]).astype(np.int32)
+        self.snapshots.append(row)

@@ -1,0 +1,331 @@
+"""The organisation's policies: small classes, one decision each, listed in one registry.
+
+Families (``POLICIES``): reward, recognition, control, expectations, decision team. A scenario's
+``kind`` picks a class; :func:`make_policies` builds the five the model uses. Tests run the same
+invariants over every class in the registry, so a new policy only has to be registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from simulation.scenario import (
+    ControlParams,
+    DecisionParams,
+    ExpectationParams,
+    MarketerParams,
+    OrganisationParams,
+    RecognitionParams,
+    RewardParams,
+    Scenario,
+)
+
+NO_PAY = (np.empty(0, dtype=np.int64), np.empty(0))
+
+
+# --- reward -------------------------------------------------------------------------------------
+class RewardPolicy:
+    """Cash for contributions. Contingent rewards crowd out intrinsic interest (Deci, Koestner &
+    Ryan 1999, F1); the consumer population applies that loss to everyone who is paid."""
+
+    name: ClassVar[str]
+
+    def __init__(self, params: RewardParams):
+        self.params = params
+
+    def is_on(self, day: int) -> bool:
+        """Whether the scheme runs on ``day`` (start inclusive, stop exclusive)."""
+        return self.params.start_day <= day < self.params.stop_day
+
+    def incentive(self, day: int, expectation: np.ndarray, entrants: int) -> np.ndarray | float:
+        """Cash a consumer expects for one more idea today (drives the extrinsic pull)."""
+        return 0.0
+
+    def pay(self, day: int, posted: np.ndarray, accepted: np.ndarray, contest) -> tuple:
+        """Who is paid today and how much: ``(authors, amounts)``."""
+        return NO_PAY
+
+
+class NoReward(RewardPolicy):
+    """No cash at all."""
+
+    name = "none"
+
+
+class PerIdeaReward(RewardPolicy):
+    """A fixed payment for every idea posted while the scheme runs (engagement-contingent)."""
+
+    name = "per_idea"
+
+    def incentive(self, day, expectation, entrants):  # noqa: D102
+        return self.params.amount if self.is_on(day) else 0.0
+
+    def pay(self, day, posted, accepted, contest):  # noqa: D102
+        if not self.is_on(day) or posted.size == 0:
+            return NO_PAY
+        return posted, np.full(posted.size, self.params.amount)
+
+
+class PerAcceptedReward(RewardPolicy):
+    """A payment for every idea the firm accepts (performance-contingent)."""
+
+    name = "per_accepted"
+
+    def incentive(self, day, expectation, entrants):  # noqa: D102
+        return self.params.amount * expectation if self.is_on(day) else 0.0
+
+    def pay(self, day, posted, accepted, contest):  # noqa: D102
+        if not self.is_on(day) or accepted.size == 0:
+            return NO_PAY
+        return accepted, np.full(accepted.size, self.params.amount)
+
+
+class ContestReward(RewardPolicy):
+    """Every ``period`` days the ``winners`` most-voted ideas of the period win ``prize`` each."""
+
+    name = "contest"
+
+    def incentive(self, day, expectation, entrants):  # noqa: D102
+        if not self.is_on(day):
+            return 0.0
+        return self.params.prize * self.params.winners / max(entrants, self.params.winners)
+
+    def pay(self, day, posted, accepted, contest):  # noqa: D102
+        p = self.params
+        if not self.is_on(day) or (day - p.start_day) % p.period != p.period - 1:
+            return NO_PAY
+        authors, votes = contest(day - p.period + 1, day)
+        if authors.size == 0:
+            return NO_PAY
+        order = np.lexsort((np.arange(votes.size), -votes))[: p.winners]
+        return authors[order], np.full(order.size, p.prize)
+
+
+# --- recognition --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Feedback:
+    """What a contributor gets back when the firm reviews or decides on their idea."""
+
+    replied: bool = False
+    explained: bool = False
+    badge: bool = False
+    credited: bool = False
+
+
+SILENCE = Feedback()
+
+
+class RecognitionPolicy:
+    """Non-cash recognition. Informational feedback raises intrinsic interest (F2) and a reply
+    to a newcomer raises the chance they post again (Joyce & Kraut 2006, F3)."""
+
+    name: ClassVar[str]
+
+    def __init__(self, params: RecognitionParams):
+        self.params = params
+
+    def feedback(self, style: str, promoted: bool, accepted: bool) -> Feedback:
+        """Feedback for one reviewed idea, given the marketer's response style."""
+        return Feedback(replied=style != "silent", explained=style == "explain")
+
+
+class NoRecognition(RecognitionPolicy):
+    """Whatever the marketers' own style gives; no programme."""
+
+    name = "none"
+
+
+class ReplyRecognition(RecognitionPolicy):
+    """Every reviewed idea gets at least a personal reply."""
+
+    name = "reply"
+
+    def feedback(self, style, promoted, accepted):  # noqa: D102
+        return Feedback(replied=True, explained=style == "explain")
+
+
+class FeatureRecognition(RecognitionPolicy):
+    """Replies, and a public feature (badge) for promoted and accepted ideas (Gallus 2017)."""
+
+    name = "feature"
+
+    def feedback(self, style, promoted, accepted):  # noqa: D102
+        return Feedback(replied=True, explained=style == "explain", badge=promoted or accepted)
+
+
+class InfluenceRecognition(RecognitionPolicy):
+    """Replies, and implemented ideas credited publicly: visible influence for everyone."""
+
+    name = "influence"
+
+    def feedback(self, style, promoted, accepted):  # noqa: D102
+        return Feedback(replied=True, explained=style == "explain", credited=accepted)
+
+
+# --- control and framing ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Framing:
+    """What consumers are told before they search, and how the firm answers them."""
+
+    disclosed: float = 0.0
+    start_at_status_quo: bool = False
+    silent: bool = False
+    dialogue: bool = True
+
+
+class ControlPolicy:
+    """Control over the result. Framing discloses the firm's objectives and constraints (Huang,
+    Singh & Srinivasan 2014); a closed "test machine" sets the tasks and answers silently."""
+
+    name: ClassVar[str]
+
+    def __init__(self, params: ControlParams):
+        self.params = params
+
+    def frame(self) -> Framing:
+        """The brief consumers work from."""
+        return Framing()
+
+
+class OpenControl(ControlPolicy):
+    """Anything goes; the firm discloses nothing up front."""
+
+    name = "open"
+
+
+class FramedControl(ControlPolicy):
+    """A share of the firm's constraints and its strategy are disclosed before consumers search."""
+
+    name = "framed"
+
+    def frame(self):  # noqa: D102
+        return Framing(disclosed=self.params.disclosure)
+
+
+class ClosedControl(ControlPolicy):
+    """Consumers test variants of the firm's own concept; rejections are silent, no dialogue."""
+
+    name = "closed"
+
+    def frame(self):  # noqa: D102
+        return Framing(start_at_status_quo=True, silent=True, dialogue=False)
+
+
+# --- expectations -------------------------------------------------------------------------------
+class ExpectationPolicy:
+    """What newcomers expect. Satisfaction follows expectation and its disconfirmation (Oliver
+    1980); early contributors over-estimate their chances (Huang, Singh & Srinivasan 2014)."""
+
+    name: ClassVar[str]
+
+    def __init__(self, params: ExpectationParams):
+        self.params = params
+
+    def initial_expectation(self, optimism: float) -> float:
+        """Chance of acceptance a newcomer believes in on joining."""
+        return optimism
+
+
+class NoExpectationSetting(ExpectationPolicy):
+    """Newcomers keep their own (optimistic) prior."""
+
+    name = "none"
+
+
+class UpfrontExpectations(ExpectationPolicy):
+    """Possibilities and limits stated at the start: newcomers expect the stated acceptance rate."""
+
+    name = "upfront"
+
+    def initial_expectation(self, optimism):  # noqa: D102
+        return self.params.stated_acceptance
+
+
+# --- decision team ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Team:
+    """Who reviews concepts at the stage gates."""
+
+    perspectives: frozenset[str]
+    size: int
+
+
+class DecisionTeamPolicy:
+    """Who sits on the decision team. Flaws are found only by reviewers whose perspective covers
+    them (after Hong & Page 2004), and a flaw found late costs more (Stecklein et al. 2004, F6)."""
+
+    name: ClassVar[str]
+
+    def __init__(self, params: DecisionParams):
+        self.params = params
+
+    def team(self, marketers: MarketerParams, organisation: OrganisationParams) -> Team:
+        """The team that reviews every concept."""
+        return self._with_co_owners(set(self.params.marketer_perspectives), marketers.count,
+                                    organisation)
+
+    @staticmethod
+    def _with_co_owners(perspectives: set[str], size: int, org: OrganisationParams) -> Team:
+        if org.co_owners_on_team and org.co_owners:
+            perspectives, size = perspectives | {"co_owner"}, size + org.co_owners
+        return Team(frozenset(perspectives), max(size, 1))
+
+
+class InternalTeam(DecisionTeamPolicy):
+    """Marketers only."""
+
+    name = "internal"
+
+
+class CoCreationTeam(DecisionTeamPolicy):
+    """Consumers and other functions review alongside the marketers."""
+
+    name = "cocreation"
+
+    def team(self, marketers, organisation):  # noqa: D102
+        p = self.params
+        perspectives = set(p.marketer_perspectives) | set(p.other_functions)
+        if p.consumer_reviewers:
+            perspectives.add("customer")
+        size = marketers.count + p.consumer_reviewers + len(p.other_functions)
+        return self._with_co_owners(perspectives, size, organisation)
+
+
+# --- registry -----------------------------------------------------------------------------------
+POLICIES: dict[str, dict[str, type]] = {
+    family: {cls.name: cls for cls in classes}
+    for family, classes in {
+        "reward": (NoReward, PerIdeaReward, PerAcceptedReward, ContestReward),
+        "recognition": (NoRecognition, ReplyRecognition, FeatureRecognition,
+                        InfluenceRecognition),
+        "control": (OpenControl, FramedControl, ClosedControl),
+        "expectations": (NoExpectationSetting, UpfrontExpectations),
+        "decision": (InternalTeam, CoCreationTeam),
+    }.items()
+}
+
+
+@dataclass(frozen=True)
+class Policies:
+    """The five policies a model runs with."""
+
+    reward: RewardPolicy
+    recognition: RecognitionPolicy
+    control: ControlPolicy
+    expectations: ExpectationPolicy
+    decision: DecisionTeamPolicy
+
+
+def make_policies(scenario: Scenario) -> Policies:
+    """Instantiate the policies a scenario names."""
+    p = scenario.policies
+    return Policies(
+        reward=POLICIES["reward"][p.reward.kind](p.reward),
+        recognition=POLICIES["recognition"][p.recognition.kind](p.recognition),
+        control=POLICIES["control"][p.control.kind](p.control),
+        expectations=POLICIES["expectations"][p.expectations.kind](p.expectations),
+        decision=POLICIES["decision"][scenario.decision.team](scenario.decision),
+    )

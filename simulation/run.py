@@ -1,0 +1,128 @@
+"""The one seam between the model and everything that runs it: ``run_scenario``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from simulation.model import CoCreationModel
+from simulation.scenario import Scenario
+
+TABLES = ("timeseries", "ideas", "decisions", "snapshots")
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced, as tidy pandas frames plus headline figures.
+
+    Attributes:
+        scenario: the scenario that ran (with the seed actually used).
+        timeseries: one row per day, one column per reporter (``simulation.metrics.REPORTERS``).
+        ideas: one row per submitted idea.
+        decisions: one row per concept decided at the stage gates.
+        snapshots: one row per member per snapshot day.
+        summary: headline figures (see :func:`summarise`).
+    """
+
+    scenario: Scenario
+    timeseries: pd.DataFrame
+    ideas: pd.DataFrame
+    decisions: pd.DataFrame
+    snapshots: pd.DataFrame
+    summary: dict[str, float]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The four tables by name."""
+        return {name: getattr(self, name) for name in TABLES}
+
+
+def run_scenario(
+    scenario: Scenario | None = None,
+    seed: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Run one scenario to the end; a pure function of ``(scenario, seed)``.
+
+    Args:
+        scenario: what to simulate (default: the baseline ``Scenario()``).
+        seed: overrides ``scenario.run.seed`` when given.
+        progress: called as ``progress(day_done, days)`` after every day.
+    """
+    scenario = scenario if scenario is not None else Scenario()
+    if seed is not None:
+        scenario = replace(scenario, run=replace(scenario.run, seed=int(seed)))
+    model = CoCreationModel(scenario)
+    days = scenario.run.days
+    for day in range(days):
+        model.step()
+        if progress is not None:
+            progress(day + 1, days)
+    return collect_result(model)
+
+
+def collect_result(model: CoCreationModel) -> RunResult:
+    """Turn a model that has run into a :class:`RunResult`."""
+    timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    timeseries.insert(0, "day", np.arange(len(timeseries), dtype=np.int64))
+    ideas = model.ideas.frame(model.space)
+    decisions = pd.DataFrame(model.organisation.decisions,
+                             columns=_decision_columns()) if model.organisation.decisions else (
+        pd.DataFrame(columns=_decision_columns()))
+    snapshots = (pd.DataFrame({k: np.concatenate([s[k] for s in model.snapshots])
+                               for k in model.snapshots[0]}) if model.snapshots
+                 else pd.DataFrame())
+    result = RunResult(model.params, timeseries, ideas, decisions, snapshots, {})
+    result.summary = summarise(result, model)
+    return result
+
+
+def _decision_columns() -> list[str]:
+    from simulation.decisions import GATES
+
+    return ["idea", "author", "submitted_day", "promoted_day", "decision_day", "outcome",
+            "gate_reached", "quality", "flaws", *[f"found_{g}" for g in GATES], "escaped",
+            "rework_days", "operation_rework_days", "stall_days", "time_to_decision",
+            "time_with_operation_rework", "team_size"]
+
+
+def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
+    """Headline figures of a run, each computed from the run's own tables."""
+    last = result.timeseries.iloc[-1]
+    pop = model.consumers
+    replied = pop.first_reply
+    again = pop.contributions >= 2
+    p_reply = float(again[replied == 1].mean()) if (replied == 1).any() else float("nan")
+    p_none = float(again[replied == 0].mean()) if (replied == 0).any() else float("nan")
+    ideas = result.ideas
+    consumer_ideas = ideas[ideas["author"] >= 0]
+    decisions = result.decisions
+    return {
+        "days": int(len(result.timeseries)),
+        "seed": int(result.scenario.run.seed),
+        "members": int(last["members"]),
+        "active_members": int(last["active_members"]),
+        "joined_total": int(last["joined_total"]),
+        "churned_total": int(last["churned_total"]),
+        "churned_share": float(last["churned_total"] / max(last["joined_total"], 1)),
+        "retention_90": float(last["retention_90"]),
+        "ever_posted_share": float(last["ever_posted_share"]),
+        "top1_share": float(last["top1_share"]),
+        "gini_contributions": float(last["gini_contributions"]),
+        "newcomers_replied_share": float((replied == 1).sum() / max((replied >= 0).sum(), 1)),
+        "reply_effect": p_reply - p_none,
+        "ideas": int(len(consumer_ideas)),
+        "quality_submitted": float(ideas["quality"].mean()) if len(ideas) else float("nan"),
+        "quality_accepted": float(last["quality_accepted"]),
+        "feasible_on_strategy_share": float(last["feasible_on_strategy_share"]),
+        "decisions": int(len(decisions)),
+        "accepted": int((decisions["outcome"] == "accepted").sum()) if len(decisions) else 0,
+        "acceptance_rate": float((ideas["status"] == "accepted").mean()) if len(ideas) else 0.0,
+        "time_to_decision_median": float(last["time_to_decision_median"]),
+        "time_to_decision_p90": float(last["time_to_decision_p90"]),
+        "satisfaction_mean": float(last["satisfaction_mean"]),
+        "spend_total": float(last["spend_total"]),
+        "cost_per_accepted": float(last["cost_per_accepted"]),
+    }

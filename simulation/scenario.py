@@ -1,0 +1,391 @@
+"""Scenarios: every parameter of the model, its default, unit, range and meaning, in one place.
+
+A scenario is a tree of frozen dataclasses. TOML files, the CLI's ``--set``, ``cocreate params``
+and (later) the dashboard all read these definitions; no default is written anywhere else.
+Validation happens once, here, at the boundary (``simulation.validation``); the model trusts
+what it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+Perspectives = tuple[str, ...]
+PERSPECTIVES = ("customer", "marketing", "engineering", "operations", "finance", "co_owner")
+
+
+def param(
+    default: Any,
+    unit: str,
+    description: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """Declare one parameter: its default, unit, one-line description and allowed values."""
+    meta = {"unit": unit, "description": description, "low": low, "high": high, "choices": choices}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class RunParams:
+    """How long to simulate and with which seed."""
+
+    days: int = param(365, "days", "Days to simulate (1 step = 1 day).", low=1, high=20_000)
+    seed: int = param(42, "-", "Seed of the run's random generator.", low=0, high=2**63 - 1)
+    snapshot_interval: int = param(
+        30, "days", "Interval between agent snapshots (0 = none).", low=0, high=20_000
+    )
+
+
+@dataclass(frozen=True)
+class CommunityParams:
+    """The population of consumers the community can recruit, and how they arrive."""
+
+    consumers: int = param(
+        1000, "people", "Consumers in the population the community recruits from.", low=1,
+        high=5_000_000,
+    )
+    initial_members: int = param(
+        150, "people", "Consumers who are members on day 0.", low=0, high=5_000_000
+    )
+    arrival_rate: float = param(
+        2.0, "people/day", "Newcomers who join unprompted each day (Poisson mean).", low=0,
+        high=1e6,
+    )
+    word_of_mouth: float = param(
+        0.01, "invites/member/day", "Invitations a fully satisfied active member sends a day.",
+        low=0, high=1,
+    )
+    invite_acceptance: float = param(
+        0.3, "probability", "Chance an invited non-member joins.", low=0, high=1
+    )
+    network: str = param(
+        "small_world", "-", "Social graph among consumers.",
+        choices=("small_world", "scale_free", "random", "none"),
+    )
+    network_degree: int = param(8, "friends", "Mean number of friends per consumer.", low=0,
+                                high=1000)
+    network_rewiring: float = param(
+        0.1, "probability", "Rewiring probability of the small-world graph.", low=0, high=1
+    )
+
+
+@dataclass(frozen=True)
+class ConsumerParams:
+    """Motivation, participation and exit of consumers (Ren & Kraut; self-determination theory)."""
+
+    intrinsic_mean: float = param(1.0, "utility", "Mean intrinsic interest (fun).", low=0, high=10)
+    intrinsic_sd: float = param(0.3, "utility", "SD of intrinsic interest across consumers.",
+                                low=0, high=10)
+    extrinsic_mean: float = param(
+        1.0, "-", "Mean sensitivity to cash (individual values are exponential).", low=0, high=10
+    )
+    threshold_median: float = param(
+        2.6, "utility", "Median participation threshold (lognormal across consumers).", low=0,
+        high=100,
+    )
+    threshold_sigma: float = param(
+        0.45, "log-utility", "Spread (sigma of log) of participation thresholds.", low=0, high=5
+    )
+    daily_noise: float = param(
+        0.35, "utility", "SD of the day-to-day variation of a consumer's utility.", low=0, high=10
+    )
+    participation_cost: float = param(0.3, "utility", "Cost of taking part on a day.", low=0,
+                                      high=10)
+    weight_identity: float = param(0.6, "-", "Weight of identity attachment in utility.", low=0,
+                                   high=10)
+    weight_bond: float = param(0.8, "-", "Weight of friends active in the community.", low=0,
+                               high=10)
+    weight_recognition: float = param(0.5, "-", "Weight of recognition received.", low=0, high=10)
+    weight_money: float = param(1.5, "-", "Weight of the cash reward's pull.", low=0, high=10)
+    weight_influence: float = param(0.6, "-", "Weight of expected influence.", low=0, high=10)
+    weight_satisfaction: float = param(0.5, "-", "Weight of satisfaction.", low=0, high=10)
+    post_share: float = param(
+        0.35, "probability", "Chance a participant posts a new idea (else builds or votes).",
+        low=0, high=1,
+    )
+    build_share: float = param(
+        0.25, "probability", "Chance a participant builds on another's idea.", low=0, high=1
+    )
+    reward_half_saturation: float = param(
+        20.0, "EUR", "Payment at which the cash pull reaches half its maximum.", low=1e-9, high=1e9
+    )
+    crowding_out: float = param(
+        0.03, "fraction/payment", "Share of intrinsic interest lost per contingent payment (F1).",
+        low=0, high=1,
+    )
+    feedback_boost: float = param(
+        0.33, "SD", "Intrinsic interest gained from informational feedback, in SDs (F2).", low=0,
+        high=5,
+    )
+    intrinsic_recovery: float = param(
+        0.002, "1/day", "Daily pull of intrinsic interest back to its own baseline.", low=0, high=1
+    )
+    recognition_decay: float = param(0.02, "1/day", "Daily decay of recognition.", low=0, high=1)
+    satisfaction_decay: float = param(
+        0.01, "1/day", "Daily fading of satisfaction back towards neutral.", low=0, high=1
+    )
+    identity_gain: float = param(
+        0.15, "utility", "Identity attachment gained per public recognition.", low=0, high=10
+    )
+    need_awareness: float = param(
+        0.75, "share", "Share of their own need loci a consumer is aware of (latent needs).",
+        low=0, high=1,
+    )
+    search_steps: int = param(3, "steps", "Hill-climbing steps of an average idea.", low=0,
+                              high=50)
+    optimism: float = param(
+        0.5, "probability", "Expected acceptance chance of a newcomer told nothing (Huang et al.).",
+        low=0, high=1,
+    )
+    expectation_learning: float = param(
+        0.2, "-", "Rate at which expectations follow outcomes (x2 when explained).", low=0, high=1
+    )
+    disconfirmation_weight: float = param(
+        0.6, "-", "Satisfaction change per unit of outcome minus expectation (Oliver).", low=0,
+        high=10,
+    )
+    silent_penalty: float = param(
+        0.25, "satisfaction", "Satisfaction lost when an idea is ignored or rejected silently.",
+        low=0, high=2,
+    )
+    explanation_bonus: float = param(
+        0.15, "satisfaction", "Satisfaction gained from an explained decision.", low=0, high=2
+    )
+    newcomer_days: int = param(30, "days", "Tenure below which a member counts as a newcomer.",
+                               low=0, high=10_000)
+    inactivity_days: int = param(
+        60, "days", "Inactive streak after which the inactivity exit hazard applies.", low=1,
+        high=10_000,
+    )
+    exit_base: float = param(0.0005, "1/day", "Baseline daily exit hazard.", low=0, high=1)
+    exit_inactive: float = param(0.02, "1/day", "Extra exit hazard when long inactive.", low=0,
+                                 high=1)
+    exit_dissatisfaction: float = param(
+        0.03, "1/day", "Extra exit hazard per unit of dissatisfaction.", low=0, high=1
+    )
+    exit_friends: float = param(
+        0.01, "1/day", "Extra exit hazard when all one's friends have left.", low=0, high=1
+    )
+
+
+@dataclass(frozen=True)
+class IdeaParams:
+    """The idea space: an NK landscape split into need loci and firm loci (von Hippel; Kauffman)."""
+
+    loci: int = param(12, "bits", "Loci N of the NK landscape.", low=2, high=16)
+    ruggedness: int = param(3, "loci", "Interactions K per locus (0 = smooth).", low=0, high=15)
+    need_loci: int = param(6, "bits", "Loci that encode needs (seen by consumers).", low=1,
+                           high=15)
+    strategy_loci: int = param(
+        2, "bits", "Firm loci whose value must match the firm's strategy.", low=0, high=15
+    )
+    feasible_share: float = param(
+        0.5, "share", "Share of the idea space that is feasible.", low=0.01, high=1
+    )
+    vote_bias: float = param(
+        1.0, "-", "How strongly votes follow need fit (0 = random votes).", low=0, high=10
+    )
+
+
+@dataclass(frozen=True)
+class MarketerParams:
+    """The firm's community managers: how many, how much they read, how they answer."""
+
+    count: int = param(3, "people", "Marketers working the idea queue.", low=0, high=10_000)
+    capacity: int = param(3, "ideas/day", "Ideas one marketer reviews a day.", low=0,
+                          high=100_000)
+    response_style: str = param(
+        "reply", "-", "How marketers answer a reviewed idea.",
+        choices=("silent", "reply", "explain"),
+    )
+    need_knowledge: float = param(
+        0.3, "share", "Share of need loci marketers know from observing use.", low=0, high=1
+    )
+    review_noise: float = param(0.05, "quality", "SD of a reviewer's error.", low=0, high=1)
+    dialogue_steps: int = param(
+        2, "steps", "Joint improvement steps when a decision is explained (dialogue).", low=0,
+        high=50,
+    )
+    patience: int = param(14, "days", "Days an idea waits before it counts as ignored.", low=1,
+                          high=10_000)
+
+
+@dataclass(frozen=True)
+class OrganisationParams:
+    """The firm: what it promotes, what it makes itself, what it spends, who co-owns it."""
+
+    promote_share: float = param(
+        0.25, "share", "Share of the idea space good enough, by the firm's view, to promote.",
+        low=0, high=1,
+    )
+    internal_ideas: float = param(
+        0.0, "ideas/day", "Ideas the firm develops internally a day (Poisson mean).", low=0,
+        high=1e4,
+    )
+    budget: float = param(0.0, "EUR", "Reward budget; 0 = unlimited.", low=0, high=1e12)
+    co_owners: int = param(0, "stakeholders", "Co-owners whose support the firm needs.", low=0,
+                           high=10)
+    co_owners_on_team: bool = param(
+        False, "-", "Whether co-owners sit on the decision team.",
+    )
+    support_loss: float = param(
+        0.05, "support/decision", "Support a left-out co-owner loses per decision.", low=0, high=1
+    )
+    support_recovery: float = param(
+        0.02, "support/decision", "Support a co-owner on the team regains per decision.", low=0,
+        high=1,
+    )
+    stall_threshold: float = param(
+        0.5, "support", "Below this support a co-owner stalls decisions.", low=0, high=1
+    )
+    stall_days: float = param(
+        10.0, "days", "Days a stalling co-owner adds to each gate.", low=0, high=1e4
+    )
+
+
+@dataclass(frozen=True)
+class RewardParams:
+    """Cash rewards (Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000)."""
+
+    kind: str = param(
+        "none", "-", "Reward scheme.", choices=("none", "per_idea", "per_accepted", "contest")
+    )
+    amount: float = param(10.0, "EUR", "Payment per idea or per accepted idea.", low=0, high=1e9)
+    prize: float = param(200.0, "EUR", "Contest prize per winner.", low=0, high=1e9)
+    period: int = param(30, "days", "Contest period.", low=1, high=10_000)
+    winners: int = param(3, "ideas", "Contest winners per period.", low=1, high=10_000)
+    start_day: int = param(0, "day", "First day the reward is on.", low=0, high=1_000_000)
+    stop_day: int = param(
+        1_000_000, "day", "Day the reward stops (exclusive).", low=0, high=1_000_000
+    )
+
+
+@dataclass(frozen=True)
+class RecognitionParams:
+    """Non-cash recognition (Joyce & Kraut 2006; Gallus 2017; Restivo & van de Rijt 2012)."""
+
+    kind: str = param(
+        "none", "-", "Recognition scheme.", choices=("none", "reply", "feature", "influence")
+    )
+    reply_value: float = param(1.0, "recognition", "Recognition from a personal reply.", low=0,
+                               high=100)
+    badge_value: float = param(3.0, "recognition", "Recognition from a public feature or badge.",
+                               low=0, high=100)
+
+
+@dataclass(frozen=True)
+class ControlParams:
+    """Control and framing (Huang, Singh & Srinivasan 2014)."""
+
+    kind: str = param("open", "-", "Control policy.", choices=("open", "framed", "closed"))
+    disclosure: float = param(
+        0.75, "share", "Share of the firm's loci disclosed when framed.", low=0, high=1
+    )
+
+
+@dataclass(frozen=True)
+class ExpectationParams:
+    """Expectation setting (Oliver 1980; Schiebler, Lee & Brodbeck 2025)."""
+
+    kind: str = param("none", "-", "Expectation policy.", choices=("none", "upfront"))
+    stated_acceptance: float = param(
+        0.1, "probability", "Acceptance chance the firm states up front.", low=0, high=1
+    )
+
+
+@dataclass(frozen=True)
+class PolicyParams:
+    """The organisation's five policy families."""
+
+    reward: RewardParams = field(default_factory=RewardParams)
+    recognition: RecognitionParams = field(default_factory=RecognitionParams)
+    control: ControlParams = field(default_factory=ControlParams)
+    expectations: ExpectationParams = field(default_factory=ExpectationParams)
+
+
+@dataclass(frozen=True)
+class DecisionParams:
+    """Decision team and stage gates (Stecklein et al. 2004; Hong & Page 2004)."""
+
+    team: str = param("internal", "-", "Who reviews concepts.", choices=("internal", "cocreation"))
+    consumer_reviewers: int = param(
+        3, "people", "Consumers on a co-creation team.", low=0, high=1000
+    )
+    other_functions: Perspectives = param(
+        ("engineering", "operations"), "-", "Other functions on a co-creation team.",
+        choices=PERSPECTIVES,
+    )
+    marketer_perspectives: Perspectives = param(
+        ("marketing",), "-", "Perspectives the marketers cover.", choices=PERSPECTIVES
+    )
+    flaws_per_concept: float = param(
+        2.0, "flaws", "Mean hidden flaws per concept (Poisson).", low=0, high=100
+    )
+    detection: float = param(
+        0.6, "probability", "Chance a gate finds a flaw its team has the perspective for.", low=0,
+        high=1,
+    )
+    blind_detection: float = param(
+        0.05, "probability", "Chance a gate finds a flaw no one on the team can see.", low=0,
+        high=1,
+    )
+    gate_days: tuple[float, ...] = param(
+        (5.0, 10.0, 20.0, 10.0), "days", "Review time of the concept, design, build, test gates.",
+        low=0, high=1e4,
+    )
+    rework_cost: tuple[float, ...] = param(
+        (1.0, 5.0, 10.0, 40.0, 100.0), "x",
+        "Relative cost to fix a flaw found at each gate, then in operation (F6).", low=0, high=1e5,
+    )
+    rework_days: float = param(2.0, "days", "Days to fix a flaw found at the concept gate.", low=0,
+                               high=1e4)
+    coordination: float = param(
+        0.05, "share/member", "Extra gate time per additional team member.", low=0, high=10
+    )
+    accept_share: float = param(
+        0.5, "share", "Share of promoted concepts the team's screen lets through.", low=0, high=1
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete, validated description of one simulated co-creation community."""
+
+    name: str = param("baseline", "-", "Short name of the scenario (used in result paths).")
+    description: str = param("", "-", "What the scenario represents.")
+    run: RunParams = field(default_factory=RunParams)
+    community: CommunityParams = field(default_factory=CommunityParams)
+    consumers: ConsumerParams = field(default_factory=ConsumerParams)
+    ideas: IdeaParams = field(default_factory=IdeaParams)
+    marketers: MarketerParams = field(default_factory=MarketerParams)
+    organisation: OrganisationParams = field(default_factory=OrganisationParams)
+    policies: PolicyParams = field(default_factory=PolicyParams)
+    decision: DecisionParams = field(default_factory=DecisionParams)
+
+
+def iter_params(cls: type = Scenario, prefix: str = ""):
+    """Yield ``(key_path, dataclass_field)`` for every leaf parameter, in declaration order."""
+    for f in fields(cls):
+        path = f"{prefix}{f.name}"
+        if isinstance(f.default_factory, type) and is_dataclass(f.default_factory):
+            yield from iter_params(f.default_factory, path + ".")
+        else:
+            yield path, f
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    """Nested plain-dict form of a scenario (tuples become lists), ready for TOML or JSON."""
+    out: dict[str, Any] = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if is_dataclass(value):
+            out[f.name] = to_dict(value)
+        elif isinstance(value, tuple):
+            out[f.name] = list(value)
+        else:
+            out[f.name] = value
+    return out
