@@ -6,49 +6,36 @@ there are co-owners). At every gate (concept, design, build, test) each hidden f
 probability ``detection`` if someone on the team covers its perspective and ``blind_detection``
 otherwise: a team sees what its members' perspectives let it see (Hong & Page 2004). A flaw found
 at gate g costs ``rework_days * rework_cost[g]`` days, escalating by phase as NASA measured
-(Stecklein et al. 2004, F6); flaws still hidden at launch are found in operation at the last,
+(Stecklein et al. 2004, F6); flaws still hidden at launch surface in operation at the last,
 highest cost. A larger team also coordinates more slowly (``coordination`` per extra member),
 which is why diversity pays on hard problems and not on easy ones. The concept gate also screens
-the concept on the team's combined view of it.
+the concept on the team's combined view of it. Concepts live in columns and every day's gate
+reviews run vectorised over the concepts that are due.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
+from simulation.columns import Columns
 from simulation.policies import Team
 from simulation.scenario import DecisionParams
 
 GATES = ("concept", "design", "build", "test")
 FLAW_PERSPECTIVES = ("customer", "marketing", "engineering", "operations", "finance")
-
-
-@dataclass
-class Concept:
-    """A promoted idea on its way through the gates."""
-
-    idea: int
-    author: int
-    submitted: int
-    promoted: int
-    flaws: np.ndarray  # perspective index of each hidden flaw
-    hidden: np.ndarray  # which flaws are still undetected
-    gate: int = 0
-    due: float = 0.0
-    rework: float = 0.0
-    stall: float = 0.0
-    found: list[int] = field(default_factory=lambda: [0] * len(GATES))
+OPEN, ACCEPTED, KILLED = 0, 1, 2
 
 
 @dataclass(frozen=True)
-class GateOutcome:
-    """What happened to a concept whose gate review ended today."""
+class Decided:
+    """Concepts decided today: pipeline rows, their ideas, and which were accepted."""
 
-    concept: Concept
-    decided: bool
-    accepted: bool
+    rows: np.ndarray
+    ideas: np.ndarray
+    accepted: np.ndarray
 
 
 class StageGates:
@@ -60,59 +47,92 @@ class StageGates:
         self.perspectives = FLAW_PERSPECTIVES + (("co_owner",) if co_owners else ())
         covered = np.array([p in team.perspectives for p in self.perspectives])
         self.detect = np.where(covered, params.detection, params.blind_detection)
-        self.concepts: list[Concept] = []
-        self.found = np.zeros(len(GATES), dtype=np.int64)  # flaws found per gate, all concepts
+        n_persp, n_gates = len(self.perspectives), len(GATES)
+        self.concepts = Columns({
+            "idea": (np.int64, -1, 0), "author": (np.int64, -1, 0),
+            "submitted": (np.int32, -1, 0), "promoted": (np.int32, -1, 0),
+            "due": (np.float64, np.inf, 0), "gate": (np.int8, 0, 0),
+            "state": (np.int8, OPEN, 0), "decision_day": (np.int32, -1, 0),
+            "flaws": (np.int32, 0, 0), "hidden": (np.int32, 0, n_persp),
+            "found": (np.int32, 0, n_gates), "rework": (np.float64, 0.0, 0),
+            "stall": (np.float64, 0.0, 0),
+        })
+        self.found = np.zeros(n_gates, dtype=np.int64)  # flaws found per gate, all concepts
+        self.open = np.empty(0, dtype=np.int64)  # rows still in the pipeline
 
-    def gate_duration(self, gate: int) -> float:
+    def gate_duration(self, gate: np.ndarray | int) -> np.ndarray:
         """Days a gate review takes with this team, before rework and stalls."""
-        return self.params.gate_days[gate] * (1 + self.params.coordination * (self.team.size - 1))
+        days = np.asarray(self.params.gate_days)[gate]
+        return days * (1 + self.params.coordination * (self.team.size - 1))
 
-    def admit(self, idea: int, author: int, submitted: int, day: int, stall: float) -> Concept:
-        """Start a promoted idea at the concept gate."""
-        n_flaws = self.rng.poisson(self.params.flaws_per_concept)
-        flaws = self.rng.integers(0, len(self.perspectives), size=n_flaws)
-        concept = Concept(idea, author, submitted, day, flaws, np.ones(n_flaws, dtype=bool))
-        concept.due = day + self.gate_duration(0) + stall
-        concept.stall += stall
-        self.concepts.append(concept)
-        return concept
+    def admit(self, ideas, authors, submitted, day: int, stall: float) -> None:
+        """Start promoted ideas at the concept gate, each with its hidden flaws."""
+        # Poisson flaws split evenly over perspectives = independent Poisson counts per perspective.
+        hidden = self.rng.poisson(self.params.flaws_per_concept / len(self.perspectives),
+                                  (ideas.size, len(self.perspectives)))
+        n_flaws = hidden.sum(axis=1)
+        rows = self.concepts.add(
+            idea=ideas, author=authors, submitted=submitted, promoted=np.full(ideas.size, day),
+            due=day + self.gate_duration(0) + stall, flaws=n_flaws, hidden=hidden,
+            stall=np.full(ideas.size, stall))
+        self.open = np.concatenate([self.open, rows])
 
-    def review(self, concept: Concept) -> float:
-        """Run the current gate's flaw search; returns the rework days it causes."""
-        hidden = np.flatnonzero(concept.hidden)
-        found = hidden[self.rng.random(hidden.size) < self.detect[concept.flaws[hidden]]]
-        concept.hidden[found] = False
-        concept.found[concept.gate] += found.size
-        self.found[concept.gate] += found.size
-        days = found.size * self.params.rework_days * self.params.rework_cost[concept.gate]
-        concept.rework += days
-        return days
+    def advance(self, day: int, passes_screen, stall: float) -> Decided:
+        """Run every gate review (or final fix) that ends by ``day``; return what was decided."""
+        c, last = self.concepts, len(GATES) - 1
+        due = self.open[c["due"][self.open] <= day]
+        gate = c["gate"][due].astype(np.int64)
+        fixed = gate > last  # fixes after the test gate are done: launch
+        review, g = due[~fixed], gate[~fixed]
+        found = self.rng.binomial(c["hidden"][review], self.detect)
+        c["hidden"][review] -= found
+        n_found = found.sum(axis=1)
+        c["found"][review, g] += n_found
+        np.add.at(self.found, g, n_found)
+        rework = n_found * self.params.rework_days * np.asarray(self.params.rework_cost)[g]
+        c["rework"][review] += rework
+        killed = (g == 0) & ~passes_screen(c["idea"][review])
+        launched = (g == last) & (rework == 0) & ~killed
+        moving = review[~killed & ~launched]
+        next_gate = c["gate"][moving] + 1
+        in_gates = next_gate <= last
+        extra = np.where(in_gates, self.gate_duration(np.minimum(next_gate, last)) + stall, 0.0)
+        c["gate"][moving] = next_gate
+        c["due"][moving] = day + rework[~killed & ~launched] + extra
+        c["stall"][moving] += np.where(in_gates, stall, 0.0)
+        accepted_rows = np.concatenate([due[fixed], review[launched]])
+        rows = np.concatenate([accepted_rows, review[killed]])
+        accepted = np.arange(rows.size) < accepted_rows.size
+        c["state"][rows] = np.where(accepted, ACCEPTED, KILLED)
+        c["decision_day"][rows] = day
+        self.open = self.open[c["state"][self.open] == OPEN]
+        return Decided(rows, c["idea"][rows], accepted)
 
-    def operation_rework(self, concept: Concept) -> float:
-        """Days of rework caused by flaws that escaped every gate and surface in operation."""
-        return int(concept.hidden.sum()) * self.params.rework_days * self.params.rework_cost[-1]
+    def escaped(self, rows: np.ndarray) -> np.ndarray:
+        """Flaws still hidden in ``rows``: for accepted concepts, found only in operation."""
+        return self.concepts["hidden"][rows].sum(axis=1)
 
-    def advance(self, day: int, passes_screen, stall: float) -> list[GateOutcome]:
-        """Process every concept whose gate review (or final fix) ends by ``day``."""
-        outcomes, waiting = [], []
-        last = len(GATES) - 1
-        for concept in self.concepts:
-            if concept.due > day:
-                waiting.append(concept)
-                continue
-            if concept.gate > last:  # the fixes after the test gate are done
-                outcomes.append(GateOutcome(concept, decided=True, accepted=True))
-                continue
-            rework = self.review(concept)
-            if concept.gate == 0 and not passes_screen(concept.idea):
-                outcomes.append(GateOutcome(concept, decided=True, accepted=False))
-            elif concept.gate == last and rework == 0:
-                outcomes.append(GateOutcome(concept, decided=True, accepted=True))
-            else:
-                concept.gate += 1
-                extra = (self.gate_duration(concept.gate) + stall) if concept.gate <= last else 0
-                concept.due = day + rework + extra
-                concept.stall += stall if concept.gate <= last else 0
-                waiting.append(concept)
-        self.concepts = waiting
-        return outcomes
+    def frame(self, quality: np.ndarray) -> pd.DataFrame:
+        """One row per decided concept (the decisions table); ``quality`` is per idea."""
+        c = self.concepts
+        rows = np.flatnonzero(c["state"] != OPEN)
+        accepted = c["state"][rows] == ACCEPTED
+        escaped = np.where(accepted, self.escaped(rows), 0)
+        operation = escaped * self.params.rework_days * self.params.rework_cost[-1]
+        ttd = (c["decision_day"][rows] - c["submitted"][rows]).astype(np.int64)
+        frame = pd.DataFrame({
+            "idea": c["idea"][rows], "author": c["author"][rows],
+            "submitted_day": c["submitted"][rows], "promoted_day": c["promoted"][rows],
+            "decision_day": c["decision_day"][rows],
+            "outcome": pd.Categorical(np.where(accepted, "accepted", "killed"),
+                                      categories=["accepted", "killed"]),
+            "gate_reached": pd.Categorical.from_codes(
+                np.minimum(c["gate"][rows], len(GATES) - 1), GATES),
+            "quality": quality[c["idea"][rows]], "flaws": c["flaws"][rows],
+            **{f"found_{g}": c["found"][rows, i] for i, g in enumerate(GATES)},
+            "escaped": escaped, "rework_days": c["rework"][rows],
+            "operation_rework_days": operation, "stall_days": c["stall"][rows],
+            "time_to_decision": ttd, "time_with_operation_rework": ttd + operation,
+            "team_size": np.full(rows.size, self.team.size),
+        })
+        return frame.sort_values(["decision_day", "idea"], kind="stable").reset_index(drop=True)

@@ -7,6 +7,8 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
+from simulation.columns import Columns, Spec
+
 FIRM = -1  # author id of ideas the firm develops internally
 
 
@@ -30,64 +32,32 @@ class Response(IntEnum):
     EXPLAIN = 3
 
 
-COLUMNS: dict[str, tuple[type, object]] = {
-    "author": (np.int64, FIRM),
-    "day": (np.int32, -1),
-    "parent": (np.int64, -1),
-    "point": (np.int64, 0),
-    "quality_at_submission": (np.float64, np.nan),
-    "first_post": (np.bool_, False),
-    "votes": (np.int32, 0),
-    "status": (np.int8, IdeaStatus.PENDING),
-    "response": (np.int8, Response.NONE),
-    "review_day": (np.int32, -1),
-    "decision_day": (np.int32, -1),
-    "dialogue": (np.bool_, False),
+COLUMNS: Spec = {
+    "author": (np.int64, FIRM, 0),
+    "day": (np.int32, -1, 0),
+    "builds": (np.int32, 0, 0),
+    "point": (np.int64, 0, 0),
+    "quality_at_submission": (np.float64, np.nan, 0),
+    "first_post": (np.bool_, False, 0),
+    "votes": (np.int32, 0, 0),
+    "status": (np.int8, IdeaStatus.PENDING, 0),
+    "response": (np.int8, Response.NONE, 0),
+    "review_day": (np.int32, -1, 0),
+    "decision_day": (np.int32, -1, 0),
+    "dialogue": (np.bool_, False, 0),
 }
 
 
-class IdeaPool:
+class IdeaPool(Columns):
     """Columns of all ideas; rows are idea ids in submission order."""
 
     def __init__(self, capacity: int = 1024):
-        self.size = 0
-        self.columns = {
-            name: np.full(capacity, fill, dtype=dtype) for name, (dtype, fill) in COLUMNS.items()
-        }
+        super().__init__(COLUMNS, capacity)
 
-    def __len__(self) -> int:
-        return self.size
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.columns[name][: self.size]
-
-    def add(self, **values: np.ndarray) -> np.ndarray:
-        """Append ideas; every keyword is a column given as an array of equal length.
-
-        Returns:
-            The new ideas' ids.
-        """
-        count = len(next(iter(values.values())))
-        self._reserve(self.size + count)
-        ids = np.arange(self.size, self.size + count)
-        for name, column in values.items():
-            self.columns[name][ids] = column
-        self.size += count
-        return ids
-
-    def _reserve(self, needed: int) -> None:
-        capacity = len(self.columns["day"])
-        if needed <= capacity:
-            return
-        new = max(needed, 2 * capacity)
-        for name, (dtype, fill) in COLUMNS.items():
-            grown = np.full(new, fill, dtype=dtype)
-            grown[:capacity] = self.columns[name]
-            self.columns[name] = grown
-
-    def pending(self) -> np.ndarray:
-        """Ids of ideas waiting for review, oldest first."""
-        return np.flatnonzero(self["status"] == IdeaStatus.PENDING)
+    def pending(self, since_day: int = 0) -> np.ndarray:
+        """Ids of ideas submitted since ``since_day`` still waiting for review, oldest first."""
+        recent = self.recent(since_day)
+        return recent[self["status"][recent] == IdeaStatus.PENDING]
 
     def recent(self, since_day: int) -> np.ndarray:
         """Ids of ideas submitted on or after ``since_day``."""

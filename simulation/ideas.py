@@ -84,12 +84,14 @@ class IdeaSpace:
         """Perceived value of every point for a viewer with ``weights``."""
         return self.features @ weights
 
-    def climb(self, starts: np.ndarray, weights: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    def climb(self, starts: np.ndarray, views: np.ndarray, which: np.ndarray,
+              steps: np.ndarray) -> np.ndarray:
         """Steepest-ascent hill climbing of many ideas at once.
 
         Args:
             starts: (B,) start points.
-            weights: (B, 2N) each searcher's view (see :meth:`weights`).
+            views: (V, size) tabulated views: ``views[v, x]`` is how viewer v values point x.
+            which: (B,) the view each searcher uses.
             steps: (B,) number of improvement steps each searcher makes.
 
         Returns:
@@ -99,13 +101,15 @@ class IdeaSpace:
         if x.size == 0:
             return x
         flips = np.int64(1) << np.arange(self.loci, dtype=np.int64)
+        rows = np.arange(x.size)
+        flat = views.reshape(-1)
+        offset = np.asarray(which, dtype=np.int64) * views.shape[1]
         for step in range(int(np.max(steps, initial=0))):
             neighbours = x[:, None] ^ flips
-            values = np.einsum("bnk,bk->bn", self.features[neighbours], weights)
-            current = np.einsum("bk,bk->b", self.features[x], weights)
+            values = flat.take(offset[:, None] + neighbours)
             best = values.argmax(axis=1)
-            better = (values[np.arange(x.size), best] > current + 1e-12) & (steps > step)
-            x = np.where(better, neighbours[np.arange(x.size), best], x)
+            better = (values[rows, best] > flat.take(offset + x) + 1e-9) & (steps > step)
+            x = np.where(better, neighbours[rows, best], x)
         return x
 
     def novelty(self, points: np.ndarray) -> np.ndarray:

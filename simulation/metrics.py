@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.agents.consumer import ConsumerStatus
+from simulation.decisions import GATES
 
 # name -> description; every one is a column of the model time series (mesa.DataCollector).
 REPORTERS: dict[str, str] = {
@@ -56,7 +56,7 @@ REPORTERS: dict[str, str] = {
 }
 
 
-def gini(values: np.ndarray) -> float:
+def gini(values: np.ndarray, counts: np.ndarray | None = None) -> float:
     """Gini coefficient of non-negative integer counts, from their histogram.
 
     >>> gini(np.array([0, 0, 0, 4]))
@@ -64,11 +64,11 @@ def gini(values: np.ndarray) -> float:
     >>> gini(np.array([2, 2, 2]))
     0.0
     """
-    values = np.asarray(values, dtype=np.int64)
-    total, n = values.sum(), values.size
+    values = np.asarray(values)
+    total, n = int(values.sum()), values.size
     if n == 0 or total == 0:
         return 0.0
-    counts = np.bincount(values)
+    counts = np.bincount(values) if counts is None else counts
     level = np.arange(counts.size)
     below = np.cumsum(counts) - counts  # ranks taken by smaller values
     rank_sum = counts * below + counts * (counts + 1) / 2  # sum of 1-based ranks per level
@@ -76,7 +76,8 @@ def gini(values: np.ndarray) -> float:
     return float(2 * weighted / (n * total) - (n + 1) / n)
 
 
-def top_share(values: np.ndarray, share: float = 0.01) -> float:
+def top_share(values: np.ndarray, share: float = 0.01,
+              counts: np.ndarray | None = None) -> float:
     """Share of the total held by the top ``share`` of individuals (at least one person).
 
     >>> top_share(np.array([0] * 99 + [10]), 0.01)
@@ -84,22 +85,24 @@ def top_share(values: np.ndarray, share: float = 0.01) -> float:
     >>> top_share(np.array([1, 1, 1, 1]), 0.5)
     0.5
     """
-    values = np.asarray(values, dtype=np.int64)
-    total = values.sum()
+    values = np.asarray(values)
+    total = int(values.sum())
     if values.size == 0 or total == 0:
         return 0.0
     k = max(1, int(np.ceil(share * values.size)))
-    counts = np.bincount(values)[::-1]  # from the largest value down
+    counts = (np.bincount(values) if counts is None else counts)[::-1]  # from the largest value down
     level = np.arange(counts.size)[::-1]
     taken = np.minimum(counts, np.maximum(k - (np.cumsum(counts) - counts), 0))
     return float((taken * level).sum() / total)
 
 
-def cohort_retention(join_day, churn_day, day: int, horizon: int) -> float:
+def cohort_retention(joined: np.ndarray, join_day, churn_day, day: int, horizon: int) -> float:
     """Share of those who joined ``horizon+1..2*horizon`` days ago still members ``horizon`` days
-    after joining (NaN when that cohort is empty)."""
-    cohort = (join_day >= 0) & (join_day < day - horizon) & (join_day >= day - 2 * horizon)
-    if not cohort.any():
+    after joining (NaN when that cohort is empty). ``joined`` lists joiners in joining order."""
+    days = join_day[joined]
+    lo, hi = np.searchsorted(days, [day - 2 * horizon, day - horizon])
+    cohort = joined[lo:hi]
+    if not cohort.size:
         return float("nan")
     stayed = (churn_day[cohort] < 0) | (churn_day[cohort] - join_day[cohort] >= horizon)
     return float(stayed.mean())
@@ -110,6 +113,20 @@ def percentile(values: list[float] | np.ndarray, q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else float("nan")
 
 
+def sorted_percentile(values: np.ndarray, q: float) -> float:
+    """The q-th percentile of already sorted values (linear interpolation), NaN if empty.
+
+    >>> sorted_percentile(np.array([1.0, 2.0, 3.0, 4.0]), 50)
+    2.5
+    """
+    if not len(values):
+        return float("nan")
+    position = q / 100 * (len(values) - 1)
+    low = int(np.floor(position))
+    high = min(low + 1, len(values) - 1)
+    return float(values[low] + (values[high] - values[low]) * (position - low))
+
+
 def mean(values: list[float] | np.ndarray) -> float:
     """Mean, NaN for no values."""
     return float(np.mean(values)) if len(values) else float("nan")
@@ -117,23 +134,61 @@ def mean(values: list[float] | np.ndarray) -> float:
 
 def population_metrics(pop, day: int) -> dict[str, float]:
     """The consumer-side daily metrics."""
-    members = pop.members
-    ever = pop.join_day >= 0
-    contributions = pop.contributions[ever]
-    n_members = int(members.sum())
+    members = np.flatnonzero(pop.member)
+    contributions = pop.contributions[pop.joined]
+    counts = np.bincount(contributions) if contributions.size else None
     return {
-        "members": n_members,
-        "active_members": int((members & (pop.last_active > day - 30)).sum()),
+        "members": int(members.size),
+        "active_members": int((pop.last_active[members] > day - 30).sum()),
         "active_today": int(pop.active_today.sum()),
-        "joined_total": int(ever.sum()),
-        "churned_total": int((pop.status == ConsumerStatus.CHURNED).sum()),
-        "retention_30": cohort_retention(pop.join_day, pop.churn_day, day, 30),
-        "retention_90": cohort_retention(pop.join_day, pop.churn_day, day, 90),
+        "joined_total": int(pop.joined.size),
+        "churned_total": int(pop.joined.size - members.size),
+        "retention_30": cohort_retention(pop.joined, pop.join_day, pop.churn_day, day, 30),
+        "retention_90": cohort_retention(pop.joined, pop.join_day, pop.churn_day, day, 90),
         "contributions_total": int(contributions.sum()),
-        "gini_contributions": gini(contributions),
-        "top1_share": top_share(contributions, 0.01),
+        "gini_contributions": gini(contributions, counts),
+        "top1_share": top_share(contributions, 0.01, counts),
         "ever_posted_share": float((contributions > 0).mean()) if contributions.size else 0.0,
         "satisfaction_mean": mean(pop.satisfaction[members]),
         "intrinsic_mean": mean(pop.intrinsic[members]),
         "expectation_mean": mean(pop.expectation[members]),
+    }
+
+
+def counts_percentile(counts: np.ndarray, q: float) -> float:
+    """The q-th percentile (lower value) of integers given as a histogram, NaN if empty.
+
+    >>> counts_percentile(np.array([0, 2, 1, 1]), 50)
+    1.5
+    """
+    total = counts.sum()
+    if total == 0:
+        return float("nan")
+    values = np.repeat(np.arange(counts.size), counts) if total < 2000 else None
+    if values is not None:
+        return float(np.percentile(values, q))
+    cumulative = np.cumsum(counts)
+    position = q / 100 * (total - 1)
+    low = int(np.searchsorted(cumulative, np.floor(position) + 1))
+    high = int(np.searchsorted(cumulative, np.ceil(position) + 1))
+    return float(low + (high - low) * (position - np.floor(position)))
+
+
+def organisation_metrics(org) -> dict[str, float]:
+    """The firm-side daily metrics, from the organisation's running figures."""
+    accepted = org.accepted_quality
+    return {
+        "quality_promoted": org.promoted_quality_sum / org.promoted if org.promoted else np.nan,
+        "quality_accepted": org.accepted_quality_sum / len(accepted) if len(accepted) else np.nan,
+        "quality_accepted_p90": sorted_percentile(accepted, 90),
+        "concepts": int(org.gates.open.size),
+        "decisions": org.decisions,
+        "accepted": len(accepted),
+        "time_to_decision_median": counts_percentile(org.decision_times, 50),
+        "time_to_decision_p90": counts_percentile(org.decision_times, 90),
+        **{f"flaws_found_{g}": int(n) for g, n in zip(GATES, org.gates.found, strict=True)},
+        "flaws_escaped": org.flaws_escaped,
+        "spend_total": org.spend,
+        "cost_per_accepted": org.spend / len(accepted) if len(accepted) else np.nan,
+        "co_owner_support": float(org.support.min()) if org.support.size else np.nan,
     }

@@ -8,10 +8,10 @@ import numpy as np
 from simulation.agents.consumer import Consumer, ConsumerPopulation
 from simulation.agents.marketer import Marketer
 from simulation.agents.organisation import Organisation
-from simulation.decisions import GATES, StageGates
+from simulation.decisions import StageGates
 from simulation.idea_pool import FIRM, IdeaPool
 from simulation.ideas import IdeaSpace
-from simulation.metrics import REPORTERS, mean, percentile, population_metrics
+from simulation.metrics import REPORTERS, organisation_metrics, population_metrics
 from simulation.network import Friendships, build_graph
 from simulation.policies import make_policies
 from simulation.scenario import Scenario
@@ -53,9 +53,7 @@ class CoCreationModel(mesa.Model):
         m = params.marketers
         Marketer.create_agents(self, m.count, m.capacity, m.response_style, m.review_noise)
         team = self.policies.decision.team(m, params.organisation)
-        self.views = PerspectiveViews(self.space, params, self.framing, team)
-        self.firm_view, self.promote_threshold = self.views.firm_view, self.views.promote_threshold
-        self.dialogue_weights = self.views.dialogue_weights
+        self.views = PerspectiveViews(self.space, params, self.framing, team, self.rng)
         gates = StageGates(params.decision, team, params.organisation.co_owners, self.rng)
         self.organisation = Organisation(self, params.organisation, gates)
         self.ideas = IdeaPool()
@@ -87,6 +85,7 @@ class CoCreationModel(mesa.Model):
         org.open_queue()
         if Marketer in self.agent_types:
             self.agents_by_type[Marketer].shuffle_do("step")
+        org.close_review()
         org.step()
         self.pay(authors, org.accepted_today)
         leavers = pop.end_of_day(day)
@@ -100,27 +99,38 @@ class CoCreationModel(mesa.Model):
             self.running = False
 
     def submit(self, posters: np.ndarray, builders: np.ndarray, day: int) -> np.ndarray:
-        """Consumers' new ideas and builds, plus the firm's internal ideas; returns the authors."""
+        """Consumers' new ideas and builds, plus the firm's internal ideas; returns all authors."""
         rng, space, pool = self.rng, self.space, self.ideas
-        recent = pool.recent(day - 30)
-        has_parent = builders if recent.size else builders[:0]
-        parents = rng.choice(recent, has_parent.size) if recent.size else recent
-        new = np.setdiff1d(builders, has_parent, assume_unique=True)
-        authors = np.concatenate([posters, new, has_parent])
-        if self.framing.start_at_status_quo:
-            fresh = space.status_quo ^ (1 << rng.integers(0, space.loci, posters.size + new.size))
+        if self.framing.start_at_status_quo:  # the firm sets the task: variants of its concept
+            starts = space.status_quo ^ (1 << rng.integers(0, space.loci, posters.size))
         else:
-            fresh = rng.integers(0, space.size, posters.size + new.size)
-        starts = np.concatenate([fresh, pool["point"][parents]])
-        weights = self.views.consumer_weights(authors.size, rng)
-        points = space.climb(starts, weights, self.consumers.search_steps(authors))
-        first = self.consumers.record_posts(authors, day)
-        pool.add(author=authors, day=np.full(authors.size, day), point=points,
-                 parent=np.concatenate([np.full(starts.size - parents.size, -1), parents]),
+            starts = rng.integers(0, space.size, posters.size)
+        profiles = self.views.consumer_profiles(posters.size, rng)
+        points = space.climb(starts, self.views.consumer, profiles,
+                             self.consumers.search_steps(posters))
+        authors = np.concatenate([posters, builders])
+        first = self.consumers.record_posts(authors, day)[: posters.size]
+        pool.add(author=posters, day=np.full(posters.size, day), point=points,
                  quality_at_submission=space.quality[points], first_post=first)
         self._count_quality(points)
+        self.build(builders, day)
         self.submit_internal(day)
         return authors
+
+    def build(self, builders: np.ndarray, day: int) -> None:
+        """Builders improve a pending idea by a step of their own view: consumers pool what they
+        know of needs before the firm ever reads the idea."""
+        pool = self.ideas
+        open_ideas = self.pending()
+        open_ideas = open_ideas[pool["author"][open_ideas] >= 0]
+        if not open_ideas.size or not builders.size:
+            return
+        target = self.rng.choice(open_ideas, builders.size)
+        profiles = self.views.consumer_profiles(builders.size, self.rng)
+        improved = self.space.climb(pool["point"][target], self.views.consumer, profiles,
+                                    np.ones(builders.size, dtype=np.int64))
+        np.add.at(pool["builds"], target, 1)
+        pool["point"][target] = improved  # with two builders on one idea, the last one counts
 
     def submit_internal(self, day: int) -> None:
         """Ideas the firm develops itself, from variants of its current product."""
@@ -129,8 +139,8 @@ class CoCreationModel(mesa.Model):
             return
         space = self.space
         starts = space.status_quo ^ (1 << self.rng.integers(0, space.loci, count))
-        weights = np.broadcast_to(self.views.firm_weights, (count, self.views.firm_weights.size))
-        points = space.climb(starts, weights, np.full(count, self.params.consumers.search_steps))
+        points = space.climb(starts, self.views.firm, np.zeros(count, dtype=np.int64),
+                             np.full(count, self.params.consumers.search_steps))
         self.ideas.add(author=np.full(count, FIRM), day=np.full(count, day), point=points,
                        quality_at_submission=space.quality[points])
         self._count_quality(points)
@@ -154,6 +164,10 @@ class CoCreationModel(mesa.Model):
             paid = amounts > 0
             self.consumers.pay(authors[paid], amounts[paid])
 
+    def pending(self) -> np.ndarray:
+        """Ideas waiting for review (none can be older than the marketers' patience)."""
+        return self.ideas.pending(self.day - self.marketer_params.patience)
+
     def contest_entries(self, first_day: int, last_day: int) -> tuple[np.ndarray, np.ndarray]:
         """Authors and votes of the consumer ideas submitted in a contest period."""
         pool = self.ideas
@@ -161,9 +175,9 @@ class CoCreationModel(mesa.Model):
         ids = ids[(pool["day"][ids] <= last_day) & (pool["author"][ids] >= 0)]
         return pool["author"][ids], pool["votes"][ids]
 
-    def passes_screen(self, idea: int) -> bool:
+    def passes_screen(self, idea: np.ndarray) -> np.ndarray:
         """Whether the decision team's combined view of a concept clears the concept gate."""
-        return bool(self.views.team_view[self.ideas["point"][idea]] >= self.views.screen_threshold)
+        return self.views.team_view[self.ideas["point"][idea]] >= self.views.screen_threshold
 
     # --- measurement ----------------------------------------------------------------------------
     def _count_quality(self, points: np.ndarray) -> None:
@@ -174,28 +188,17 @@ class CoCreationModel(mesa.Model):
 
     def measure(self, day, joined, left, members_before, contributions, ideas, votes) -> None:
         """Update today's reporters (collected by the DataCollector)."""
-        org, t = self.organisation, self.today
-        t.update(population_metrics(self.consumers, day))
         n_ideas = max(len(self.ideas), 1)
         quality, feasible, strategic, both = self._quality_sums / n_ideas
-        ttd = org.times_to_decision
-        t.update(
+        self.today.update(
+            population_metrics(self.consumers, day),
+            **organisation_metrics(self.organisation),
             joined_today=joined, churned_today=left,
             churn_rate=left / members_before if members_before else 0.0,
             contributions_today=contributions, ideas_today=ideas, votes_today=votes,
             quality_submitted=quality if len(self.ideas) else float("nan"),
-            quality_promoted=mean(org.promoted_quality),
-            quality_accepted=mean(org.accepted_quality),
-            quality_accepted_p90=percentile(org.accepted_quality, 90),
             feasible_share=feasible, on_strategy_share=strategic, feasible_on_strategy_share=both,
-            queue=int((self.ideas["status"] == 0).sum()), concepts=len(org.gates.concepts),
-            decisions=len(org.decisions), accepted=len(org.accepted_quality),
-            time_to_decision_median=percentile(ttd, 50), time_to_decision_p90=percentile(ttd, 90),
-            **{f"flaws_found_{g}": int(n) for g, n in zip(GATES, org.gates.found, strict=True)},
-            flaws_escaped=org.flaws_escaped, spend_total=org.spend,
-            cost_per_accepted=org.spend / len(org.accepted_quality) if org.accepted_quality
-            else float("nan"),
-            co_owner_support=float(org.support.min()) if org.support.size else float("nan"),
+            queue=int(self.pending().size),
         )
 
     def snapshot(self, day: int) -> None:

@@ -45,8 +45,14 @@ class Friendships:
     @classmethod
     def from_graph(cls, graph: nx.Graph) -> Friendships:
         """Compress ``graph`` (nodes 0..n-1)."""
-        adjacency = nx.to_scipy_sparse_array(graph, nodelist=range(len(graph)), format="csr",
-                                             dtype=np.float64)
+        n = len(graph)
+        edges = np.fromiter((node for edge in graph.edges() for node in edge),
+                            dtype=np.int64).reshape(-1, 2)
+        rows = np.concatenate([edges[:, 0], edges[:, 1]])
+        cols = np.concatenate([edges[:, 1], edges[:, 0]])
+        adjacency = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+        adjacency.sum_duplicates()
+        adjacency.sort_indices()
         degree = np.asarray(adjacency.sum(axis=1)).ravel()
         scale = sp.diags_array(np.divide(1.0, degree, out=np.zeros_like(degree),
                                          where=degree > 0))
@@ -57,6 +63,14 @@ class Friendships:
     def share_of_friends(self, flags: np.ndarray) -> np.ndarray:
         """For every consumer, the share of their friends for whom ``flags`` holds."""
         return self.share @ flags.astype(np.float64)
+
+    def friends_of(self, who: np.ndarray) -> np.ndarray:
+        """All friends of the consumers in ``who``, concatenated (with repeats)."""
+        counts = self.degree[who]
+        if counts.sum() == 0:
+            return np.empty(0, dtype=np.int64)
+        starts = np.repeat(self.indptr[who] - np.cumsum(counts) + counts, counts)
+        return self.indices[starts + np.arange(counts.sum())]
 
     def random_friend(self, who: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One friend drawn uniformly for each consumer in ``who`` (-1 for the friendless)."""

@@ -68,24 +68,13 @@ def collect_result(model: CoCreationModel) -> RunResult:
     timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     timeseries.insert(0, "day", np.arange(len(timeseries), dtype=np.int64))
     ideas = model.ideas.frame(model.space)
-    decisions = pd.DataFrame(model.organisation.decisions,
-                             columns=_decision_columns()) if model.organisation.decisions else (
-        pd.DataFrame(columns=_decision_columns()))
+    decisions = model.organisation.gates.frame(model.space.quality[model.ideas["point"]])
     snapshots = (pd.DataFrame({k: np.concatenate([s[k] for s in model.snapshots])
                                for k in model.snapshots[0]}) if model.snapshots
                  else pd.DataFrame())
     result = RunResult(model.params, timeseries, ideas, decisions, snapshots, {})
     result.summary = summarise(result, model)
     return result
-
-
-def _decision_columns() -> list[str]:
-    from simulation.decisions import GATES
-
-    return ["idea", "author", "submitted_day", "promoted_day", "decision_day", "outcome",
-            "gate_reached", "quality", "flaws", *[f"found_{g}" for g in GATES], "escaped",
-            "rework_days", "operation_rework_days", "stall_days", "time_to_decision",
-            "time_with_operation_rework", "team_size"]
 
 
 def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
@@ -112,6 +101,8 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         "top1_share": float(last["top1_share"]),
         "gini_contributions": float(last["gini_contributions"]),
         "newcomers_replied_share": float((replied == 1).sum() / max((replied >= 0).sum(), 1)),
+        "post_again_replied": p_reply,
+        "post_again_ignored": p_none,
         "reply_effect": p_reply - p_none,
         "ideas": int(len(consumer_ideas)),
         "quality_submitted": float(ideas["quality"].mean()) if len(ideas) else float("nan"),

@@ -84,14 +84,14 @@ class ConsumerParams:
         1.0, "-", "Mean sensitivity to cash (individual values are exponential).", low=0, high=10
     )
     threshold_median: float = param(
-        2.6, "utility", "Median participation threshold (lognormal across consumers).", low=0,
+        2.8, "utility", "Median participation threshold (lognormal across consumers).", low=0,
         high=100,
     )
     threshold_sigma: float = param(
-        0.45, "log-utility", "Spread (sigma of log) of participation thresholds.", low=0, high=5
+        0.3, "log-utility", "Spread (sigma of log) of participation thresholds.", low=0, high=5
     )
     daily_noise: float = param(
-        0.35, "utility", "SD of the day-to-day variation of a consumer's utility.", low=0, high=10
+        0.8, "utility", "SD of the day-to-day variation of a consumer's utility.", low=0, high=10
     )
     participation_cost: float = param(0.3, "utility", "Cost of taking part on a day.", low=0,
                                       high=10)
@@ -104,11 +104,20 @@ class ConsumerParams:
     weight_influence: float = param(0.6, "-", "Weight of expected influence.", low=0, high=10)
     weight_satisfaction: float = param(0.5, "-", "Weight of satisfaction.", low=0, high=10)
     post_share: float = param(
-        0.35, "probability", "Chance a participant posts a new idea (else builds or votes).",
-        low=0, high=1,
+        0.01, "posts/day", "Median posts per day of taking part (lognormal across consumers).",
+        low=0, high=100,
+    )
+    voice_sigma: float = param(
+        2.5, "-", "How much more the eager (low-threshold) post per day of taking part.", low=0,
+        high=10,
+    )
+    max_posts_per_day: float = param(
+        10.0, "posts/day", "Upper bound of anyone's mean posts per day of taking part.", low=0,
+        high=1000,
     )
     build_share: float = param(
-        0.25, "probability", "Chance a participant builds on another's idea.", low=0, high=1
+        0.75, "probability", "Share of posts that build on another's idea (else new ideas).",
+        low=0, high=1,
     )
     reward_half_saturation: float = param(
         20.0, "EUR", "Payment at which the cash pull reaches half its maximum.", low=1e-9, high=1e9
@@ -148,6 +157,10 @@ class ConsumerParams:
         0.6, "-", "Satisfaction change per unit of outcome minus expectation (Oliver).", low=0,
         high=10,
     )
+    satisfaction_learning: float = param(
+        0.3, "-", "Share of the way satisfaction moves towards the worth of each answer.", low=0,
+        high=1,
+    )
     silent_penalty: float = param(
         0.25, "satisfaction", "Satisfaction lost when an idea is ignored or rejected silently.",
         low=0, high=2,
@@ -161,14 +174,14 @@ class ConsumerParams:
         60, "days", "Inactive streak after which the inactivity exit hazard applies.", low=1,
         high=10_000,
     )
-    exit_base: float = param(0.0005, "1/day", "Baseline daily exit hazard.", low=0, high=1)
+    exit_base: float = param(0.0002, "1/day", "Baseline daily exit hazard.", low=0, high=1)
     exit_inactive: float = param(0.02, "1/day", "Extra exit hazard when long inactive.", low=0,
                                  high=1)
     exit_dissatisfaction: float = param(
-        0.03, "1/day", "Extra exit hazard per unit of dissatisfaction.", low=0, high=1
+        0.01, "1/day", "Extra exit hazard per unit of dissatisfaction.", low=0, high=1
     )
     exit_friends: float = param(
-        0.01, "1/day", "Extra exit hazard when all one's friends have left.", low=0, high=1
+        0.002, "1/day", "Extra exit hazard when all one's friends have left.", low=0, high=1
     )
 
 

@@ -200,8 +200,6 @@ def _check_consistency(s: Scenario, source: str) -> None:
          "needs 4 values: concept, design, build and test gates"),
         (len(s.decision.rework_cost) == 5, "decision.rework_cost",
          "needs 5 values: concept, design, build, test gates, then operation"),
-        (s.consumers.post_share + s.consumers.build_share <= 1, "consumers.build_share",
-         "consumers.post_share + consumers.build_share must not exceed 1"),
     ]
     for ok, key, message in rules:
         if not ok:

@@ -1,8 +1,13 @@
 """Who sees what of the idea space: consumers, the firm, a dialogue, and the decision team.
 
 Need knowledge is sticky at consumers and solution knowledge at the firm (von Hippel 1994).
-Framing discloses a share of the firm's loci, strategy first (Huang, Singh & Srinivasan 2014);
-a decision team judges a concept by the mean of its members' perspectives.
+A consumer is aware of each of their need loci with probability ``need_awareness`` (latent needs
+stay hidden); framing adds a disclosed share of the firm's loci, strategy first (Huang, Singh &
+Srinivasan 2014); a decision team judges a concept by the mean of its members' perspectives.
+
+Every view is tabulated over the whole (small) space once, so a search step is a table lookup.
+Consumers' awareness profiles are enumerated when there are at most ``MAX_PROFILES`` of them and
+otherwise sampled once per run.
 """
 
 from __future__ import annotations
@@ -13,39 +18,54 @@ from simulation.ideas import IdeaSpace
 from simulation.policies import Framing, Team
 from simulation.scenario import Scenario
 
+MAX_PROFILES = 64
+
 
 class PerspectiveViews:
-    """Weight vectors and tabulated views of the idea space for each kind of viewer."""
+    """Tabulated views of the idea space for each kind of viewer."""
 
-    def __init__(self, space: IdeaSpace, params: Scenario, framing: Framing, team: Team):
+    def __init__(self, space: IdeaSpace, params: Scenario, framing: Framing, team: Team,
+                 rng: np.random.Generator):
         self.space = space
-        self.awareness = params.consumers.need_awareness
         need_all, firm_all = space.mask(space.need_loci), space.mask(space.firm_loci)
         known = int(round(params.marketers.need_knowledge * space.need_loci.size))
         self.firm_weights = space.weights(space.mask(space.need_loci[:known]), firm_all)
         self.firm_view = space.view(self.firm_weights)
+        self.firm = self.firm_view[None, :]
         self.promote_threshold = float(
             np.quantile(self.firm_view, 1.0 - params.organisation.promote_share))
-        self.dialogue_weights = space.weights(need_all, firm_all)
+        self.dialogue = space.view(space.weights(need_all, firm_all))[None, :]
         order = np.concatenate([space.strategy_loci,
                                 np.setdiff1d(space.firm_loci, space.strategy_loci)])
-        disclosed = order[: int(round(framing.disclosed * order.size))]
-        self.disclosed_weights = space.weights(np.zeros(space.loci, dtype=bool),
-                                               space.mask(disclosed))
+        disclosed = space.mask(order[: int(round(framing.disclosed * order.size))])
+        self.consumer, self.profile_p = self._consumer_views(
+            params.consumers.need_awareness, disclosed, rng)
+        self.profile_cdf = np.cumsum(self.profile_p)
+        self.profile_cdf[-1] = 1.0
         self.team_view = self._team_view(team)
         promotable = self.firm_view >= self.promote_threshold
         pool = self.team_view[promotable] if promotable.any() else self.team_view
-        self.screen_threshold = float(
-            np.quantile(pool, 1.0 - params.decision.accept_share))
+        self.screen_threshold = float(np.quantile(pool, 1.0 - params.decision.accept_share))
 
-    def consumer_weights(self, count: int, rng: np.random.Generator) -> np.ndarray:
-        """Views of ``count`` consumers searching: the need loci each is aware of today (latent
-        needs stay hidden at random) plus whatever the firm has disclosed."""
-        space = self.space
-        weights = np.tile(self.disclosed_weights, (count, 1))
-        seen = rng.random((count, space.need_loci.size)) < self.awareness
-        weights[:, space.need_loci] = seen / np.maximum(seen.sum(axis=1, keepdims=True), 1)
-        return weights
+    def _consumer_views(self, awareness: float, disclosed: np.ndarray,
+                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """One view per need-awareness profile, and each profile's probability."""
+        space, n_need = self.space, self.space.need_loci.size
+        if 2**n_need <= MAX_PROFILES:
+            bits = ((np.arange(2**n_need)[:, None] >> np.arange(n_need)) & 1).astype(bool)
+            seen = bits.sum(axis=1)
+            prob = awareness**seen * (1 - awareness) ** (n_need - seen)
+        else:
+            bits = rng.random((MAX_PROFILES, n_need)) < awareness
+            prob = np.full(MAX_PROFILES, 1.0 / MAX_PROFILES)
+        views = np.empty((bits.shape[0], space.size))
+        for i, row in enumerate(bits):
+            views[i] = space.view(space.weights(space.mask(space.need_loci[row]), disclosed))
+        return views, prob / prob.sum()
+
+    def consumer_profiles(self, count: int, rng: np.random.Generator) -> np.ndarray:
+        """Draw the awareness profile each of ``count`` consumer searches works with today."""
+        return np.searchsorted(self.profile_cdf, rng.random(count), side="right")
 
     def _team_view(self, team: Team) -> np.ndarray:
         space = self.space

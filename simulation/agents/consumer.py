@@ -36,7 +36,7 @@ class ConsumerPopulation:
     Participation follows Ren & Kraut's benefit-versus-cost membership model with
     self-determination theory's motivation parts: a member takes part on a day when
     ``U + noise > theta``, where ``U = I + w_id*identity + w_bond*bond + w_R*R + w_m*e*pull +
-    w_inf*E + w_S*S - cost`` and ``theta`` is lognormal across people, which makes participation
+    w_inf*E + w_S*S - cost`` (recognition enters with diminishing returns, R/(1+R)) and ``theta`` is lognormal across people, which makes participation
     heavy-tailed (van Mierlo 2014, F4; Bayus 2013, F5).
     """
 
@@ -53,24 +53,33 @@ class ConsumerPopulation:
         self.contributions = np.zeros(n, dtype=np.int32)
         self.first_reply = np.full(n, -1, dtype=np.int8)  # -1 unknown, 0 ignored, 1 replied
         self.active_today = np.zeros(n, dtype=bool)
+        self.member = np.zeros(n, dtype=bool)
+        self.joined = np.empty(0, dtype=np.int64)  # everyone who ever joined, in joining order
+        self.friends_left = np.zeros(n)
         self.intrinsic_base[:] = np.maximum(
             rng.normal(params.intrinsic_mean, params.intrinsic_sd, n), 0.0)
         self.intrinsic[:] = self.intrinsic_base
         self.extrinsic[:] = rng.exponential(params.extrinsic_mean, n)
-        self.threshold[:] = params.threshold_median * np.exp(rng.normal(0, params.threshold_sigma,
-                                                                        n))
+        # One disposition drives both thresholds and voice: the few who take part most easily
+        # also write most when they do (van Mierlo 2014's superusers; Bayus 2013).
+        eagerness = rng.normal(0.0, 1.0, n)
+        self.threshold[:] = params.threshold_median * np.exp(params.threshold_sigma * eagerness)
+        self.voice = np.minimum(params.post_share * np.exp(-params.voice_sigma * eagerness),
+                                params.max_posts_per_day)
         self.intrinsic_cap = params.intrinsic_mean + 3 * params.intrinsic_sd
 
     # --- membership -----------------------------------------------------------------------------
     @property
     def members(self) -> np.ndarray:
         """Mask of current members (lurkers and contributors)."""
-        return (self.status == ConsumerStatus.LURKER) | (self.status == ConsumerStatus.CONTRIBUTOR)
+        return self.member
 
     def join(self, who: np.ndarray, day: int, expectation: float) -> None:
         """Make prospects ``who`` members on ``day`` with the given initial expectation."""
         who = who[self.status[who] == ConsumerStatus.PROSPECT]
         self.status[who] = ConsumerStatus.LURKER
+        self.member[who] = True
+        self.joined = np.concatenate([self.joined, who])
         self.join_day[who] = day
         self.last_active[who] = day
         self.expectation[who] = expectation
@@ -93,32 +102,45 @@ class ConsumerPopulation:
         return np.unique(np.concatenate([unprompted, invited]))
 
     # --- the day's choices ----------------------------------------------------------------------
-    def utility(self, day: int, pull: np.ndarray | float) -> np.ndarray:
-        """Benefit minus cost of taking part today, before the daily noise."""
+    def utility(self, who: np.ndarray, pull: np.ndarray | float, bond: np.ndarray) -> np.ndarray:
+        """Benefit minus cost of taking part today for consumers ``who``, before daily noise."""
         p = self.params
-        recent = self.members & (self.last_active >= day - 7)  # friends seen this week
-        bond = self.friends.share_of_friends(recent)
-        return (self.intrinsic + p.weight_identity * self.identity + p.weight_bond * bond
-                + p.weight_recognition * self.recognition + p.weight_money * self.extrinsic * pull
-                + p.weight_influence * self.expectation + p.weight_satisfaction * self.satisfaction
-                - p.participation_cost)
+        recognition = self.recognition[who]
+        if not np.isscalar(pull):
+            pull = pull[who]
+        return (self.intrinsic[who] + p.weight_identity * self.identity[who]
+                + p.weight_bond * bond[who]
+                + p.weight_recognition * recognition / (1.0 + recognition)
+                + p.weight_money * self.extrinsic[who] * pull
+                + p.weight_influence * self.expectation[who]
+                + p.weight_satisfaction * self.satisfaction[who] - p.participation_cost)
 
     def participate(self, day: int, incentive: np.ndarray | float) -> tuple[np.ndarray, ...]:
-        """Members who take part today, split into (posters, builders, voters)."""
+        """Members who take part today: (idea authors, builders, voters).
+
+        Authors and builders repeat once per post: a day of taking part brings a Poisson number
+        of posts with the member's own mean ("voice"), so the eager few write many.
+        """
+        members = np.flatnonzero(self.member)
+        # Friends active this week pull one in (friends who left push one out: end_of_day).
+        bond = self.friends.share_of_friends(self.member & (self.last_active >= day - 7))
         pull = incentive / (incentive + self.params.reward_half_saturation)
-        noise = self.rng.normal(0.0, self.params.daily_noise, self.size)
-        self.active_today = self.members & (self.utility(day, pull) + noise > self.threshold)
-        active = np.flatnonzero(self.active_today)
+        noise = self.rng.normal(0.0, self.params.daily_noise, members.size)
+        taking_part = self.utility(members, pull, bond) + noise > self.threshold[members]
+        active = members[taking_part]
+        self.active_today[:] = False
+        self.active_today[active] = True
         self.last_active[active] = day
-        action = self.rng.random(active.size)
-        post_cut = self.params.post_share
-        build_cut = post_cut + self.params.build_share
-        return active[action < post_cut], active[(action >= post_cut) & (action < build_cut)], (
-            active[action >= build_cut])
+        posts = self.rng.poisson(self.voice[active])
+        posters = np.repeat(active, posts)
+        builds = self.rng.random(posters.size) < self.params.build_share
+        return posters[~builds], posters[builds], active[posts == 0]
 
     def record_posts(self, authors: np.ndarray, day: int) -> np.ndarray:
-        """Count posts; returns a mask of which posts were their author's first."""
-        first = self.contributions[authors] == 0
+        """Count posts (authors repeat once per post); mark which post is each author's first."""
+        _, first_index = np.unique(authors, return_index=True)
+        first = np.zeros(authors.size, dtype=bool)
+        first[first_index] = self.contributions[authors[first_index]] == 0
         np.add.at(self.contributions, authors, 1)
         self.first_post_day[authors[first]] = day
         self.status[authors] = ConsumerStatus.CONTRIBUTOR
@@ -140,29 +162,35 @@ class ConsumerPopulation:
 
     def feedback(self, authors, day, *, replied, explained, badge, credited, outcome, silent,
                  first_post) -> None:
-        """Apply the firm's answers to authors (arrays, one entry per idea)."""
+        """Apply the firm's answers to authors (arrays, one entry per idea; authors may repeat).
+
+        ``outcome`` is 1 (accepted), 0 (rejected or ignored) or NaN (no decision yet).
+        """
         p, r = self.params, self.recognition_params
-        informational = replied | explained | badge
         # Informational feedback raises intrinsic interest (Deci et al. 1999, F2, d = +0.33).
+        informational = replied | explained | badge
         np.add.at(self.intrinsic, authors, p.feedback_boost * p.intrinsic_sd * informational)
-        np.minimum(self.intrinsic, self.intrinsic_cap, out=self.intrinsic)
+        self.intrinsic[authors] = np.minimum(self.intrinsic[authors], self.intrinsic_cap)
         np.add.at(self.recognition, authors, r.reply_value * replied + r.badge_value * badge)
         np.add.at(self.identity, authors, p.identity_gain * (badge | credited))
-        # Expectation-disconfirmation (Oliver 1980): satisfaction moves with outcome - expectation.
+        # Expectation-disconfirmation (Oliver 1980): the answer's worth is outcome - expectation;
+        # silence hurts, newcomers most (Halfaker et al. 2013; Piezunka & Dahlander 2019).
         decided = ~np.isnan(outcome)
-        gap = np.where(decided, np.nan_to_num(outcome) - self.expectation[authors], 0.0)
+        gap = np.where(decided, outcome, 0.0) - self.expectation[authors] * decided
         newcomer = (day - self.join_day[authors]) < p.newcomer_days
-        # Silence hurts, newcomers most (Halfaker et al. 2013; Piezunka & Dahlander 2019).
-        delta = (p.disconfirmation_weight * gap + p.explanation_bonus * explained
-                 - p.silent_penalty * silent * (1 + newcomer))
-        np.add.at(self.satisfaction, authors, delta)
-        np.clip(self.satisfaction, -1.0, 1.0, out=self.satisfaction)
-        # Contributors learn their real chances from the firm's responses (Huang et al. 2014).
-        rate = p.expectation_learning * (1 + explained) * decided
-        np.add.at(self.expectation, authors, rate * gap)
-        np.clip(self.expectation, 0.0, 1.0, out=self.expectation)
-        firsts = authors[first_post & (self.first_reply[authors] < 0)]
-        self.first_reply[firsts] = replied[first_post & (self.first_reply[authors] < 0)]
+        worth = p.disconfirmation_weight * gap + p.explanation_bonus * explained - (
+            p.silent_penalty * silent * (1 + newcomer))
+        worth = np.minimum(np.maximum(worth, -1.0), 1.0)
+        # Satisfaction is a running average of experiences, so it does not grow with how much
+        # one posts: each answer moves it part of the way towards what that answer was worth.
+        np.add.at(self.satisfaction, authors,
+                  p.satisfaction_learning * (worth - self.satisfaction[authors]))
+        # Contributors learn their real chances from the firm's answers (Huang et al. 2014).
+        np.add.at(self.expectation, authors, p.expectation_learning * (1 + explained) * gap)
+        self.satisfaction[authors] = np.minimum(np.maximum(self.satisfaction[authors], -1.0), 1.0)
+        self.expectation[authors] = np.minimum(np.maximum(self.expectation[authors], 0.0), 1.0)
+        first = first_post & (self.first_reply[authors] < 0)
+        self.first_reply[authors[first]] = replied[first]
 
     def see_influence(self, accepted: int) -> None:
         """Visible influence: members see community ideas credited and expect more of their own."""
@@ -173,20 +201,26 @@ class ConsumerPopulation:
 
     # --- end of day ----------------------------------------------------------------------------
     def end_of_day(self, day: int) -> np.ndarray:
-        """Decay recognition, let interest recover, and draw who leaves; returns the leavers."""
+        """Decay recognition, let interest recover, and draw who leaves; returns the leavers.
+
+        Exit (Ren & Kraut): a baseline hazard, more after a long inactive streak, more when
+        dissatisfied, more when one's friends have left.
+        """
         p = self.params
         self.recognition *= 1 - p.recognition_decay
         self.intrinsic += p.intrinsic_recovery * (self.intrinsic_base - self.intrinsic)
         self.satisfaction *= 1 - p.satisfaction_decay
-        members = self.members
-        friends_left = self.friends.share_of_friends(self.status == ConsumerStatus.CHURNED)
-        inactive = (day - self.last_active) > p.inactivity_days
-        hazard = (p.exit_base + p.exit_inactive * inactive
-                  + p.exit_dissatisfaction * np.maximum(-self.satisfaction, 0.0)
-                  + p.exit_friends * friends_left)
-        leavers = np.flatnonzero(members & (self.rng.random(self.size) < hazard))
+        members = np.flatnonzero(self.member)
+        hazard = (p.exit_base + p.exit_inactive * (day - self.last_active[members]
+                                                   > p.inactivity_days)
+                  + p.exit_dissatisfaction * np.maximum(-self.satisfaction[members], 0.0)
+                  + p.exit_friends * self.friends_left[members])
+        leavers = members[self.rng.random(members.size) < hazard]
         self.status[leavers] = ConsumerStatus.CHURNED
+        self.member[leavers] = False
         self.churn_day[leavers] = day
+        friends = self.friends.friends_of(leavers)
+        np.add.at(self.friends_left, friends, 1.0 / self.friends.degree[friends])
         return leavers
 
 

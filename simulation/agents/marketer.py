@@ -26,37 +26,35 @@ class Marketer(mesa.Agent):
         self.reviewed = 0
 
     def step(self) -> None:
-        """Review up to ``capacity`` ideas from the front of the queue and answer them."""
+        """Take up to ``capacity`` ideas from the front of the queue for today's review."""
         org = self.model.organisation
         ids = org.take(self.capacity)
-        if ids.size == 0:
-            return
-        promote = self.review(ids)
-        self.reviewed += ids.size
-        org.answer(ids, style=self.style, promoted=promote, decided=~promote,
-                   accepted=np.zeros(ids.size, dtype=bool))
-        for idea in ids[promote]:
-            org.promote(int(idea))
+        if ids.size:
+            self.reviewed += ids.size
+            org.assign(ids, self)
 
     @property
     def style(self) -> str:
         """The response style in force: a closed "test machine" answers silently."""
         return "silent" if self.model.framing.silent else self.response_style
 
-    def review(self, ids: np.ndarray) -> np.ndarray:
-        """Decide which of ``ids`` to promote; explained reviews improve the idea first."""
-        model, pool = self.model, self.model.ideas
-        if self.style == "explain" and model.framing.dialogue and model.marketer_params.dialogue_steps:
-            consumer_ideas = ids[pool["author"][ids] >= 0]
-            steps = np.full(consumer_ideas.size, model.marketer_params.dialogue_steps)
-            weights = np.broadcast_to(model.dialogue_weights, (consumer_ideas.size,
-                                                               model.dialogue_weights.size))
-            improved = model.space.climb(pool["point"][consumer_ideas], weights, steps)
-            pool["dialogue"][consumer_ideas] = improved != pool["point"][consumer_ideas]
-            pool["point"][consumer_ideas] = improved
-        pool["review_day"][ids] = model.day
-        estimate = model.firm_view[pool["point"][ids]]
-        estimate = estimate + self.rng.normal(0.0, self.review_noise, ids.size)
-        promote = estimate >= model.promote_threshold
-        pool["status"][ids] = np.where(promote, IdeaStatus.CONCEPT, IdeaStatus.REJECTED)
-        return promote
+
+def review(model: mesa.Model, ids: np.ndarray, style: str, noise: np.ndarray) -> np.ndarray:
+    """The marketers' review of ``ids`` (one style, each idea with its reviewer's error).
+
+    Explained reviews first improve consumer ideas in dialogue with their authors. Returns which
+    ideas are promoted to concepts.
+    """
+    pool, views = model.ideas, model.views
+    if style == "explain" and model.framing.dialogue and model.marketer_params.dialogue_steps:
+        mine = ids[pool["author"][ids] >= 0]
+        steps = np.full(mine.size, model.marketer_params.dialogue_steps)
+        improved = model.space.climb(pool["point"][mine], views.dialogue,
+                                     np.zeros(mine.size, dtype=np.int64), steps)
+        pool["dialogue"][mine] = improved != pool["point"][mine]
+        pool["point"][mine] = improved
+    pool["review_day"][ids] = model.day
+    estimate = views.firm_view[pool["point"][ids]] + model.rng.normal(0.0, 1.0, ids.size) * noise
+    promote = estimate >= views.promote_threshold
+    pool["status"][ids] = np.where(promote, IdeaStatus.CONCEPT, IdeaStatus.REJECTED)
+    return promote

@@ -1,4 +1,4 @@
-"""The organisation: its review queue, stage gates, reward budget and co-owners."""
+"""The organisation: its review queue, answers, stage gates, reward budget and co-owners."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import astuple
 import mesa
 import numpy as np
 
-from simulation.decisions import GATES, GateOutcome, StageGates
+from simulation.agents.marketer import review
+from simulation.decisions import StageGates
 from simulation.idea_pool import IdeaStatus, Response
 from simulation.scenario import OrganisationParams
 
@@ -27,17 +28,20 @@ class Organisation(mesa.Agent):
         self.support = np.ones(params.co_owners)
         self.spend = 0.0
         self.queue = np.empty(0, dtype=np.int64)
-        self.decisions: list[dict] = []
-        self.promoted_quality: list[float] = []
-        self.accepted_quality: list[float] = []
-        self.times_to_decision: list[float] = []
-        self.flaws_escaped = 0
+        self.assigned: list[tuple[np.ndarray, str, float]] = []
         self.accepted_today = np.empty(0, dtype=np.int64)
+        self._tables: dict[str, np.ndarray] = {}
+        # running figures for the daily metrics
+        self.promoted_quality_sum, self.promoted = 0.0, 0
+        self.accepted_quality = np.empty(0)  # kept sorted
+        self.accepted_quality_sum = 0.0
+        self.decisions, self.flaws_escaped = 0, 0
+        self.decision_times = np.zeros(64, dtype=np.int64)  # histogram of days to decision
 
     # --- the review queue -----------------------------------------------------------------------
     def open_queue(self) -> None:
         """Order today's queue: most-voted ideas first, then oldest first."""
-        pending = self.model.ideas.pending()
+        pending = self.model.pending()
         votes = self.model.ideas["votes"][pending]
         self.queue = pending[np.lexsort((pending, -votes))]
 
@@ -49,13 +53,35 @@ class Organisation(mesa.Agent):
     def expire(self, day: int, patience: int) -> None:
         """Ideas waiting longer than the marketers' patience count as ignored: silence."""
         pool = self.model.ideas
-        pending = pool.pending()
+        pending = self.model.pending()
         old = pending[pool["day"][pending] <= day - patience]
         if old.size:
             pool["status"][old] = IdeaStatus.IGNORED
             none = np.zeros(old.size, dtype=bool)
             self.answer(old, style="silent", promoted=none, decided=~none, accepted=none,
                         ignored=True)
+
+    def assign(self, ids: np.ndarray, marketer) -> None:
+        """Record which marketer reviews ``ids`` today; reviews run together in close_review."""
+        self.assigned.append((ids, marketer.style, marketer.review_noise))
+
+    def close_review(self) -> None:
+        """Review and answer every idea taken today; admit the promoted ones to the gates."""
+        model, pool = self.model, self.model.ideas
+        for style in sorted({style for _, style, _ in self.assigned}):
+            batch = [(i, n) for i, s, n in self.assigned if s == style]
+            ids = np.concatenate([i for i, _ in batch])
+            noise = np.repeat([n for _, n in batch], [i.size for i, _ in batch])
+            promoted = review(model, ids, style, noise)
+            self.answer(ids, style=style, promoted=promoted, decided=~promoted,
+                        accepted=np.zeros(ids.size, dtype=bool))
+            if promoted.any():
+                chosen = ids[promoted]
+                self.promoted += chosen.size
+                self.promoted_quality_sum += float(model.space.quality[pool["point"][chosen]].sum())
+                self.gates.admit(chosen, pool["author"][chosen], pool["day"][chosen], model.day,
+                                 self.stall())
+        self.assigned = []
 
     # --- answers to contributors -----------------------------------------------------------------
     def answer(self, ids, *, style, promoted, decided, accepted, ignored=False) -> None:
@@ -67,13 +93,11 @@ class Organisation(mesa.Agent):
         if ignored:
             flags = np.zeros((ids.size, 4), dtype=bool)
         else:
-            recognise = model.policies.recognition.feedback
-            table = np.array([[astuple(recognise(style, p, a)) for a in (False, True)]
-                              for p in (False, True)], dtype=bool)  # (promoted, accepted, flag)
-            flags = table[promoted.astype(int), accepted.astype(int)]
-        if not pool["response"][ids].any():  # first answer to these ideas: record the response
-            code = Response.EXPLAIN if style == "explain" else Response.REPLY
-            pool["response"][ids] = np.where(flags[:, 0] | flags[:, 1], code, Response.SILENT)
+            flags = self._feedback_table(style)[promoted.astype(int), accepted.astype(int)]
+        unanswered = pool["response"][ids] == Response.NONE
+        code = Response.EXPLAIN if style == "explain" else Response.REPLY
+        pool["response"][ids[unanswered]] = np.where(flags[unanswered, 0] | flags[unanswered, 1],
+                                                     code, Response.SILENT)
         authors = pool["author"][ids]
         mine = authors >= 0
         if not mine.any():
@@ -85,64 +109,54 @@ class Organisation(mesa.Agent):
             badge=flags[mine, 2], credited=flags[mine, 3], outcome=outcome[mine],
             silent=(decided & ~replied)[mine], first_post=pool["first_post"][ids][mine])
 
-    # --- concepts and decisions ------------------------------------------------------------------
-    def promote(self, idea: int) -> None:
-        """Turn a reviewed idea into a concept at the first gate."""
-        pool = self.model.ideas
-        self.promoted_quality.append(float(self.model.space.quality[pool["point"][idea]]))
-        self.gates.admit(idea, int(pool["author"][idea]), int(pool["day"][idea]), self.model.day,
-                         self.stall())
+    def _feedback_table(self, style: str) -> np.ndarray:
+        """Feedback flags by (promoted, accepted, flag) under the recognition policy."""
+        if style not in self._tables:
+            recognise = self.model.policies.recognition.feedback
+            self._tables[style] = np.array([[astuple(recognise(style, p, a)) for a in (0, 1)]
+                                            for p in (0, 1)], dtype=bool)
+        return self._tables[style]
 
+    # --- concepts and decisions ------------------------------------------------------------------
     def stall(self) -> float:
         """Days each gate is held up by co-owners whose support has fallen too low."""
         return self.params.stall_days * int((self.support < self.params.stall_threshold).sum())
 
     def step(self) -> None:
         """Advance the gates, record the day's decisions and answer their authors."""
-        outcomes = self.gates.advance(self.model.day, self.model.passes_screen, self.stall())
-        if not outcomes:
-            self.accepted_today = np.empty(0, dtype=np.int64)
+        model, pool = self.model, self.model.ideas
+        decided = self.gates.advance(model.day, model.passes_screen, self.stall())
+        self.accepted_today = np.empty(0, dtype=np.int64)
+        if not decided.rows.size:
             return
-        for outcome in outcomes:
-            self.record(outcome)
-        model = self.model
-        ids = np.array([o.concept.idea for o in outcomes])
-        accepted = np.array([o.accepted for o in outcomes])
+        ids, accepted = decided.ideas, decided.accepted
+        self.count_decisions(decided, model.space.quality[pool["point"][ids]])
+        pool["status"][ids] = np.where(accepted, IdeaStatus.ACCEPTED, IdeaStatus.KILLED)
+        pool["decision_day"][ids] = model.day
+        change = (self.params.support_recovery if self.params.co_owners_on_team
+                  else -self.params.support_loss)
+        self.support = np.clip(self.support + change * ids.size, 0.0, 1.0)
         self.answer(ids, style=model.decision_style, promoted=np.zeros(ids.size, dtype=bool),
                     decided=np.ones(ids.size, dtype=bool), accepted=accepted)
         if model.policies.recognition.name == "influence":
             model.consumers.see_influence(int(accepted.sum()))
-        authors = model.ideas["author"][ids[accepted]]
+        authors = pool["author"][ids[accepted]]
         self.accepted_today = authors[authors >= 0]
 
-    def record(self, outcome: GateOutcome) -> None:
-        """Record one decision: the idea's status, the decision row, co-owners' support."""
-        model, concept, pool = self.model, outcome.concept, self.model.ideas
-        idea, day = concept.idea, model.day
-        pool["status"][idea] = IdeaStatus.ACCEPTED if outcome.accepted else IdeaStatus.KILLED
-        pool["decision_day"][idea] = day
-        quality = float(model.space.quality[pool["point"][idea]])
-        escaped = int(concept.hidden.sum()) if outcome.accepted else 0
-        operation = self.gates.operation_rework(concept) if outcome.accepted else 0.0
-        self.flaws_escaped += escaped
-        self.times_to_decision.append(day - concept.submitted)
-        if outcome.accepted:
-            self.accepted_quality.append(quality)
-        self.support += (self.params.support_recovery if self.params.co_owners_on_team
-                         else -self.params.support_loss)
-        np.clip(self.support, 0.0, 1.0, out=self.support)
-        self.decisions.append({
-            "idea": idea, "author": concept.author, "submitted_day": concept.submitted,
-            "promoted_day": concept.promoted, "decision_day": day,
-            "outcome": "accepted" if outcome.accepted else "killed",
-            "gate_reached": GATES[min(concept.gate, len(GATES) - 1)],
-            "quality": quality, "flaws": int(concept.flaws.size),
-            **{f"found_{g}": concept.found[i] for i, g in enumerate(GATES)},
-            "escaped": escaped, "rework_days": concept.rework, "operation_rework_days": operation,
-            "stall_days": concept.stall, "time_to_decision": day - concept.submitted,
-            "time_with_operation_rework": day - concept.submitted + operation,
-            "team_size": self.gates.team.size,
-        })
+    def count_decisions(self, decided, quality: np.ndarray) -> None:
+        """Update the running figures the daily metrics read."""
+        self.decisions += decided.rows.size
+        new = np.sort(quality[decided.accepted])
+        self.accepted_quality = np.insert(self.accepted_quality,
+                                          np.searchsorted(self.accepted_quality, new), new)
+        self.accepted_quality_sum += float(new.sum())
+        self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
+        days = self.model.day - self.gates.concepts["submitted"][decided.rows]
+        if days.max() >= self.decision_times.size:
+            grown = np.zeros(2 * days.max() + 1, dtype=np.int64)
+            grown[: self.decision_times.size] = self.decision_times
+            self.decision_times = grown
+        np.add.at(self.decision_times, days, 1)
 
     def pay(self, authors: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Pay what the budget allows (0 = unlimited), in the order given."""

@@ -1,0 +1,195 @@
+"""Throughput and peak memory of the cocreate model, next to an idiomatic Mesa baseline.
+
+Prints figures; it never passes or fails anything (exit code 0 unless something crashes).
+
+    .venv/bin/python benchmarks/bench_model.py [--consumers 10000] [--days 365] [--repeats 3]
+        [--json PATH] [--no-memory]
+
+See benchmarks/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import memory_probe
+from workload import build_scenario, scaled_overrides
+
+TARGET_STEPS_PER_S = 5_000_000
+TARGET_PEAK_RSS_MB = 300
+BOLTZMANN_N = 10_000
+BOLTZMANN_RUN_SECONDS = 3.0
+MB = 1_000_000  # bytes; ru_maxrss and VmHWM are KiB on Linux
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--consumers", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write figures as JSON")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory probes")
+    return parser.parse_args()
+
+
+def environment() -> dict[str, str]:
+    """Versions and CPU, read without importing numpy or mesa (the parent must stay small)."""
+    cpu = "unknown"
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu
+        )
+    return {
+        "python": platform.python_version(),
+        "numpy": version("numpy"),
+        "mesa": version("mesa"),
+        "cpu": cpu,
+        "cpu_count": str(os.cpu_count()),
+    }
+
+
+def measure_memory() -> dict[str, dict[str, float]]:
+    """Peak RSS and Python-heap peak of an import-only child and a full-run child."""
+    figures = {}
+    for workload in ("import", "run"):
+        rss = memory_probe.probe(workload, trace=False)
+        heap = memory_probe.probe(workload, trace=True)
+        figures[workload] = {
+            **rss,
+            "heap_peak_bytes": heap["heap_peak_bytes"],
+            "traced_seconds": heap["seconds"],
+        }
+    return figures
+
+
+def time_cocreate(consumers: int, days: int, repeats: int) -> list[float]:
+    """Wall seconds of ``repeats`` fresh runs through ``run_scenario`` (construction included)."""
+    from simulation import run_scenario
+
+    scenario = build_scenario(consumers, days)
+    seconds = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        run_scenario(scenario)
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def time_boltzmann(repeats: int) -> tuple[int, list[float]]:
+    """Calibrated step count and wall seconds of ``repeats`` fresh Boltzmann runs."""
+    import boltzmann
+
+    steps = boltzmann.calibrate_steps(BOLTZMANN_N, BOLTZMANN_RUN_SECONDS)
+    return steps, [boltzmann.time_run(BOLTZMANN_N, steps) for _ in range(repeats)]
+
+
+def rate(units: int, seconds: list[float]) -> float:
+    """Units per second at the median wall time."""
+    return units / statistics.median(seconds)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def print_memory(memory: dict[str, dict[str, float]]) -> None:
+    print(
+        f"\nPeak memory, fresh child processes ({memory_probe.CONSUMERS:,} consumers × "
+        f"{memory_probe.DAYS} days, snapshot_interval=0)"
+    )
+    print(f"  {'child':<26}{'ru_maxrss':>12}{'VmHWM':>12}{'tracemalloc':>14}{'wall':>10}")
+    labels = {"import": "import simulation only", "run": "one full run"}
+    for workload, fig in memory.items():
+        print(
+            f"  {labels[workload]:<26}{fig['ru_maxrss_kib'] * 1024 / MB:>9.1f} MB"
+            f"{fig['vm_hwm_kib'] * 1024 / MB:>9.1f} MB{fig['heap_peak_bytes'] / MB:>11.1f} MB"
+            f"{fig['seconds']:>9.1f} s"
+        )
+    run_mb = memory["run"]["ru_maxrss_kib"] * 1024 / MB
+    print(
+        f"  target: peak RSS < {TARGET_PEAK_RSS_MB} MB -> {run_mb:.1f} MB  "
+        f"{verdict(run_mb < TARGET_PEAK_RSS_MB)}"
+    )
+
+
+def print_throughput(result: dict) -> None:
+    co, bz = result["cocreate"], result["boltzmann"]
+    fast_enough = co["steps_per_s"] >= TARGET_STEPS_PER_S
+    print("\nThroughput (median of fresh runs, single process)")
+    print(
+        f"  {'cocreate consumer-steps/s':<30}{co['steps_per_s'] / 1e6:>8.2f} M   "
+        f"target >= {TARGET_STEPS_PER_S / 1e6:.0f} M  {verdict(fast_enough)}"
+    )
+    print(
+        f"  {'Boltzmann agent-steps/s':<30}{bz['steps_per_s'] / 1e6:>8.2f} M   "
+        f"(idiomatic Mesa baseline)"
+    )
+    print(
+        f"  {'ratio cocreate / Boltzmann':<30}{result['ratio']:>8.2f} ×   "
+        f"target: several × (5 M/s is {result['target_ratio']:.1f} × here)"
+    )
+    print(f"  cocreate: {co['consumers']:,} consumers × {co['days']} days, {runs(co)}")
+    print(f"  Boltzmann: {bz['agents']:,} agents × {bz['steps']} steps, {runs(bz)}")
+
+
+def runs(figures: dict) -> str:
+    return "runs " + ", ".join(f"{s:.2f}" for s in figures["seconds"]) + " s"
+
+
+def measure_throughput(args: argparse.Namespace) -> dict:
+    co_seconds = time_cocreate(args.consumers, args.days, args.repeats)
+    steps, bz_seconds = time_boltzmann(args.repeats)
+    co_rate = rate(args.consumers * args.days, co_seconds)
+    bz_rate = rate(BOLTZMANN_N * steps, bz_seconds)
+    return {
+        "cocreate": {
+            "consumers": args.consumers,
+            "days": args.days,
+            "seconds": co_seconds,
+            "steps_per_s": co_rate,
+        },
+        "boltzmann": {
+            "agents": BOLTZMANN_N,
+            "steps": steps,
+            "seconds": bz_seconds,
+            "steps_per_s": bz_rate,
+        },
+        "ratio": co_rate / bz_rate,
+        "target_ratio": TARGET_STEPS_PER_S / bz_rate,
+    }
+
+
+def main() -> None:
+    args = parse_args()
+    env = environment()
+    print("Environment: " + ", ".join(f"{k} {v}" for k, v in env.items()))
+    overrides = scaled_overrides(args.consumers, args.days)
+    print("Overrides: " + " ".join(overrides))
+    # Memory first: a child's ru_maxrss includes the parent's RSS at spawn time (Linux).
+    memory = None if args.no_memory else measure_memory()
+    if memory is not None:
+        print_memory(memory)
+    result = {
+        "environment": env,
+        "overrides": overrides,
+        **measure_throughput(args),
+        "memory": memory,
+        "targets": {"steps_per_s": TARGET_STEPS_PER_S, "peak_rss_mb": TARGET_PEAK_RSS_MB},
+    }
+    print_throughput(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"\nFigures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
