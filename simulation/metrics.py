@@ -56,50 +56,49 @@ REPORTERS: dict[str, str] = {
 }
 
 
-def gini(values: np.ndarray, counts: np.ndarray | None = None) -> float:
-    """Gini coefficient of non-negative integer counts, from their histogram.
+def gini(counts: np.ndarray) -> float:
+    """Gini coefficient of non-negative integers given as a histogram (``counts[v]`` people
+    have value ``v``).
 
-    >>> gini(np.array([0, 0, 0, 4]))
+    >>> gini(np.bincount([0, 0, 0, 4]))
     0.75
-    >>> gini(np.array([2, 2, 2]))
+    >>> gini(np.bincount([2, 2, 2]))
     0.0
     """
-    values = np.asarray(values)
-    total, n = int(values.sum()), values.size
+    level = np.arange(counts.size)
+    n, total = int(counts.sum()), int((counts * level).sum())
     if n == 0 or total == 0:
         return 0.0
-    counts = np.bincount(values) if counts is None else counts
-    level = np.arange(counts.size)
     below = np.cumsum(counts) - counts  # ranks taken by smaller values
     rank_sum = counts * below + counts * (counts + 1) / 2  # sum of 1-based ranks per level
     weighted = float((level * rank_sum).sum())
     return float(2 * weighted / (n * total) - (n + 1) / n)
 
 
-def top_share(values: np.ndarray, share: float = 0.01,
-              counts: np.ndarray | None = None) -> float:
-    """Share of the total held by the top ``share`` of individuals (at least one person).
+def top_share(counts: np.ndarray, share: float = 0.01) -> float:
+    """Share of the total held by the top ``share`` of people (at least one person), from the
+    histogram of their integer values.
 
-    >>> top_share(np.array([0] * 99 + [10]), 0.01)
+    >>> top_share(np.bincount([0] * 99 + [10]), 0.01)
     1.0
-    >>> top_share(np.array([1, 1, 1, 1]), 0.5)
+    >>> top_share(np.bincount([1, 1, 1, 1]), 0.5)
     0.5
     """
-    values = np.asarray(values)
-    total = int(values.sum())
-    if values.size == 0 or total == 0:
+    level = np.arange(counts.size)
+    n, total = int(counts.sum()), int((counts * level).sum())
+    if n == 0 or total == 0:
         return 0.0
-    k = max(1, int(np.ceil(share * values.size)))
-    counts = (np.bincount(values) if counts is None else counts)[::-1]  # from the largest value down
-    level = np.arange(counts.size)[::-1]
-    taken = np.minimum(counts, np.maximum(k - (np.cumsum(counts) - counts), 0))
+    k = max(1, int(np.ceil(share * n)))
+    down, level = counts[::-1], level[::-1]  # from the largest value down
+    taken = np.minimum(down, np.maximum(k - (np.cumsum(down) - down), 0))
     return float((taken * level).sum() / total)
 
 
-def cohort_retention(joined: np.ndarray, join_day, churn_day, day: int, horizon: int) -> float:
+def cohort_retention(joined: np.ndarray, days: np.ndarray, join_day, churn_day, day: int,
+                     horizon: int) -> float:
     """Share of those who joined ``horizon+1..2*horizon`` days ago still members ``horizon`` days
-    after joining (NaN when that cohort is empty). ``joined`` lists joiners in joining order."""
-    days = join_day[joined]
+    after joining (NaN when that cohort is empty). ``joined`` lists joiners in joining order and
+    ``days`` the day each joined."""
     lo, hi = np.searchsorted(days, [day - 2 * horizon, day - horizon])
     cohort = joined[lo:hi]
     if not cohort.size:
@@ -135,20 +134,20 @@ def mean(values: list[float] | np.ndarray) -> float:
 def population_metrics(pop, day: int) -> dict[str, float]:
     """The consumer-side daily metrics."""
     members = np.flatnonzero(pop.member)
-    contributions = pop.contributions[pop.joined]
-    counts = np.bincount(contributions) if contributions.size else None
+    counts = pop.contribution_counts
+    joined = int(pop.joined.size)
     return {
         "members": int(members.size),
         "active_members": int((pop.last_active[members] > day - 30).sum()),
         "active_today": int(pop.active_today.sum()),
         "joined_total": int(pop.joined.size),
         "churned_total": int(pop.joined.size - members.size),
-        "retention_30": cohort_retention(pop.joined, pop.join_day, pop.churn_day, day, 30),
-        "retention_90": cohort_retention(pop.joined, pop.join_day, pop.churn_day, day, 90),
-        "contributions_total": int(contributions.sum()),
-        "gini_contributions": gini(contributions, counts),
-        "top1_share": top_share(contributions, 0.01, counts),
-        "ever_posted_share": float((contributions > 0).mean()) if contributions.size else 0.0,
+        "retention_30": cohort_retention(pop.joined, pop.joined_days, pop.join_day, pop.churn_day, day, 30),
+        "retention_90": cohort_retention(pop.joined, pop.joined_days, pop.join_day, pop.churn_day, day, 90),
+        "contributions_total": int((counts * np.arange(counts.size)).sum()),
+        "gini_contributions": gini(counts),
+        "top1_share": top_share(counts, 0.01),
+        "ever_posted_share": 1.0 - counts[0] / joined if joined else 0.0,
         "satisfaction_mean": mean(pop.satisfaction[members]),
         "intrinsic_mean": mean(pop.intrinsic[members]),
         "expectation_mean": mean(pop.expectation[members]),

@@ -18,7 +18,9 @@ from simulation.scenario import Scenario
 from simulation.views import PerspectiveViews
 
 SNAPSHOT_COLUMNS = ("status", "intrinsic", "extrinsic", "identity", "recognition",
-                    "satisfaction", "expectation", "contributions", "paid", "join_day")
+                    "satisfaction", "expectation", "contributions", "active_days", "posting_days",
+                    "paid",
+                    "join_day")
 
 
 class CoCreationModel(mesa.Model):

@@ -81,8 +81,9 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     """Headline figures of a run, each computed from the run's own tables."""
     last = result.timeseries.iloc[-1]
     pop = model.consumers
+    # Joyce & Kraut 2006: does a newcomer whose first post got a reply post again (later)?
     replied = pop.first_reply
-    again = pop.contributions >= 2
+    again = pop.posted_again()
     p_reply = float(again[replied == 1].mean()) if (replied == 1).any() else float("nan")
     p_none = float(again[replied == 0].mean()) if (replied == 0).any() else float("nan")
     ideas = result.ideas
@@ -101,6 +102,8 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         "top1_share": float(last["top1_share"]),
         "gini_contributions": float(last["gini_contributions"]),
         "newcomers_replied_share": float((replied == 1).sum() / max((replied >= 0).sum(), 1)),
+        "newcomers_replied": int((replied == 1).sum()),
+        "newcomers_ignored": int((replied == 0).sum()),
         "post_again_replied": p_reply,
         "post_again_ignored": p_none,
         "reply_effect": p_reply - p_none,

@@ -104,12 +104,16 @@ class ConsumerParams:
     weight_influence: float = param(0.6, "-", "Weight of expected influence.", low=0, high=10)
     weight_satisfaction: float = param(0.5, "-", "Weight of satisfaction.", low=0, high=10)
     post_share: float = param(
-        0.01, "posts/day", "Median posts per day of taking part (lognormal across consumers).",
+        0.005, "posts/day", "Median posts per day of taking part (lognormal across consumers).",
         low=0, high=100,
     )
     voice_sigma: float = param(
         2.5, "-", "How much more the eager (low-threshold) post per day of taking part.", low=0,
         high=10,
+    )
+    arrival_idea_share: float = param(
+        0.15, "share", "Newcomers who join with one idea to share on their first day of taking part.",
+        low=0, high=1,
     )
     max_posts_per_day: float = param(
         10.0, "posts/day", "Upper bound of anyone's mean posts per day of taking part.", low=0,
@@ -119,11 +123,15 @@ class ConsumerParams:
         0.75, "probability", "Share of posts that build on another's idea (else new ideas).",
         low=0, high=1,
     )
+    cash_idea_rate: float = param(
+        0.3, "ideas/day", "Extra ideas a day of taking part brings at full cash pull (Cerasoli et al.).",
+        low=0, high=100,
+    )
     reward_half_saturation: float = param(
         20.0, "EUR", "Payment at which the cash pull reaches half its maximum.", low=1e-9, high=1e9
     )
     crowding_out: float = param(
-        0.03, "fraction/payment", "Share of intrinsic interest lost per contingent payment (F1).",
+        0.025, "1/day", "Intrinsic interest lost per day of taking part under a cash scheme (F1).",
         low=0, high=1,
     )
     feedback_boost: float = param(
@@ -208,8 +216,8 @@ class IdeaParams:
 class MarketerParams:
     """The firm's community managers: how many, how much they read, how they answer."""
 
-    count: int = param(3, "people", "Marketers working the idea queue.", low=0, high=10_000)
-    capacity: int = param(3, "ideas/day", "Ideas one marketer reviews a day.", low=0,
+    count: int = param(2, "people", "Marketers working the idea queue.", low=0, high=10_000)
+    capacity: int = param(2, "ideas/day", "Ideas one marketer reviews a day.", low=0,
                           high=100_000)
     response_style: str = param(
         "reply", "-", "How marketers answer a reviewed idea.",
@@ -284,7 +292,7 @@ class RecognitionParams:
     kind: str = param(
         "none", "-", "Recognition scheme.", choices=("none", "reply", "feature", "influence")
     )
-    reply_value: float = param(1.0, "recognition", "Recognition from a personal reply.", low=0,
+    reply_value: float = param(0.8, "recognition", "Recognition from a personal reply.", low=0,
                                high=100)
     badge_value: float = param(3.0, "recognition", "Recognition from a public feature or badge.",
                                low=0, high=100)

@@ -28,6 +28,9 @@ class ScenarioError(ValueError):
 def load_scenario(path: str | Path, overrides: typing.Sequence[str] = ()) -> Scenario:
     """Read a scenario TOML file, apply ``key.path=value`` overrides, and validate it.
 
+    A file may start from another with ``extends = "baseline.toml"`` (a path relative to the
+    file): the base's tables are read first and the file's own keys override them.
+
     Args:
         path: the TOML file.
         overrides: strings such as ``"policies.reward.kind=per_idea"`` (values parsed as TOML,
@@ -37,20 +40,58 @@ def load_scenario(path: str | Path, overrides: typing.Sequence[str] = ()) -> Sce
         ScenarioError: for a missing file, bad TOML, unknown key, wrong type or value out of range.
     """
     path = Path(path)
+    data = _read_with_bases(path, ())
+    data.setdefault("name", path.stem)
+    scenario = scenario_from_dict(data, source=str(path))
+    return apply_overrides(scenario, overrides)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     source = str(path)
     if not path.is_file():
         raise ScenarioError(
             "file not found; check the path (scenarios live in scenarios/*.toml)", source=source
         )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"invalid TOML: {err}", source=source) from None
     except UnicodeDecodeError:
         raise ScenarioError("not a UTF-8 text file", source=source) from None
-    data.setdefault("name", path.stem)
-    scenario = scenario_from_dict(data, source=source)
-    return apply_overrides(scenario, overrides)
+    except OSError as err:
+        raise ScenarioError(f"cannot read the file ({err.strerror})", source=source) from None
+
+
+def _read_with_bases(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    data = _read_toml(path)
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError('expected a file name, e.g. extends = "baseline.toml"',
+                            source=str(path), key="extends")
+    base_path = (path.parent / base).resolve()
+    if base_path in seen or base_path == path.resolve():
+        raise ScenarioError(f"'{base}' extends itself in a loop; remove one 'extends'",
+                            source=str(path), key="extends")
+    if not base_path.is_file():
+        raise ScenarioError(f"base scenario '{base}' not found next to this file",
+                            source=str(path), key="extends")
+    merged = _read_with_bases(base_path, (*seen, path.resolve()))
+    merged.pop("name", None)
+    merged.pop("description", None)
+    return _merge(merged, data)
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge two TOML tables: ``top`` wins, sub-tables merge."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scenario:

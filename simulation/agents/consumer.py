@@ -51,11 +51,17 @@ class ConsumerPopulation:
         for name in DAY_STATE:
             setattr(self, name, np.full(n, -1, dtype=np.int32))
         self.contributions = np.zeros(n, dtype=np.int32)
+        self.active_days = np.zeros(n, dtype=np.int32)
+        self.posting_days = np.zeros(n, dtype=np.int32)
         self.first_reply = np.full(n, -1, dtype=np.int8)  # -1 unknown, 0 ignored, 1 replied
+        self.first_day_posts = np.zeros(n, dtype=np.int32)  # posts on the day of the first
         self.active_today = np.zeros(n, dtype=bool)
         self.member = np.zeros(n, dtype=bool)
         self.joined = np.empty(0, dtype=np.int64)  # everyone who ever joined, in joining order
+        self.joined_days = np.empty(0, dtype=np.int32)  # and the day each joined
+        self.contribution_counts = np.zeros(64, dtype=np.int64)  # histogram over those joined
         self.friends_left = np.zeros(n)
+        self.carried_idea = np.zeros(n, dtype=bool)
         self.intrinsic_base[:] = np.maximum(
             rng.normal(params.intrinsic_mean, params.intrinsic_sd, n), 0.0)
         self.intrinsic[:] = self.intrinsic_base
@@ -80,10 +86,14 @@ class ConsumerPopulation:
         self.status[who] = ConsumerStatus.LURKER
         self.member[who] = True
         self.joined = np.concatenate([self.joined, who])
+        self.joined_days = np.concatenate([self.joined_days, np.full(who.size, day)])
+        self.contribution_counts[0] += who.size
         self.join_day[who] = day
         self.last_active[who] = day
         self.expectation[who] = expectation
         self.satisfaction[who] = 0.0
+        # Many join to share one idea they already have (Bayus 2013: most submit only one).
+        self.carried_idea[who] = self.rng.random(who.size) < self.params.arrival_idea_share
 
     def arrivals(self, day: int) -> np.ndarray:
         """Prospects who join today: unprompted arrivals plus friends invited by word of mouth."""
@@ -131,20 +141,45 @@ class ConsumerPopulation:
         self.active_today[:] = False
         self.active_today[active] = True
         self.last_active[active] = day
+        self.active_days[active] += 1
         posts = self.rng.poisson(self.voice[active])
+        if not np.isscalar(pull) or pull > 0:
+            # Cash for ideas draws extra, paid-for ideas (Cerasoli, Nicklin & Ford 2014) ...
+            cash = self.params.cash_idea_rate * self.extrinsic[active] * (
+                pull if np.isscalar(pull) else pull[active])
+            posts = posts + self.rng.poisson(cash)
+            # ... and engaging under an expected, contingent reward crowds out intrinsic
+            # interest, however large the reward (Deci, Koestner & Ryan 1999, F1).
+            self.intrinsic[active] *= 1.0 - self.params.crowding_out
+        self.posting_days[active[posts > 0]] += 1
         posters = np.repeat(active, posts)
         builds = self.rng.random(posters.size) < self.params.build_share
-        return posters[~builds], posters[builds], active[posts == 0]
+        carried = active[self.carried_idea[active]]
+        self.carried_idea[carried] = False
+        voters = active[(posts == 0) & ~np.isin(active, carried, assume_unique=True)]
+        return np.concatenate([carried, posters[~builds]]), posters[builds], voters
 
     def record_posts(self, authors: np.ndarray, day: int) -> np.ndarray:
         """Count posts (authors repeat once per post); mark which post is each author's first."""
-        _, first_index = np.unique(authors, return_index=True)
+        who, first_index, posts = np.unique(authors, return_index=True, return_counts=True)
+        before = self.contributions[who]
         first = np.zeros(authors.size, dtype=bool)
-        first[first_index] = self.contributions[authors[first_index]] == 0
-        np.add.at(self.contributions, authors, 1)
+        first[first_index] = before == 0
+        self.contributions[who] = after = before + posts
+        self.first_day_posts[who[before == 0]] = after[before == 0]
+        self._recount(before, after)
         self.first_post_day[authors[first]] = day
         self.status[authors] = ConsumerStatus.CONTRIBUTOR
         return first
+
+    def _recount(self, before: np.ndarray, after: np.ndarray) -> None:
+        """Keep the histogram of contribution counts over everyone who ever joined."""
+        if after.size and after.max() >= self.contribution_counts.size:
+            grown = np.zeros(2 * int(after.max()) + 1, dtype=np.int64)
+            grown[: self.contribution_counts.size] = self.contribution_counts
+            self.contribution_counts = grown
+        np.subtract.at(self.contribution_counts, before, 1)
+        np.add.at(self.contribution_counts, after, 1)
 
     def search_steps(self, authors: np.ndarray) -> np.ndarray:
         """Effort an author puts into an idea: intrinsic interest drives quality (Cerasoli,
@@ -155,10 +190,8 @@ class ConsumerPopulation:
 
     # --- what comes back -----------------------------------------------------------------------
     def pay(self, authors: np.ndarray, amounts: np.ndarray) -> None:
-        """Pay contingent cash; each payment crowds out intrinsic interest (F1; DKR 1999)."""
+        """Record cash paid (crowding-out happens where people engage under the scheme)."""
         np.add.at(self.paid, authors, amounts)
-        count = np.bincount(authors, minlength=self.size)
-        self.intrinsic *= (1.0 - self.params.crowding_out) ** count
 
     def feedback(self, authors, day, *, replied, explained, badge, credited, outcome, silent,
                  first_post) -> None:
@@ -191,6 +224,10 @@ class ConsumerPopulation:
         self.expectation[authors] = np.minimum(np.maximum(self.expectation[authors], 0.0), 1.0)
         first = first_post & (self.first_reply[authors] < 0)
         self.first_reply[authors[first]] = replied[first]
+
+    def posted_again(self) -> np.ndarray:
+        """Mask of consumers who posted again on a later day than their first post."""
+        return self.contributions > self.first_day_posts
 
     def see_influence(self, accepted: int) -> None:
         """Visible influence: members see community ideas credited and expect more of their own."""
