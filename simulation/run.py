@@ -12,6 +12,7 @@ from simulation.model import CoCreationModel
 from simulation.scenario import Scenario
 
 TABLES = ("timeseries", "ideas", "decisions", "snapshots")
+RETURN_WINDOW = 60  # days after a first post within which "posting again" counts
 
 
 @dataclass
@@ -82,8 +83,8 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     last = result.timeseries.iloc[-1]
     pop = model.consumers
     # Joyce & Kraut 2006: does a newcomer whose first post got a reply post again (later)?
-    replied = pop.first_reply
-    again = pop.posted_again()
+    observed, again = pop.posted_again(model.day, RETURN_WINDOW)
+    replied = np.where(observed, pop.first_reply, -1)
     p_reply = float(again[replied == 1].mean()) if (replied == 1).any() else float("nan")
     p_none = float(again[replied == 0].mean()) if (replied == 0).any() else float("nan")
     ideas = result.ideas

@@ -292,9 +292,9 @@ class RecognitionParams:
     kind: str = param(
         "none", "-", "Recognition scheme.", choices=("none", "reply", "feature", "influence")
     )
-    reply_value: float = param(0.8, "recognition", "Recognition from a personal reply.", low=0,
+    reply_value: float = param(2.5, "recognition", "Recognition from a personal reply.", low=0,
                                high=100)
-    badge_value: float = param(3.0, "recognition", "Recognition from a public feature or badge.",
+    badge_value: float = param(5.0, "recognition", "Recognition from a public feature or badge.",
                                low=0, high=100)
 
 

@@ -54,7 +54,7 @@ class ConsumerPopulation:
         self.active_days = np.zeros(n, dtype=np.int32)
         self.posting_days = np.zeros(n, dtype=np.int32)
         self.first_reply = np.full(n, -1, dtype=np.int8)  # -1 unknown, 0 ignored, 1 replied
-        self.first_day_posts = np.zeros(n, dtype=np.int32)  # posts on the day of the first
+        self.second_post_day = np.full(n, -1, dtype=np.int32)
         self.active_today = np.zeros(n, dtype=bool)
         self.member = np.zeros(n, dtype=bool)
         self.joined = np.empty(0, dtype=np.int64)  # everyone who ever joined, in joining order
@@ -166,7 +166,8 @@ class ConsumerPopulation:
         first = np.zeros(authors.size, dtype=bool)
         first[first_index] = before == 0
         self.contributions[who] = after = before + posts
-        self.first_day_posts[who[before == 0]] = after[before == 0]
+        later = who[(before > 0) & (self.second_post_day[who] < 0)]
+        self.second_post_day[later] = day  # the first post on a later day than the first
         self._recount(before, after)
         self.first_post_day[authors[first]] = day
         self.status[authors] = ConsumerStatus.CONTRIBUTOR
@@ -225,9 +226,13 @@ class ConsumerPopulation:
         first = first_post & (self.first_reply[authors] < 0)
         self.first_reply[authors[first]] = replied[first]
 
-    def posted_again(self) -> np.ndarray:
-        """Mask of consumers who posted again on a later day than their first post."""
-        return self.contributions > self.first_day_posts
+    def posted_again(self, day: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+        """Who could be observed for ``window`` days after their first post by ``day``, and
+        which of them posted again on a later day within that window (Joyce & Kraut 2006)."""
+        observed = (self.first_post_day >= 0) & (self.first_post_day <= day - window)
+        again = (self.second_post_day >= 0) & (
+            self.second_post_day - self.first_post_day <= window)
+        return observed, again
 
     def see_influence(self, accepted: int) -> None:
         """Visible influence: members see community ideas credited and expect more of their own."""

@@ -1,0 +1,39 @@
+"""Effect sizes and per-member rates computed from run tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
+    """Cohen's d of ``a`` against ``b`` with the pooled standard deviation (NaN if undefined).
+
+    >>> round(cohens_d(np.array([2.0, 4.0, 6.0]), np.array([1.0, 3.0, 5.0])), 3)
+    0.5
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.size < 2 or b.size < 2:
+        return float("nan")
+    pooled = ((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1)) / (a.size + b.size - 2)
+    return float((a.mean() - b.mean()) / np.sqrt(pooled)) if pooled > 0 else float("nan")
+
+
+def rate_between(snapshots: pd.DataFrame, column: str, start: int, end: int,
+                 cohort_day: int = 0) -> pd.Series:
+    """Per-day rate of a cumulative per-member ``column`` between two snapshot days, for the
+    members present at the snapshot of ``cohort_day`` (leavers count with a rate of 0).
+
+    Args:
+        snapshots: the run's snapshot table (``RunResult.snapshots``).
+        column: a cumulative counter such as ``active_days`` or ``contributions``.
+        start, end: snapshot days bounding the window.
+        cohort_day: the snapshot day that defines who is compared.
+    """
+    by_day = {day: frame.set_index("consumer")[column] for day, frame in snapshots.groupby("day")}
+    missing = {start, end, cohort_day} - by_day.keys()
+    if missing:
+        raise ValueError(f"no snapshot on day(s) {sorted(missing)}; choose run.snapshot_interval "
+                         "so that snapshots fall on them")
+    cohort = by_day[cohort_day].index
+    return (by_day[end].reindex(cohort) - by_day[start].reindex(cohort).fillna(0)) / (end - start)

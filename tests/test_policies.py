@@ -1,0 +1,144 @@
+"""Every policy: its one decision, exactly; then the shared invariants over the whole registry."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from simulation import run_scenario
+from simulation.policies import (
+    POLICIES,
+    ClosedControl,
+    CoCreationTeam,
+    ContestReward,
+    FeatureRecognition,
+    FramedControl,
+    InfluenceRecognition,
+    InternalTeam,
+    NoRecognition,
+    NoReward,
+    PerAcceptedReward,
+    PerIdeaReward,
+    ReplyRecognition,
+    UpfrontExpectations,
+    make_policies,
+)
+from simulation.scenario import (
+    ControlParams,
+    DecisionParams,
+    ExpectationParams,
+    MarketerParams,
+    OrganisationParams,
+    RecognitionParams,
+    RewardParams,
+)
+from tests.conftest import small
+from tests.invariants import check_run
+
+NONE = np.empty(0, dtype=np.int64)
+
+
+def no_contest(first, last):
+    raise AssertionError("only contests look at entries")
+
+
+def test_per_idea_pays_each_post_only_while_on():
+    policy = PerIdeaReward(RewardParams(kind="per_idea", amount=5.0, start_day=10, stop_day=20))
+    posted = np.array([4, 4, 9])
+    assert policy.pay(9, posted, NONE, no_contest)[0].size == 0
+    authors, amounts = policy.pay(10, posted, NONE, no_contest)
+    assert authors.tolist() == [4, 4, 9] and amounts.tolist() == [5.0, 5.0, 5.0]
+    assert policy.pay(20, posted, NONE, no_contest)[0].size == 0
+    assert policy.incentive(15, np.zeros(3), 0) == 5.0 and policy.incentive(25, np.zeros(3), 0) == 0
+
+
+def test_per_accepted_pays_accepted_authors_and_weighs_incentive_by_expectation():
+    policy = PerAcceptedReward(RewardParams(kind="per_accepted", amount=50.0))
+    authors, amounts = policy.pay(3, np.array([1, 2]), np.array([2]), no_contest)
+    assert authors.tolist() == [2] and amounts.tolist() == [50.0]
+    assert policy.incentive(3, np.array([0.1, 0.5]), 0).tolist() == [5.0, 25.0]
+
+
+def test_contest_pays_the_most_voted_at_the_end_of_each_period():
+    policy = ContestReward(RewardParams(kind="contest", prize=100.0, period=10, winners=2))
+    entries = (np.array([5, 6, 7, 8]), np.array([3, 9, 9, 1]))
+    seen = []
+
+    def contest(first, last):
+        seen.append((first, last))
+        return entries
+
+    assert policy.pay(8, NONE, NONE, contest)[0].size == 0
+    authors, amounts = policy.pay(9, NONE, NONE, contest)
+    assert seen == [(0, 9)]
+    assert authors.tolist() == [6, 7] and amounts.tolist() == [100.0, 100.0]  # ties: earlier first
+    assert policy.incentive(9, np.zeros(1), 20) == pytest.approx(100 * 2 / 20)
+
+
+def test_no_reward_never_pays():
+    policy = NoReward(RewardParams())
+    assert policy.pay(0, np.array([1]), np.array([1]), no_contest)[0].size == 0
+
+
+@pytest.mark.parametrize(("cls", "style", "promoted", "accepted", "expected"), [
+    (NoRecognition, "silent", False, False, (False, False, False, False)),
+    (NoRecognition, "explain", False, False, (True, True, False, False)),
+    (ReplyRecognition, "silent", False, False, (True, False, False, False)),
+    (FeatureRecognition, "reply", True, False, (True, False, True, False)),
+    (FeatureRecognition, "reply", False, False, (True, False, False, False)),
+    (InfluenceRecognition, "reply", False, True, (True, False, False, True)),
+])
+def test_recognition_feedback(cls, style, promoted, accepted, expected):
+    fb = cls(RecognitionParams()).feedback(style, promoted, accepted)
+    assert (fb.replied, fb.explained, fb.badge, fb.credited) == expected
+
+
+def test_control_frames():
+    assert FramedControl(ControlParams(disclosure=0.4)).frame().disclosed == 0.4
+    closed = ClosedControl(ControlParams()).frame()
+    assert closed.silent and closed.start_at_status_quo and not closed.dialogue
+
+
+def test_upfront_expectations_replace_the_optimistic_prior():
+    assert UpfrontExpectations(ExpectationParams(stated_acceptance=0.05)).initial_expectation(
+        0.5) == 0.05
+
+
+def test_decision_teams():
+    m, org = MarketerParams(count=2), OrganisationParams()
+    internal = InternalTeam(DecisionParams()).team(m, org)
+    assert internal.perspectives == {"marketing"} and internal.size == 2
+    diverse = CoCreationTeam(DecisionParams(consumer_reviewers=3)).team(m, org)
+    assert diverse.perspectives == {"marketing", "customer", "engineering", "operations"}
+    assert diverse.size == 2 + 3 + 2
+    with_owner = InternalTeam(DecisionParams()).team(
+        m, OrganisationParams(co_owners=1, co_owners_on_team=True))
+    assert "co_owner" in with_owner.perspectives and with_owner.size == 3
+
+
+ALL_POLICIES = [(family, name) for family, table in POLICIES.items() for name in table]
+
+
+def policy_scenario(family, name):
+    key = "decision.team" if family == "decision" else f"policies.{family}.kind"
+    extra = ["policies.reward.stop_day=40"] if family == "reward" else []
+    return small(f"{key}={name}", *extra, days=80)
+
+
+@pytest.mark.parametrize(("family", "name"), ALL_POLICIES)
+def test_every_policy_keeps_the_invariants(family, name):
+    scenario = policy_scenario(family, name)
+    result = run_scenario(scenario, seed=5)
+    check_run(result)
+    again = run_scenario(scenario, seed=5)
+    assert result.timeseries.equals(again.timeseries) and result.ideas.equals(again.ideas)
+    assert pickle.loads(pickle.dumps(make_policies(scenario))) is not None
+
+
+@pytest.mark.parametrize("name", list(POLICIES["reward"]))
+def test_only_cash_schemes_spend(name):
+    scenario = small(f"policies.reward.kind={name}", days=120)  # long enough to accept ideas
+    spend = run_scenario(scenario, seed=1).summary["spend_total"]
+    assert (spend > 0) == (name != "none")
