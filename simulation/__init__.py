@@ -12,6 +12,12 @@ from simulation.run import RunResult, run_scenario
 from simulation.scenario import Scenario
 from simulation.validation import ScenarioError, load_scenario
 
-__all__ = ["CoCreationModel", "RunResult", "Scenario", "ScenarioError", "load_scenario",
-           "run_scenario"]
+__all__ = [
+    "CoCreationModel",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "run_scenario",
+]
 __version__ = "0.1.0"

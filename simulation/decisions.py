@@ -41,22 +41,31 @@ class Decided:
 class StageGates:
     """The gate pipeline of one organisation."""
 
-    def __init__(self, params: DecisionParams, team: Team, co_owners: int,
-                 rng: np.random.Generator):
+    def __init__(
+        self, params: DecisionParams, team: Team, co_owners: int, rng: np.random.Generator
+    ):
         self.params, self.team, self.rng = params, team, rng
         self.perspectives = FLAW_PERSPECTIVES + (("co_owner",) if co_owners else ())
         covered = np.array([p in team.perspectives for p in self.perspectives])
         self.detect = np.where(covered, params.detection, params.blind_detection)
         n_persp, n_gates = len(self.perspectives), len(GATES)
-        self.concepts = Columns({
-            "idea": (np.int64, -1, 0), "author": (np.int64, -1, 0),
-            "submitted": (np.int32, -1, 0), "promoted": (np.int32, -1, 0),
-            "due": (np.float64, np.inf, 0), "gate": (np.int8, 0, 0),
-            "state": (np.int8, OPEN, 0), "decision_day": (np.int32, -1, 0),
-            "flaws": (np.int32, 0, 0), "hidden": (np.int32, 0, n_persp),
-            "found": (np.int32, 0, n_gates), "rework": (np.float64, 0.0, 0),
-            "stall": (np.float64, 0.0, 0),
-        })
+        self.concepts = Columns(
+            {
+                "idea": (np.int64, -1, 0),
+                "author": (np.int64, -1, 0),
+                "submitted": (np.int32, -1, 0),
+                "promoted": (np.int32, -1, 0),
+                "due": (np.float64, np.inf, 0),
+                "gate": (np.int8, 0, 0),
+                "state": (np.int8, OPEN, 0),
+                "decision_day": (np.int32, -1, 0),
+                "flaws": (np.int32, 0, 0),
+                "hidden": (np.int32, 0, n_persp),
+                "found": (np.int32, 0, n_gates),
+                "rework": (np.float64, 0.0, 0),
+                "stall": (np.float64, 0.0, 0),
+            }
+        )
         self.found = np.zeros(n_gates, dtype=np.int64)  # flaws found per gate, all concepts
         self.open = np.empty(0, dtype=np.int64)  # rows still in the pipeline
 
@@ -68,13 +77,21 @@ class StageGates:
     def admit(self, ideas, authors, submitted, day: int, stall: float) -> None:
         """Start promoted ideas at the concept gate, each with its hidden flaws."""
         # Poisson flaws split evenly over perspectives = independent Poisson counts per perspective.
-        hidden = self.rng.poisson(self.params.flaws_per_concept / len(self.perspectives),
-                                  (ideas.size, len(self.perspectives)))
+        hidden = self.rng.poisson(
+            self.params.flaws_per_concept / len(self.perspectives),
+            (ideas.size, len(self.perspectives)),
+        )
         n_flaws = hidden.sum(axis=1)
         rows = self.concepts.add(
-            idea=ideas, author=authors, submitted=submitted, promoted=np.full(ideas.size, day),
-            due=day + self.gate_duration(0) + stall, flaws=n_flaws, hidden=hidden,
-            stall=np.full(ideas.size, stall))
+            idea=ideas,
+            author=authors,
+            submitted=submitted,
+            promoted=np.full(ideas.size, day),
+            due=day + self.gate_duration(0) + stall,
+            flaws=n_flaws,
+            hidden=hidden,
+            stall=np.full(ideas.size, stall),
+        )
         self.open = np.concatenate([self.open, rows])
 
     def advance(self, day: int, passes_screen, stall: float) -> Decided:
@@ -120,19 +137,29 @@ class StageGates:
         escaped = np.where(accepted, self.escaped(rows), 0)
         operation = escaped * self.params.rework_days * self.params.rework_cost[-1]
         ttd = (c["decision_day"][rows] - c["submitted"][rows]).astype(np.int64)
-        frame = pd.DataFrame({
-            "idea": c["idea"][rows], "author": c["author"][rows],
-            "submitted_day": c["submitted"][rows], "promoted_day": c["promoted"][rows],
-            "decision_day": c["decision_day"][rows],
-            "outcome": pd.Categorical(np.where(accepted, "accepted", "killed"),
-                                      categories=["accepted", "killed"]),
-            "gate_reached": pd.Categorical.from_codes(
-                np.minimum(c["gate"][rows], len(GATES) - 1), GATES),
-            "quality": quality[c["idea"][rows]], "flaws": c["flaws"][rows],
-            **{f"found_{g}": c["found"][rows, i] for i, g in enumerate(GATES)},
-            "escaped": escaped, "rework_days": c["rework"][rows],
-            "operation_rework_days": operation, "stall_days": c["stall"][rows],
-            "time_to_decision": ttd, "time_with_operation_rework": ttd + operation,
-            "team_size": np.full(rows.size, self.team.size),
-        })
+        frame = pd.DataFrame(
+            {
+                "idea": c["idea"][rows],
+                "author": c["author"][rows],
+                "submitted_day": c["submitted"][rows],
+                "promoted_day": c["promoted"][rows],
+                "decision_day": c["decision_day"][rows],
+                "outcome": pd.Categorical(
+                    np.where(accepted, "accepted", "killed"), categories=["accepted", "killed"]
+                ),
+                "gate_reached": pd.Categorical.from_codes(
+                    np.minimum(c["gate"][rows], len(GATES) - 1), GATES
+                ),
+                "quality": quality[c["idea"][rows]],
+                "flaws": c["flaws"][rows],
+                **{f"found_{g}": c["found"][rows, i] for i, g in enumerate(GATES)},
+                "escaped": escaped,
+                "rework_days": c["rework"][rows],
+                "operation_rework_days": operation,
+                "stall_days": c["stall"][rows],
+                "time_to_decision": ttd,
+                "time_with_operation_rework": ttd + operation,
+                "team_size": np.full(rows.size, self.team.size),
+            }
+        )
         return frame.sort_values(["decision_day", "idea"], kind="stable").reset_index(drop=True)

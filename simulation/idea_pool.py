@@ -67,10 +67,12 @@ class IdeaPool(Columns):
         """One row per idea, with its true need fit, feasibility and quality from ``space``."""
         data = {name: self[name].copy() for name in COLUMNS}
         point = data["point"]
-        data["status"] = pd.Categorical.from_codes(data["status"], [s.name.lower() for s in
-                                                                    IdeaStatus])
-        data["response"] = pd.Categorical.from_codes(data["response"], [r.name.lower() for r in
-                                                                        Response])
+        data["status"] = pd.Categorical.from_codes(
+            data["status"], [s.name.lower() for s in IdeaStatus]
+        )
+        data["response"] = pd.Categorical.from_codes(
+            data["response"], [r.name.lower() for r in Response]
+        )
         frame = pd.DataFrame(data)
         frame.insert(0, "idea", np.arange(self.size))
         frame["need_fit"] = space.need_fit[point]

@@ -43,8 +43,10 @@ class IdeaSpace:
         self.feasible = feas_value >= cut
         match = np.zeros_like(self.contributions)
         match[:, self.strategy_loci] = bits[:, self.strategy_loci] == self.strategy_target
-        self.on_strategy = match[:, self.strategy_loci].all(axis=1) if params.strategy_loci else (
-            np.ones(len(bits), dtype=bool)
+        self.on_strategy = (
+            match[:, self.strategy_loci].all(axis=1)
+            if params.strategy_loci
+            else (np.ones(len(bits), dtype=bool))
         )
         # Features a viewer can weigh: each locus's contribution, and per strategy locus whether
         # it matches the firm's strategy (what "framing" can disclose besides constraints).
@@ -84,8 +86,9 @@ class IdeaSpace:
         """Perceived value of every point for a viewer with ``weights``."""
         return self.features @ weights
 
-    def climb(self, starts: np.ndarray, views: np.ndarray, which: np.ndarray,
-              steps: np.ndarray) -> np.ndarray:
+    def climb(
+        self, starts: np.ndarray, views: np.ndarray, which: np.ndarray, steps: np.ndarray
+    ) -> np.ndarray:
         """Steepest-ascent hill climbing of many ideas at once.
 
         Args:

@@ -24,7 +24,7 @@ REPORTERS: dict[str, str] = {
     "retention_90": "Share of the cohort that joined 91-120 days ago still there 90 days in.",
     "contributions_today": "Ideas and builds posted by consumers today.",
     "ideas_today": "New consumer ideas today (builds excluded).",
-    "votes_today": "Votes cast today.",
+    "votes_today": "Up-votes cast today.",
     "contributions_total": "Ideas and builds posted by consumers so far.",
     "gini_contributions": "Gini coefficient of contributions over everyone who ever joined.",
     "top1_share": "Share of contributions written by the top 1 % of those who ever joined.",
@@ -57,8 +57,9 @@ REPORTERS: dict[str, str] = {
 
 
 def gini(counts: np.ndarray) -> float:
-    """Gini coefficient of non-negative integers given as a histogram (``counts[v]`` people
-    have value ``v``).
+    """Gini coefficient of non-negative integers given as a histogram.
+
+    ``counts[v]`` is the number of people with value ``v``.
 
     >>> gini(np.bincount([0, 0, 0, 4]))
     0.75
@@ -76,8 +77,9 @@ def gini(counts: np.ndarray) -> float:
 
 
 def top_share(counts: np.ndarray, share: float = 0.01) -> float:
-    """Share of the total held by the top ``share`` of people (at least one person), from the
-    histogram of their integer values.
+    """Share of the total held by the top ``share`` of people (at least one person).
+
+    ``counts`` is the histogram of their integer values.
 
     >>> top_share(np.bincount([0] * 99 + [10]), 0.01)
     1.0
@@ -94,11 +96,14 @@ def top_share(counts: np.ndarray, share: float = 0.01) -> float:
     return float((taken * level).sum() / total)
 
 
-def cohort_retention(joined: np.ndarray, days: np.ndarray, join_day, churn_day, day: int,
-                     horizon: int) -> float:
-    """Share of those who joined ``horizon+1..2*horizon`` days ago still members ``horizon`` days
-    after joining (NaN when that cohort is empty). ``joined`` lists joiners in joining order and
-    ``days`` the day each joined."""
+def cohort_retention(
+    joined: np.ndarray, days: np.ndarray, join_day, churn_day, day: int, horizon: int
+) -> float:
+    """Share of a cohort still members ``horizon`` days after joining.
+
+    The cohort joined ``horizon+1..2*horizon`` days ago (NaN when it is empty). ``joined`` lists
+    joiners in joining order and ``days`` the day each joined.
+    """
     lo, hi = np.searchsorted(days, [day - 2 * horizon, day - horizon])
     cohort = joined[lo:hi]
     if not cohort.size:
@@ -135,6 +140,7 @@ def population_metrics(pop, day: int) -> dict[str, float]:
     """The consumer-side daily metrics."""
     members = np.flatnonzero(pop.member)
     counts = pop.contribution_counts
+    cohorts = (pop.joined, pop.joined_days, pop.join_day, pop.churn_day)
     joined = int(pop.joined.size)
     return {
         "members": int(members.size),
@@ -142,8 +148,8 @@ def population_metrics(pop, day: int) -> dict[str, float]:
         "active_today": int(pop.active_today.sum()),
         "joined_total": int(pop.joined.size),
         "churned_total": int(pop.joined.size - members.size),
-        "retention_30": cohort_retention(pop.joined, pop.joined_days, pop.join_day, pop.churn_day, day, 30),
-        "retention_90": cohort_retention(pop.joined, pop.joined_days, pop.join_day, pop.churn_day, day, 90),
+        "retention_30": cohort_retention(*cohorts, day, 30),
+        "retention_90": cohort_retention(*cohorts, day, 90),
         "contributions_total": int((counts * np.arange(counts.size)).sum()),
         "gini_contributions": gini(counts),
         "top1_share": top_share(counts, 0.01),
@@ -155,7 +161,7 @@ def population_metrics(pop, day: int) -> dict[str, float]:
 
 
 def counts_percentile(counts: np.ndarray, q: float) -> float:
-    """The q-th percentile (lower value) of integers given as a histogram, NaN if empty.
+    """The q-th percentile (linear interpolation) of integers given as a histogram, NaN if empty.
 
     >>> counts_percentile(np.array([0, 2, 1, 1]), 50)
     1.5

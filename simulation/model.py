@@ -17,20 +17,30 @@ from simulation.policies import make_policies
 from simulation.scenario import Scenario
 from simulation.views import PerspectiveViews
 
-SNAPSHOT_COLUMNS = ("status", "intrinsic", "extrinsic", "identity", "recognition",
-                    "satisfaction", "expectation", "contributions", "active_days", "posting_days",
-                    "paid",
-                    "join_day")
+SNAPSHOT_COLUMNS = (
+    "status",
+    "intrinsic",
+    "extrinsic",
+    "identity",
+    "recognition",
+    "satisfaction",
+    "expectation",
+    "contributions",
+    "active_days",
+    "posting_days",
+    "paid",
+    "join_day",
+)
 
 
 class CoCreationModel(mesa.Model):
     """A co-creation community under the organisation's policies.
 
     A day: newcomers arrive (unprompted and by word of mouth) -> members decide to take part ->
-    participants post ideas, build on others' ideas or vote -> cash rewards for posts -> ideas
-    waiting too long count as ignored -> marketers work the queue (reply, explain, promote or stay
-    silent) -> concepts pass stage gates and are decided -> rewards for accepted ideas and
-    contests -> motivation, satisfaction and exits update -> metrics are collected.
+    participants post ideas, build on others' ideas or vote -> ideas waiting too long count as
+    ignored -> marketers work the queue (reply, explain, promote or stay silent) -> concepts pass
+    stage gates and are decided -> cash rewards (per idea, per accepted idea, contest prizes) ->
+    motivation, satisfaction and exits update -> metrics are collected.
 
     Args:
         scenario: the validated parameters (defaults: ``Scenario()``).
@@ -47,11 +57,16 @@ class CoCreationModel(mesa.Model):
         self.decision_style = "silent" if self.framing.silent else params.marketers.response_style
         self.space = IdeaSpace(params.ideas, self.rng)
         self.graph = build_graph(params.community, self.rng)
-        self.consumers = ConsumerPopulation(params.consumers, params.community,
-                                            params.policies.recognition,
-                                            Friendships.from_graph(self.graph), self.rng)
-        Consumer.create_agents(self, params.community.consumers, list(range(
-            params.community.consumers)))
+        self.consumers = ConsumerPopulation(
+            params.consumers,
+            params.community,
+            params.policies.recognition,
+            Friendships.from_graph(self.graph),
+            self.rng,
+        )
+        Consumer.create_agents(
+            self, params.community.consumers, list(range(params.community.consumers))
+        )
         m = params.marketers
         Marketer.create_agents(self, m.count, m.capacity, m.response_style, m.review_noise)
         team = self.policies.decision.team(m, params.organisation)
@@ -60,13 +75,16 @@ class CoCreationModel(mesa.Model):
         self.organisation = Organisation(self, params.organisation, gates)
         self.ideas = IdeaPool()
         self.initial_expectation = self.policies.expectations.initial_expectation(
-            params.consumers.optimism)
-        first = self.rng.choice(params.community.consumers, params.community.initial_members,
-                                replace=False)
+            params.consumers.optimism
+        )
+        first = self.rng.choice(
+            params.community.consumers, params.community.initial_members, replace=False
+        )
         self.consumers.join(np.sort(first), 0, self.initial_expectation)
         self.today: dict[str, float] = dict.fromkeys(REPORTERS, 0.0)
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: [self.today.get, [name]] for name in REPORTERS})
+            model_reporters={name: [self.today.get, [name]] for name in REPORTERS}
+        )
         self.snapshots: list[dict[str, np.ndarray]] = []
         self._quality_sums = np.zeros(4)  # quality, feasible, on strategy, both
 
@@ -78,21 +96,27 @@ class CoCreationModel(mesa.Model):
         members_before = int(pop.members.sum())
         joined = pop.arrivals(day)
         pop.join(joined, day, self.initial_expectation)
-        incentive = self.policies.reward.incentive(day, pop.expectation,
-                                                   int(self.today.get("contributions_today", 0)))
+        incentive = (
+            0.0
+            if org.budget_spent()
+            else self.policies.reward.incentive(
+                day, pop.expectation, int(self.today.get("ideas_today", 0))
+            )
+        )
         posters, builders, voters = pop.participate(day, incentive)
         authors = self.submit(posters, builders, day)
-        self.vote(voters, day)
+        votes = self.vote(voters, day)
         org.expire(day, self.marketer_params.patience)
         org.open_queue()
         if Marketer in self.agent_types:
             self.agents_by_type[Marketer].shuffle_do("step")
         org.close_review()
         org.step()
-        self.pay(authors, org.accepted_today)
+        self.pay(posters, org.accepted_today)
         leavers = pop.end_of_day(day)
-        self.measure(day, joined.size, leavers.size, members_before, authors.size,
-                     posters.size, voters.size)
+        self.measure(
+            day, joined.size, leavers.size, members_before, authors.size, posters.size, votes
+        )
         self.datacollector.collect(self)
         interval = self.params.run.snapshot_interval
         if interval and (day % interval == 0 or day == self.params.run.days - 1):
@@ -108,20 +132,28 @@ class CoCreationModel(mesa.Model):
         else:
             starts = rng.integers(0, space.size, posters.size)
         profiles = self.views.consumer_profiles(posters.size, rng)
-        points = space.climb(starts, self.views.consumer, profiles,
-                             self.consumers.search_steps(posters))
+        points = space.climb(
+            starts, self.views.consumer, profiles, self.consumers.search_steps(posters)
+        )
         authors = np.concatenate([posters, builders])
         first = self.consumers.record_posts(authors, day)[: posters.size]
-        pool.add(author=posters, day=np.full(posters.size, day), point=points,
-                 quality_at_submission=space.quality[points], first_post=first)
+        pool.add(
+            author=posters,
+            day=np.full(posters.size, day),
+            point=points,
+            quality_at_submission=space.quality[points],
+            first_post=first,
+        )
         self._count_quality(points)
         self.build(builders, day)
         self.submit_internal(day)
         return authors
 
     def build(self, builders: np.ndarray, day: int) -> None:
-        """Builders improve a pending idea by a step of their own view: consumers pool what they
-        know of needs before the firm ever reads the idea."""
+        """Builders improve a pending idea by one step of their own view.
+
+        Consumers pool what they know of needs before the firm ever reads the idea.
+        """
         pool = self.ideas
         open_ideas = self.pending()
         open_ideas = open_ideas[pool["author"][open_ideas] >= 0]
@@ -129,8 +161,12 @@ class CoCreationModel(mesa.Model):
             return
         target = self.rng.choice(open_ideas, builders.size)
         profiles = self.views.consumer_profiles(builders.size, self.rng)
-        improved = self.space.climb(pool["point"][target], self.views.consumer, profiles,
-                                    np.ones(builders.size, dtype=np.int64))
+        improved = self.space.climb(
+            pool["point"][target],
+            self.views.consumer,
+            profiles,
+            np.ones(builders.size, dtype=np.int64),
+        )
         np.add.at(pool["builds"], target, 1)
         pool["point"][target] = improved  # with two builders on one idea, the last one counts
 
@@ -141,26 +177,40 @@ class CoCreationModel(mesa.Model):
             return
         space = self.space
         starts = space.status_quo ^ (1 << self.rng.integers(0, space.loci, count))
-        points = space.climb(starts, self.views.firm, np.zeros(count, dtype=np.int64),
-                             np.full(count, self.params.consumers.search_steps))
-        self.ideas.add(author=np.full(count, FIRM), day=np.full(count, day), point=points,
-                       quality_at_submission=space.quality[points])
+        points = space.climb(
+            starts,
+            self.views.firm,
+            np.zeros(count, dtype=np.int64),
+            np.full(count, self.params.consumers.search_steps),
+        )
+        self.ideas.add(
+            author=np.full(count, FIRM),
+            day=np.full(count, day),
+            point=points,
+            quality_at_submission=space.quality[points],
+        )
         self._count_quality(points)
 
-    def vote(self, voters: np.ndarray, day: int) -> None:
-        """Each voter looks at one recent idea and up-votes it if it meets a need they have."""
+    def vote(self, voters: np.ndarray, day: int) -> int:
+        """Each voter looks at one recent idea and up-votes it if it meets a need they have.
+
+        Returns:
+            The number of up-votes cast.
+        """
         recent = self.ideas.recent(day - 30)
         if not recent.size or not voters.size:
-            return
+            return 0
         seen = self.rng.choice(recent, voters.size)
         like = self.space.need_fit[self.ideas["point"][seen]] ** self.params.ideas.vote_bias
         liked = seen[self.rng.random(voters.size) < like]
         np.add.at(self.ideas["votes"], liked, 1)
+        return int(liked.size)
 
     def pay(self, posted: np.ndarray, accepted: np.ndarray) -> None:
         """Pay today's cash rewards through the reward policy and the budget."""
-        authors, amounts = self.policies.reward.pay(self.day, posted, accepted,
-                                                    self.contest_entries)
+        authors, amounts = self.policies.reward.pay(
+            self.day, posted, accepted, self.contest_entries
+        )
         if authors.size:
             authors, amounts = self.organisation.pay(authors, amounts)
             paid = amounts > 0
@@ -185,8 +235,12 @@ class CoCreationModel(mesa.Model):
     def _count_quality(self, points: np.ndarray) -> None:
         s = self.space
         feasible, strategic = s.feasible[points], s.on_strategy[points]
-        self._quality_sums += [s.quality[points].sum(), feasible.sum(), strategic.sum(),
-                               (feasible & strategic).sum()]
+        self._quality_sums += [
+            s.quality[points].sum(),
+            feasible.sum(),
+            strategic.sum(),
+            (feasible & strategic).sum(),
+        ]
 
     def measure(self, day, joined, left, members_before, contributions, ideas, votes) -> None:
         """Update today's reporters (collected by the DataCollector)."""
@@ -195,13 +249,26 @@ class CoCreationModel(mesa.Model):
         self.today.update(
             population_metrics(self.consumers, day),
             **organisation_metrics(self.organisation),
-            joined_today=joined, churned_today=left,
+            joined_today=joined,
+            churned_today=left,
             churn_rate=left / members_before if members_before else 0.0,
-            contributions_today=contributions, ideas_today=ideas, votes_today=votes,
+            contributions_today=contributions,
+            ideas_today=ideas,
+            votes_today=votes,
             quality_submitted=quality if len(self.ideas) else float("nan"),
-            feasible_share=feasible, on_strategy_share=strategic, feasible_on_strategy_share=both,
+            feasible_share=feasible,
+            on_strategy_share=strategic,
+            feasible_on_strategy_share=both,
             queue=int(self.pending().size),
         )
+
+    def snapshot_schema(self) -> dict[str, np.ndarray]:
+        """The snapshot table's columns with no rows (when no snapshot was taken)."""
+        pop = self.consumers
+        row = {"day": np.empty(0, dtype=np.int32), "consumer": np.empty(0, dtype=np.int64)}
+        row.update({name: getattr(pop, name)[:0].copy() for name in SNAPSHOT_COLUMNS})
+        row["tenure"] = np.empty(0, dtype=np.int32)
+        return row
 
     def snapshot(self, day: int) -> None:
         """Record every current or former member's state (agent-level table)."""

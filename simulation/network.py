@@ -46,19 +46,23 @@ class Friendships:
     def from_graph(cls, graph: nx.Graph) -> Friendships:
         """Compress ``graph`` (nodes 0..n-1)."""
         n = len(graph)
-        edges = np.fromiter((node for edge in graph.edges() for node in edge),
-                            dtype=np.int64).reshape(-1, 2)
+        edges = np.fromiter(
+            (node for edge in graph.edges() for node in edge), dtype=np.int64
+        ).reshape(-1, 2)
         rows = np.concatenate([edges[:, 0], edges[:, 1]])
         cols = np.concatenate([edges[:, 1], edges[:, 0]])
         adjacency = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
         adjacency.sum_duplicates()
         adjacency.sort_indices()
         degree = np.asarray(adjacency.sum(axis=1)).ravel()
-        scale = sp.diags_array(np.divide(1.0, degree, out=np.zeros_like(degree),
-                                         where=degree > 0))
+        scale = sp.diags_array(np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0))
         share = sp.csr_array(scale @ adjacency)
-        return cls(share, adjacency.indptr.astype(np.int64), adjacency.indices.astype(np.int64),
-                   degree.astype(np.int64))
+        return cls(
+            share,
+            adjacency.indptr.astype(np.int64),
+            adjacency.indices.astype(np.int64),
+            degree.astype(np.int64),
+        )
 
     def share_of_friends(self, flags: np.ndarray) -> np.ndarray:
         """For every consumer, the share of their friends for whom ``flags`` holds."""

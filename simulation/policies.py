@@ -28,8 +28,11 @@ NO_PAY = (np.empty(0, dtype=np.int64), np.empty(0))
 
 # --- reward -------------------------------------------------------------------------------------
 class RewardPolicy:
-    """Cash for contributions. Contingent rewards crowd out intrinsic interest (Deci, Koestner &
-    Ryan 1999, F1); the consumer population applies that loss to everyone who is paid."""
+    """Cash for contributions.
+
+    Contingent rewards crowd out intrinsic interest (Deci, Koestner & Ryan 1999, F1); the
+    consumer population applies that loss to everyone who takes part while a scheme runs.
+    """
 
     name: ClassVar[str]
 
@@ -119,8 +122,11 @@ SILENCE = Feedback()
 
 
 class RecognitionPolicy:
-    """Non-cash recognition. Informational feedback raises intrinsic interest (F2) and a reply
-    to a newcomer raises the chance they post again (Joyce & Kraut 2006, F3)."""
+    """Non-cash recognition.
+
+    Informational feedback raises intrinsic interest (F2) and a reply to a newcomer raises the
+    chance they post again (Joyce & Kraut 2006, F3).
+    """
 
     name: ClassVar[str]
 
@@ -177,8 +183,11 @@ class Framing:
 
 
 class ControlPolicy:
-    """Control over the result. Framing discloses the firm's objectives and constraints (Huang,
-    Singh & Srinivasan 2014); a closed "test machine" sets the tasks and answers silently."""
+    """Control over the result.
+
+    Framing discloses the firm's objectives and constraints (Huang, Singh & Srinivasan 2014); a
+    closed "test machine" sets the tasks and answers silently.
+    """
 
     name: ClassVar[str]
 
@@ -216,8 +225,11 @@ class ClosedControl(ControlPolicy):
 
 # --- expectations -------------------------------------------------------------------------------
 class ExpectationPolicy:
-    """What newcomers expect. Satisfaction follows expectation and its disconfirmation (Oliver
-    1980); early contributors over-estimate their chances (Huang, Singh & Srinivasan 2014)."""
+    """What newcomers expect.
+
+    Satisfaction follows expectation and its disconfirmation (Oliver 1980); early contributors
+    over-estimate their chances (Huang, Singh & Srinivasan 2014).
+    """
 
     name: ClassVar[str]
 
@@ -254,8 +266,11 @@ class Team:
 
 
 class DecisionTeamPolicy:
-    """Who sits on the decision team. Flaws are found only by reviewers whose perspective covers
-    them (after Hong & Page 2004), and a flaw found late costs more (Stecklein et al. 2004, F6)."""
+    """Who sits on the decision team.
+
+    Flaws are found only by reviewers whose perspective covers them (after Hong & Page 2004),
+    and a flaw found late costs more (Stecklein et al. 2004, F6).
+    """
 
     name: ClassVar[str]
 
@@ -264,8 +279,9 @@ class DecisionTeamPolicy:
 
     def team(self, marketers: MarketerParams, organisation: OrganisationParams) -> Team:
         """The team that reviews every concept."""
-        return self._with_co_owners(set(self.params.marketer_perspectives), marketers.count,
-                                    organisation)
+        return self._with_co_owners(
+            set(self.params.marketer_perspectives), marketers.count, organisation
+        )
 
     @staticmethod
     def _with_co_owners(perspectives: set[str], size: int, org: OrganisationParams) -> Team:
@@ -299,8 +315,7 @@ POLICIES: dict[str, dict[str, type]] = {
     family: {cls.name: cls for cls in classes}
     for family, classes in {
         "reward": (NoReward, PerIdeaReward, PerAcceptedReward, ContestReward),
-        "recognition": (NoRecognition, ReplyRecognition, FeatureRecognition,
-                        InfluenceRecognition),
+        "recognition": (NoRecognition, ReplyRecognition, FeatureRecognition, InfluenceRecognition),
         "control": (OpenControl, FramedControl, ClosedControl),
         "expectations": (NoExpectationSetting, UpfrontExpectations),
         "decision": (InternalTeam, CoCreationTeam),

@@ -70,9 +70,11 @@ def collect_result(model: CoCreationModel) -> RunResult:
     timeseries.insert(0, "day", np.arange(len(timeseries), dtype=np.int64))
     ideas = model.ideas.frame(model.space)
     decisions = model.organisation.gates.frame(model.space.quality[model.ideas["point"]])
-    snapshots = (pd.DataFrame({k: np.concatenate([s[k] for s in model.snapshots])
-                               for k in model.snapshots[0]}) if model.snapshots
-                 else pd.DataFrame())
+    snapshots = pd.DataFrame(
+        {k: np.concatenate([s[k] for s in model.snapshots]) for k in model.snapshots[0]}
+        if model.snapshots
+        else model.snapshot_schema()
+    )
     result = RunResult(model.params, timeseries, ideas, decisions, snapshots, {})
     result.summary = summarise(result, model)
     return result
@@ -109,12 +111,14 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         "post_again_ignored": p_none,
         "reply_effect": p_reply - p_none,
         "ideas": int(len(consumer_ideas)),
-        "quality_submitted": float(ideas["quality"].mean()) if len(ideas) else float("nan"),
+        "quality_submitted": float(last["quality_submitted"]),
         "quality_accepted": float(last["quality_accepted"]),
         "feasible_on_strategy_share": float(last["feasible_on_strategy_share"]),
         "decisions": int(len(decisions)),
         "accepted": int((decisions["outcome"] == "accepted").sum()) if len(decisions) else 0,
-        "acceptance_rate": float((ideas["status"] == "accepted").mean()) if len(ideas) else 0.0,
+        "acceptance_rate": float((consumer_ideas["status"] == "accepted").mean())
+        if len(consumer_ideas)
+        else 0.0,
         "time_to_decision_median": float(last["time_to_decision_median"]),
         "time_to_decision_p90": float(last["time_to_decision_p90"]),
         "satisfaction_mean": float(last["satisfaction_mean"]),

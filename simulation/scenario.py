@@ -45,29 +45,41 @@ class CommunityParams:
     """The population of consumers the community can recruit, and how they arrive."""
 
     consumers: int = param(
-        1000, "people", "Consumers in the population the community recruits from.", low=1,
+        1000,
+        "people",
+        "Consumers in the population the community recruits from.",
+        low=1,
         high=5_000_000,
     )
     initial_members: int = param(
         150, "people", "Consumers who are members on day 0.", low=0, high=5_000_000
     )
     arrival_rate: float = param(
-        2.0, "people/day", "Newcomers who join unprompted each day (Poisson mean).", low=0,
+        2.0,
+        "people/day",
+        "Newcomers who join unprompted each day (Poisson mean).",
+        low=0,
         high=1e6,
     )
     word_of_mouth: float = param(
-        0.01, "invites/member/day", "Invitations a fully satisfied active member sends a day.",
-        low=0, high=1,
+        0.01,
+        "invites/member/day",
+        "Invitations a fully satisfied active member sends a day.",
+        low=0,
+        high=1,
     )
     invite_acceptance: float = param(
         0.3, "probability", "Chance an invited non-member joins.", low=0, high=1
     )
     network: str = param(
-        "small_world", "-", "Social graph among consumers.",
+        "small_world",
+        "-",
+        "Social graph among consumers.",
         choices=("small_world", "scale_free", "random", "none"),
     )
-    network_degree: int = param(8, "friends", "Mean number of friends per consumer.", low=0,
-                                high=1000)
+    network_degree: int = param(
+        8, "friends", "Mean number of friends per consumer.", low=0, high=1000
+    )
     network_rewiring: float = param(
         0.1, "probability", "Rewiring probability of the small-world graph.", low=0, high=1
     )
@@ -78,13 +90,17 @@ class ConsumerParams:
     """Motivation, participation and exit of consumers (Ren & Kraut; self-determination theory)."""
 
     intrinsic_mean: float = param(1.0, "utility", "Mean intrinsic interest (fun).", low=0, high=10)
-    intrinsic_sd: float = param(0.3, "utility", "SD of intrinsic interest across consumers.",
-                                low=0, high=10)
+    intrinsic_sd: float = param(
+        0.3, "utility", "SD of intrinsic interest across consumers.", low=0, high=10
+    )
     extrinsic_mean: float = param(
         1.0, "-", "Mean sensitivity to cash (individual values are exponential).", low=0, high=10
     )
     threshold_median: float = param(
-        2.8, "utility", "Median participation threshold (lognormal across consumers).", low=0,
+        2.8,
+        "utility",
+        "Median participation threshold (lognormal across consumers).",
+        low=0,
         high=100,
     )
     threshold_sigma: float = param(
@@ -93,49 +109,76 @@ class ConsumerParams:
     daily_noise: float = param(
         0.8, "utility", "SD of the day-to-day variation of a consumer's utility.", low=0, high=10
     )
-    participation_cost: float = param(0.3, "utility", "Cost of taking part on a day.", low=0,
-                                      high=10)
-    weight_identity: float = param(0.6, "-", "Weight of identity attachment in utility.", low=0,
-                                   high=10)
-    weight_bond: float = param(0.8, "-", "Weight of friends active in the community.", low=0,
-                               high=10)
+    participation_cost: float = param(
+        0.3, "utility", "Cost of taking part on a day.", low=0, high=10
+    )
+    weight_identity: float = param(
+        0.6, "-", "Weight of identity attachment in utility.", low=0, high=10
+    )
+    weight_bond: float = param(
+        0.8, "-", "Weight of friends active in the community.", low=0, high=10
+    )
     weight_recognition: float = param(0.5, "-", "Weight of recognition received.", low=0, high=10)
     weight_money: float = param(1.5, "-", "Weight of the cash reward's pull.", low=0, high=10)
     weight_influence: float = param(0.6, "-", "Weight of expected influence.", low=0, high=10)
     weight_satisfaction: float = param(0.5, "-", "Weight of satisfaction.", low=0, high=10)
     post_share: float = param(
-        0.005, "posts/day", "Median posts per day of taking part (lognormal across consumers).",
-        low=0, high=100,
+        0.005,
+        "posts/day",
+        "Median posts per day of taking part (lognormal across consumers).",
+        low=0,
+        high=100,
     )
     voice_sigma: float = param(
-        2.5, "-", "How much more the eager (low-threshold) post per day of taking part.", low=0,
+        2.5,
+        "-",
+        "How much more the eager (low-threshold) post per day of taking part.",
+        low=0,
         high=10,
     )
     arrival_idea_share: float = param(
-        0.15, "share", "Newcomers who join with one idea to share on their first day of taking part.",
-        low=0, high=1,
+        0.15,
+        "share",
+        "Newcomers who join with an idea to post on their first day of taking part.",
+        low=0,
+        high=1,
     )
     max_posts_per_day: float = param(
-        10.0, "posts/day", "Upper bound of anyone's mean posts per day of taking part.", low=0,
+        10.0,
+        "posts/day",
+        "Upper bound of anyone's mean posts per day of taking part.",
+        low=0,
         high=1000,
     )
     build_share: float = param(
-        0.75, "probability", "Share of posts that build on another's idea (else new ideas).",
-        low=0, high=1,
+        0.75,
+        "probability",
+        "Share of posts that build on another's idea (else new ideas).",
+        low=0,
+        high=1,
     )
     cash_idea_rate: float = param(
-        0.3, "ideas/day", "Extra ideas a day of taking part brings at full cash pull (Cerasoli et al.).",
-        low=0, high=100,
+        0.1,
+        "ideas/day",
+        "Extra ideas a day of taking part brings at full cash pull.",
+        low=0,
+        high=100,
     )
     reward_half_saturation: float = param(
         20.0, "EUR", "Payment at which the cash pull reaches half its maximum.", low=1e-9, high=1e9
     )
     crowding_out: float = param(
-        0.025, "1/day", "Intrinsic interest lost per day of taking part under a cash scheme (F1).",
-        low=0, high=1,
+        0.03,
+        "1/day",
+        "Intrinsic interest lost per day of taking part under a cash scheme (F1).",
+        low=0,
+        high=1,
     )
     feedback_boost: float = param(
-        0.33, "SD", "Intrinsic interest gained from informational feedback, in SDs (F2).", low=0,
+        0.33,
+        "SD",
+        "Intrinsic interest gained from informational feedback, in SDs (F2).",
+        low=0,
         high=5,
     )
     intrinsic_recovery: float = param(
@@ -149,42 +192,61 @@ class ConsumerParams:
         0.15, "utility", "Identity attachment gained per public recognition.", low=0, high=10
     )
     need_awareness: float = param(
-        0.75, "share", "Share of their own need loci a consumer is aware of (latent needs).",
-        low=0, high=1,
+        0.75,
+        "share",
+        "Share of their own need loci a consumer is aware of (latent needs).",
+        low=0,
+        high=1,
     )
-    search_steps: int = param(3, "steps", "Hill-climbing steps of an average idea.", low=0,
-                              high=50)
+    search_steps: int = param(3, "steps", "Hill-climbing steps of an average idea.", low=0, high=50)
     optimism: float = param(
-        0.5, "probability", "Expected acceptance chance of a newcomer told nothing (Huang et al.).",
-        low=0, high=1,
+        0.5,
+        "probability",
+        "Expected acceptance chance of a newcomer told nothing (Huang et al.).",
+        low=0,
+        high=1,
     )
     expectation_learning: float = param(
         0.2, "-", "Rate at which expectations follow outcomes (x2 when explained).", low=0, high=1
     )
     disconfirmation_weight: float = param(
-        0.6, "-", "Satisfaction change per unit of outcome minus expectation (Oliver).", low=0,
+        0.6,
+        "-",
+        "Satisfaction change per unit of outcome minus expectation (Oliver).",
+        low=0,
         high=10,
     )
     satisfaction_learning: float = param(
-        0.3, "-", "Share of the way satisfaction moves towards the worth of each answer.", low=0,
+        0.3,
+        "-",
+        "Share of the way satisfaction moves towards the worth of each answer.",
+        low=0,
         high=1,
     )
     silent_penalty: float = param(
-        0.25, "satisfaction", "Satisfaction lost when an idea is ignored or rejected silently.",
-        low=0, high=2,
+        0.4,
+        "satisfaction",
+        "Satisfaction lost when an idea is ignored or rejected silently.",
+        low=0,
+        high=2,
     )
     explanation_bonus: float = param(
         0.15, "satisfaction", "Satisfaction gained from an explained decision.", low=0, high=2
     )
-    newcomer_days: int = param(30, "days", "Tenure below which a member counts as a newcomer.",
-                               low=0, high=10_000)
+    newcomer_days: int = param(
+        30, "days", "Tenure below which a member counts as a newcomer.", low=0, high=10_000
+    )
     inactivity_days: int = param(
-        60, "days", "Inactive streak after which the inactivity exit hazard applies.", low=1,
+        60,
+        "days",
+        "Inactive streak after which the inactivity exit hazard applies.",
+        low=1,
         high=10_000,
     )
     exit_base: float = param(0.0002, "1/day", "Baseline daily exit hazard.", low=0, high=1)
-    exit_inactive: float = param(0.02, "1/day", "Extra exit hazard when long inactive.", low=0,
-                                 high=1)
+    exit_inactive: float = param(
+        0.02, "1/day", "Extra exit hazard when long inactive.", low=0, high=1
+    )
     exit_dissatisfaction: float = param(
         0.01, "1/day", "Extra exit hazard per unit of dissatisfaction.", low=0, high=1
     )
@@ -199,8 +261,7 @@ class IdeaParams:
 
     loci: int = param(12, "bits", "Loci N of the NK landscape.", low=2, high=16)
     ruggedness: int = param(3, "loci", "Interactions K per locus (0 = smooth).", low=0, high=15)
-    need_loci: int = param(6, "bits", "Loci that encode needs (seen by consumers).", low=1,
-                           high=15)
+    need_loci: int = param(6, "bits", "Loci that encode needs (seen by consumers).", low=1, high=15)
     strategy_loci: int = param(
         2, "bits", "Firm loci whose value must match the firm's strategy.", low=0, high=15
     )
@@ -217,22 +278,29 @@ class MarketerParams:
     """The firm's community managers: how many, how much they read, how they answer."""
 
     count: int = param(2, "people", "Marketers working the idea queue.", low=0, high=10_000)
-    capacity: int = param(2, "ideas/day", "Ideas one marketer reviews a day.", low=0,
-                          high=100_000)
+    capacity: int = param(2, "ideas/day", "Ideas one marketer reviews a day.", low=0, high=100_000)
     response_style: str = param(
-        "reply", "-", "How marketers answer a reviewed idea.",
+        "reply",
+        "-",
+        "How marketers answer a reviewed idea.",
         choices=("silent", "reply", "explain"),
     )
     need_knowledge: float = param(
         0.3, "share", "Share of need loci marketers know from observing use.", low=0, high=1
     )
-    review_noise: float = param(0.05, "quality", "SD of a reviewer's error.", low=0, high=1)
+    review_noise: float = param(
+        0.05, "firm view", "SD of a reviewer's error on the firm's view of an idea.", low=0, high=1
+    )
     dialogue_steps: int = param(
-        2, "steps", "Joint improvement steps when a decision is explained (dialogue).", low=0,
+        2,
+        "steps",
+        "Joint improvement steps when a decision is explained (dialogue).",
+        low=0,
         high=50,
     )
-    patience: int = param(14, "days", "Days an idea waits before it counts as ignored.", low=1,
-                          high=10_000)
+    patience: int = param(
+        14, "days", "Days an idea waits before it counts as ignored.", low=1, high=10_000
+    )
 
 
 @dataclass(frozen=True)
@@ -240,25 +308,30 @@ class OrganisationParams:
     """The firm: what it promotes, what it makes itself, what it spends, who co-owns it."""
 
     promote_share: float = param(
-        0.25, "share", "Share of the idea space good enough, by the firm's view, to promote.",
-        low=0, high=1,
+        0.25,
+        "share",
+        "Share of the idea space good enough, by the firm's view, to promote.",
+        low=0,
+        high=1,
     )
     internal_ideas: float = param(
-        0.0, "ideas/day", "Ideas the firm develops internally a day (Poisson mean).", low=0,
+        0.0,
+        "ideas/day",
+        "Ideas the firm develops internally a day (Poisson mean).",
+        low=0,
         high=1e4,
     )
     budget: float = param(0.0, "EUR", "Reward budget; 0 = unlimited.", low=0, high=1e12)
-    co_owners: int = param(0, "stakeholders", "Co-owners whose support the firm needs.", low=0,
-                           high=10)
+    co_owners: int = param(
+        0, "stakeholders", "Co-owners whose support the firm needs.", low=0, high=10
+    )
     co_owners_on_team: bool = param(
-        False, "-", "Whether co-owners sit on the decision team.",
+        False,
+        "-",
+        "Whether co-owners sit on the decision team.",
     )
     support_loss: float = param(
         0.05, "support/decision", "Support a left-out co-owner loses per decision.", low=0, high=1
-    )
-    support_recovery: float = param(
-        0.02, "support/decision", "Support a co-owner on the team regains per decision.", low=0,
-        high=1,
     )
     stall_threshold: float = param(
         0.5, "support", "Below this support a co-owner stalls decisions.", low=0, high=1
@@ -292,10 +365,12 @@ class RecognitionParams:
     kind: str = param(
         "none", "-", "Recognition scheme.", choices=("none", "reply", "feature", "influence")
     )
-    reply_value: float = param(2.5, "recognition", "Recognition from a personal reply.", low=0,
-                               high=100)
-    badge_value: float = param(5.0, "recognition", "Recognition from a public feature or badge.",
-                               low=0, high=100)
+    reply_value: float = param(
+        2.5, "recognition", "Recognition from a personal reply.", low=0, high=100
+    )
+    badge_value: float = param(
+        5.0, "recognition", "Recognition from a public feature or badge.", low=0, high=100
+    )
 
 
 @dataclass(frozen=True)
@@ -337,7 +412,9 @@ class DecisionParams:
         3, "people", "Consumers on a co-creation team.", low=0, high=1000
     )
     other_functions: Perspectives = param(
-        ("engineering", "operations"), "-", "Other functions on a co-creation team.",
+        ("engineering", "operations"),
+        "-",
+        "Other functions on a co-creation team.",
         choices=PERSPECTIVES,
     )
     marketer_perspectives: Perspectives = param(
@@ -347,28 +424,45 @@ class DecisionParams:
         2.0, "flaws", "Mean hidden flaws per concept (Poisson).", low=0, high=100
     )
     detection: float = param(
-        0.6, "probability", "Chance a gate finds a flaw its team has the perspective for.", low=0,
+        0.6,
+        "probability",
+        "Chance a gate finds a flaw its team has the perspective for.",
+        low=0,
         high=1,
     )
     blind_detection: float = param(
-        0.05, "probability", "Chance a gate finds a flaw no one on the team can see.", low=0,
+        0.05,
+        "probability",
+        "Chance a gate finds a flaw no one on the team can see.",
+        low=0,
         high=1,
     )
     gate_days: tuple[float, ...] = param(
-        (5.0, 10.0, 20.0, 10.0), "days", "Review time of the concept, design, build, test gates.",
-        low=0, high=1e4,
+        (5.0, 10.0, 20.0, 10.0),
+        "days",
+        "Review time of the concept, design, build, test gates.",
+        low=0,
+        high=1e4,
     )
     rework_cost: tuple[float, ...] = param(
-        (1.0, 5.0, 10.0, 40.0, 100.0), "x",
-        "Relative cost to fix a flaw found at each gate, then in operation (F6).", low=0, high=1e5,
+        (1.0, 5.0, 10.0, 40.0, 100.0),
+        "x",
+        "Relative cost to fix a flaw found at each gate, then in operation (F6).",
+        low=0,
+        high=1e5,
     )
-    rework_days: float = param(2.0, "days", "Days to fix a flaw found at the concept gate.", low=0,
-                               high=1e4)
+    rework_days: float = param(
+        2.0, "days", "Days to fix a flaw found at the concept gate.", low=0, high=1e4
+    )
     coordination: float = param(
         0.05, "share/member", "Extra gate time per additional team member.", low=0, high=10
     )
     accept_share: float = param(
-        0.5, "share", "Share of promoted concepts the team's screen lets through.", low=0, high=1
+        0.5,
+        "share",
+        "Share of ideas the firm would promote that the team's screen lets through.",
+        low=0,
+        high=1,
     )
 
 

@@ -68,15 +68,20 @@ def _read_with_bases(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if base is None:
         return data
     if not isinstance(base, str):
-        raise ScenarioError('expected a file name, e.g. extends = "baseline.toml"',
-                            source=str(path), key="extends")
+        raise ScenarioError(
+            'expected a file name, e.g. extends = "baseline.toml"', source=str(path), key="extends"
+        )
     base_path = (path.parent / base).resolve()
     if base_path in seen or base_path == path.resolve():
-        raise ScenarioError(f"'{base}' extends itself in a loop; remove one 'extends'",
-                            source=str(path), key="extends")
+        raise ScenarioError(
+            f"'{base}' extends itself in a loop; remove one 'extends'",
+            source=str(path),
+            key="extends",
+        )
     if not base_path.is_file():
-        raise ScenarioError(f"base scenario '{base}' not found next to this file",
-                            source=str(path), key="extends")
+        raise ScenarioError(
+            f"base scenario '{base}' not found next to this file", source=str(path), key="extends"
+        )
     merged = _read_with_bases(base_path, (*seen, path.resolve()))
     merged.pop("name", None)
     merged.pop("description", None)
@@ -148,7 +153,8 @@ def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
     if not isinstance(data, dict):
         raise ScenarioError(
             f"expected a table ([{prefix.rstrip('.')}]), got {type(data).__name__}",
-            source=source, key=prefix.rstrip(".") or None,
+            source=source,
+            key=prefix.rstrip(".") or None,
         )
     names = {f.name: f for f in fields(cls)}
     for key in data:
@@ -212,35 +218,57 @@ def _check_range(value: Any, meta: Any, source: str, key: str) -> None:
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise ScenarioError(
             f"'{value}' is not allowed; {hint}choose one of: {', '.join(choices)}",
-            source=source, key=key,
+            source=source,
+            key=key,
         )
     if isinstance(value, str | bool):
         return
     if (low is not None and value < low) or (high is not None and value > high):
         raise ScenarioError(
-            f"{value} is out of range; use a value in [{low:g}, {high:g}] "
-            f"({meta.get('unit', '')})",
-            source=source, key=key,
+            f"{value} is out of range; use a value in [{low:g}, {high:g}] ({meta.get('unit', '')})",
+            source=source,
+            key=key,
         )
 
 
 def _check_consistency(s: Scenario, source: str) -> None:
     """Checks that involve more than one parameter."""
     rules = [
-        (s.community.initial_members <= s.community.consumers, "community.initial_members",
-         f"must not exceed community.consumers ({s.community.consumers})"),
-        (s.ideas.need_loci < s.ideas.loci, "ideas.need_loci",
-         f"must be below ideas.loci ({s.ideas.loci}) so the firm has loci of its own"),
-        (s.ideas.ruggedness < s.ideas.loci, "ideas.ruggedness",
-         f"must be below ideas.loci ({s.ideas.loci})"),
-        (s.ideas.strategy_loci <= s.ideas.loci - s.ideas.need_loci, "ideas.strategy_loci",
-         "must not exceed the firm's loci (ideas.loci - ideas.need_loci)"),
-        (s.policies.reward.stop_day >= s.policies.reward.start_day, "policies.reward.stop_day",
-         "must not be before policies.reward.start_day"),
-        (len(s.decision.gate_days) == 4, "decision.gate_days",
-         "needs 4 values: concept, design, build and test gates"),
-        (len(s.decision.rework_cost) == 5, "decision.rework_cost",
-         "needs 5 values: concept, design, build, test gates, then operation"),
+        (
+            s.community.initial_members <= s.community.consumers,
+            "community.initial_members",
+            f"must not exceed community.consumers ({s.community.consumers})",
+        ),
+        (
+            s.ideas.need_loci < s.ideas.loci,
+            "ideas.need_loci",
+            f"must be below ideas.loci ({s.ideas.loci}) so the firm has loci of its own",
+        ),
+        (
+            s.ideas.ruggedness < s.ideas.loci,
+            "ideas.ruggedness",
+            f"must be below ideas.loci ({s.ideas.loci})",
+        ),
+        (
+            s.ideas.strategy_loci <= s.ideas.loci - s.ideas.need_loci,
+            "ideas.strategy_loci",
+            "must not exceed the firm's loci (ideas.loci - ideas.need_loci)",
+        ),
+        (
+            s.policies.reward.stop_day >= s.policies.reward.start_day,
+            "policies.reward.stop_day",
+            "must not be before policies.reward.start_day",
+        ),
+        (
+            len(s.decision.gate_days) == 4,
+            "decision.gate_days",
+            "needs 4 values: concept, design, build and test gates",
+        ),
+        (
+            len(s.decision.rework_cost) == 5,
+            "decision.rework_cost",
+            "needs 5 values: concept, design, build, test gates, then operation",
+        ),
     ]
     for ok, key, message in rules:
         if not ok:

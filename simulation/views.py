@@ -21,25 +21,43 @@ from simulation.scenario import Scenario
 MAX_PROFILES = 64
 
 
+def round_half_up(x: float) -> int:
+    """Round to the nearest integer, halves up (0.75 of 6 loci discloses 5, not 4).
+
+    >>> round_half_up(4.5), round_half_up(1.2)
+    (5, 1)
+    """
+    return int(np.floor(x + 0.5))
+
+
 class PerspectiveViews:
     """Tabulated views of the idea space for each kind of viewer."""
 
-    def __init__(self, space: IdeaSpace, params: Scenario, framing: Framing, team: Team,
-                 rng: np.random.Generator):
+    def __init__(
+        self,
+        space: IdeaSpace,
+        params: Scenario,
+        framing: Framing,
+        team: Team,
+        rng: np.random.Generator,
+    ):
         self.space = space
         need_all, firm_all = space.mask(space.need_loci), space.mask(space.firm_loci)
-        known = int(round(params.marketers.need_knowledge * space.need_loci.size))
+        known = round_half_up(params.marketers.need_knowledge * space.need_loci.size)
         self.firm_weights = space.weights(space.mask(space.need_loci[:known]), firm_all)
         self.firm_view = space.view(self.firm_weights)
         self.firm = self.firm_view[None, :]
         self.promote_threshold = float(
-            np.quantile(self.firm_view, 1.0 - params.organisation.promote_share))
+            np.quantile(self.firm_view, 1.0 - params.organisation.promote_share)
+        )
         self.dialogue = space.view(space.weights(need_all, firm_all))[None, :]
-        order = np.concatenate([space.strategy_loci,
-                                np.setdiff1d(space.firm_loci, space.strategy_loci)])
-        disclosed = space.mask(order[: int(round(framing.disclosed * order.size))])
+        order = np.concatenate(
+            [space.strategy_loci, np.setdiff1d(space.firm_loci, space.strategy_loci)]
+        )
+        disclosed = space.mask(order[: round_half_up(framing.disclosed * order.size)])
         self.consumer, self.profile_p = self._consumer_views(
-            params.consumers.need_awareness, disclosed, rng)
+            params.consumers.need_awareness, disclosed, rng
+        )
         self.profile_cdf = np.cumsum(self.profile_p)
         self.profile_cdf[-1] = 1.0
         self.team_view = self._team_view(team)
@@ -47,8 +65,9 @@ class PerspectiveViews:
         pool = self.team_view[promotable] if promotable.any() else self.team_view
         self.screen_threshold = float(np.quantile(pool, 1.0 - params.decision.accept_share))
 
-    def _consumer_views(self, awareness: float, disclosed: np.ndarray,
-                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    def _consumer_views(
+        self, awareness: float, disclosed: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
         """One view per need-awareness profile, and each profile's probability."""
         space, n_need = self.space, self.space.need_loci.size
         if 2**n_need <= MAX_PROFILES:

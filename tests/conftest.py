@@ -15,11 +15,17 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 
 def small(*overrides: str, days: int = 60, consumers: int = 300) -> Scenario:
     """The baseline shrunk to ``consumers`` and ``days``, with extra overrides."""
-    return apply_overrides(Scenario(), [
-        f"run.days={days}", f"community.consumers={consumers}",
-        f"community.initial_members={consumers // 5}", "community.arrival_rate=1.0",
-        "run.snapshot_interval=20", *overrides,
-    ])
+    return apply_overrides(
+        Scenario(),
+        [
+            f"run.days={days}",
+            f"community.consumers={consumers}",
+            f"community.initial_members={consumers // 5}",
+            "community.arrival_rate=1.0",
+            "run.snapshot_interval=20",
+            *overrides,
+        ],
+    )
 
 
 @pytest.fixture

@@ -6,10 +6,23 @@ import numpy as np
 
 from simulation.run import RunResult
 
-SHARES = ["churn_rate", "retention_30", "retention_90", "gini_contributions", "top1_share",
-          "ever_posted_share", "quality_submitted", "quality_promoted", "quality_accepted",
-          "quality_accepted_p90", "feasible_share", "on_strategy_share",
-          "feasible_on_strategy_share", "expectation_mean", "co_owner_support"]
+SHARES = [
+    "churn_rate",
+    "retention_30",
+    "retention_90",
+    "gini_contributions",
+    "top1_share",
+    "ever_posted_share",
+    "quality_submitted",
+    "quality_promoted",
+    "quality_accepted",
+    "quality_accepted_p90",
+    "feasible_share",
+    "on_strategy_share",
+    "feasible_on_strategy_share",
+    "expectation_mean",
+    "co_owner_support",
+]
 
 
 def check_run(result: RunResult) -> None:
@@ -37,5 +50,7 @@ def check_run(result: RunResult) -> None:
     assert (decisions["promoted_day"] >= decisions["submitted_day"]).all()
     found = decisions[[c for c in decisions if c.startswith("found_")]].sum(axis=1)
     assert (found + decisions["escaped"] <= decisions["flaws"]).all()
-    assert np.isclose(ts["spend_total"].iloc[-1], result.snapshots.groupby("consumer")["paid"]
-                      .max().sum() if len(result.snapshots) else 0.0)
+    assert np.isclose(
+        ts["spend_total"].iloc[-1],
+        result.snapshots.groupby("consumer")["paid"].max().sum() if len(result.snapshots) else 0.0,
+    )

@@ -54,16 +54,24 @@ def test_a_reply_to_a_newcomer_raises_the_chance_they_post_again(baseline_runs):
     replied = sum(r["newcomers_replied"] for r in baseline_runs)
     ignored = sum(r["newcomers_ignored"] for r in baseline_runs)
     again_replied = sum(r["post_again_replied"] * r["newcomers_replied"] for r in baseline_runs)
-    again_ignored = sum(r["post_again_ignored"] * r["newcomers_ignored"] for r in baseline_runs
-                        if r["newcomers_ignored"])
+    again_ignored = sum(
+        r["post_again_ignored"] * r["newcomers_ignored"]
+        for r in baseline_runs
+        if r["newcomers_ignored"]
+    )
     effect = again_replied / replied - again_ignored / ignored
     assert 0.07 <= effect <= 0.17, (
         f"effect {effect:.3f} ({again_replied / replied:.3f} vs {again_ignored / ignored:.3f}, "
-        f"n = {replied} / {ignored})")
+        f"n = {replied} / {ignored})"
+    )
 
 
-PAID = ["policies.reward.kind=per_idea", "policies.reward.amount=10", "policies.reward.stop_day=90",
-        "run.days=181"]
+PAID = [
+    "policies.reward.kind=per_idea",
+    "policies.reward.amount=10",
+    "policies.reward.stop_day=90",
+    "run.days=181",
+]
 NEVER_PAID = ["policies.recognition.kind=feature", "run.days=181"]
 
 
@@ -80,9 +88,13 @@ def test_withdrawn_cash_leaves_contribution_below_the_never_paid(withdrawal_runs
     [150, 180) on which a member took part (posted, built or voted) -- the free-choice measure --
     for the members present on day 0 (the same people in both arms). Target: the mean of Cohen's d
     over 30 seeds within [-0.6, -0.15] (seed-to-seed SD of d ~0.06, so SE ~0.01)."""
-    d = [cohens_d(rate_between(p.snapshots, "active_days", 150, 180),
-                  rate_between(n.snapshots, "active_days", 150, 180))
-         for p, n in withdrawal_runs]
+    d = [
+        cohens_d(
+            rate_between(p.snapshots, "active_days", 150, 180),
+            rate_between(n.snapshots, "active_days", 150, 180),
+        )
+        for p, n in withdrawal_runs
+    ]
     assert -0.6 <= np.mean(d) <= -0.15, f"mean d {np.mean(d):.3f}, per seed {np.round(d, 2)}"
 
 
@@ -100,6 +112,7 @@ def test_while_paid_more_ideas_but_not_better_ones(withdrawal_runs):
     quality. During payment (days 0-89) the paid arm posts at least as many consumer ideas, with
     mean quality at submission no higher (means over 30 paired seeds; for quality, a tolerance of
     0.005 on a 0-1 scale)."""
+
     def during(result):
         ideas = result.ideas
         mine = ideas[(ideas["day"] < 90) & (ideas["author"] >= 0)]

@@ -11,8 +11,9 @@ from simulation.scenario import DecisionParams
 
 
 def gates(team_perspectives, size=1, **params):
-    p = DecisionParams(**{"gate_days": (1.0, 1.0, 1.0, 1.0), "rework_days": 1.0,
-                          "coordination": 0.0, **params})
+    p = DecisionParams(
+        **{"gate_days": (1.0, 1.0, 1.0, 1.0), "rework_days": 1.0, "coordination": 0.0, **params}
+    )
     g = StageGates(p, Team(frozenset(team_perspectives), size), 0, np.random.default_rng(0))
     return g
 
@@ -92,8 +93,9 @@ def test_stalls_add_days_to_every_gate():
 
 
 def test_flaw_counts_are_conserved():
-    g = gates({"marketing", "engineering"}, detection=0.5, blind_detection=0.1,
-              flaws_per_concept=3.0)
+    g = gates(
+        {"marketing", "engineering"}, detection=0.5, blind_detection=0.1, flaws_per_concept=3.0
+    )
     g.admit(np.arange(200), np.arange(200), np.zeros(200, int), 0, 0.0)
     for day in range(400):
         g.advance(day, lambda ideas: np.ones(ideas.size, bool), 0.0)

@@ -29,8 +29,9 @@ def test_k_interactions_make_a_locus_depend_on_others():
 
 @pytest.fixture
 def space():
-    return IdeaSpace(IdeaParams(loci=8, ruggedness=2, need_loci=4, strategy_loci=2),
-                     np.random.default_rng(7))
+    return IdeaSpace(
+        IdeaParams(loci=8, ruggedness=2, need_loci=4, strategy_loci=2), np.random.default_rng(7)
+    )
 
 
 def test_quality_is_normalised_need_fit_times_feasibility(space):
@@ -58,8 +59,9 @@ def test_a_need_only_view_ignores_firm_loci(space):
 
 
 def test_climb_on_a_hand_built_view():
-    space = IdeaSpace(IdeaParams(loci=3, ruggedness=0, need_loci=1, strategy_loci=0),
-                      np.random.default_rng(0))
+    space = IdeaSpace(
+        IdeaParams(loci=3, ruggedness=0, need_loci=1, strategy_loci=0), np.random.default_rng(0)
+    )
     # value = number of set bits: the climb from 000 takes one step per bit
     view = point_bits(3).sum(axis=1).astype(float)[None, :]
     ends = space.climb(np.array([0, 0, 0b111]), view, np.zeros(3, dtype=int), np.array([1, 3, 5]))
@@ -69,8 +71,9 @@ def test_climb_on_a_hand_built_view():
 
 
 def test_climb_stops_at_a_local_optimum():
-    space = IdeaSpace(IdeaParams(loci=2, ruggedness=0, need_loci=1, strategy_loci=0),
-                      np.random.default_rng(0))
+    space = IdeaSpace(
+        IdeaParams(loci=2, ruggedness=0, need_loci=1, strategy_loci=0), np.random.default_rng(0)
+    )
     view = np.array([[1.0, 0.0, 0.0, 2.0]])  # 00 is a local optimum; 11 the global one
     assert space.climb(np.array([0]), view, np.array([0]), np.array([10]))[0] == 0
     assert space.climb(np.array([1]), view, np.array([0]), np.array([10]))[0] == 3

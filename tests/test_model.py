@@ -84,11 +84,20 @@ def test_same_population_for_the_same_seed_whatever_the_policy(small_scenario):
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_shipped_scenario_keeps_the_invariants(path):
-    scenario = load_scenario(path, ["run.days=120", "community.consumers=400",
-                                    "community.initial_members=60"])
+    scenario = load_scenario(
+        path, ["run.days=120", "community.consumers=400", "community.initial_members=60"]
+    )
     check_run(run_scenario(scenario, seed=3))
 
 
 def test_zero_consumers_and_no_marketers_still_run():
-    check_run(run_scenario(small("community.consumers=1", "community.initial_members=0",
-                                 "marketers.count=0", "community.network=none")))
+    check_run(
+        run_scenario(
+            small(
+                "community.consumers=1",
+                "community.initial_members=0",
+                "marketers.count=0",
+                "community.network=none",
+            )
+        )
+    )

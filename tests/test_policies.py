@@ -82,14 +82,17 @@ def test_no_reward_never_pays():
     assert policy.pay(0, np.array([1]), np.array([1]), no_contest)[0].size == 0
 
 
-@pytest.mark.parametrize(("cls", "style", "promoted", "accepted", "expected"), [
-    (NoRecognition, "silent", False, False, (False, False, False, False)),
-    (NoRecognition, "explain", False, False, (True, True, False, False)),
-    (ReplyRecognition, "silent", False, False, (True, False, False, False)),
-    (FeatureRecognition, "reply", True, False, (True, False, True, False)),
-    (FeatureRecognition, "reply", False, False, (True, False, False, False)),
-    (InfluenceRecognition, "reply", False, True, (True, False, False, True)),
-])
+@pytest.mark.parametrize(
+    ("cls", "style", "promoted", "accepted", "expected"),
+    [
+        (NoRecognition, "silent", False, False, (False, False, False, False)),
+        (NoRecognition, "explain", False, False, (True, True, False, False)),
+        (ReplyRecognition, "silent", False, False, (True, False, False, False)),
+        (FeatureRecognition, "reply", True, False, (True, False, True, False)),
+        (FeatureRecognition, "reply", False, False, (True, False, False, False)),
+        (InfluenceRecognition, "reply", False, True, (True, False, False, True)),
+    ],
+)
 def test_recognition_feedback(cls, style, promoted, accepted, expected):
     fb = cls(RecognitionParams()).feedback(style, promoted, accepted)
     assert (fb.replied, fb.explained, fb.badge, fb.credited) == expected
@@ -102,8 +105,10 @@ def test_control_frames():
 
 
 def test_upfront_expectations_replace_the_optimistic_prior():
-    assert UpfrontExpectations(ExpectationParams(stated_acceptance=0.05)).initial_expectation(
-        0.5) == 0.05
+    assert (
+        UpfrontExpectations(ExpectationParams(stated_acceptance=0.05)).initial_expectation(0.5)
+        == 0.05
+    )
 
 
 def test_decision_teams():
@@ -114,7 +119,8 @@ def test_decision_teams():
     assert diverse.perspectives == {"marketing", "customer", "engineering", "operations"}
     assert diverse.size == 2 + 3 + 2
     with_owner = InternalTeam(DecisionParams()).team(
-        m, OrganisationParams(co_owners=1, co_owners_on_team=True))
+        m, OrganisationParams(co_owners=1, co_owners_on_team=True)
+    )
     assert "co_owner" in with_owner.perspectives and with_owner.size == 3
 
 

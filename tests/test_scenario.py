@@ -28,9 +28,12 @@ def test_every_parameter_has_unit_description_and_valid_default():
 
 def test_policy_choices_match_the_registry():
     s = Scenario()
-    for family, table in [("reward", s.policies.reward), ("recognition", s.policies.recognition),
-                          ("control", s.policies.control),
-                          ("expectations", s.policies.expectations)]:
+    for family, table in [
+        ("reward", s.policies.reward),
+        ("recognition", s.policies.recognition),
+        ("control", s.policies.control),
+        ("expectations", s.policies.expectations),
+    ]:
         choices = {f.name: f for f in fields(table)}["kind"].metadata["choices"]
         assert set(choices) == set(POLICIES[family]), family
     team_choices = {f.name: f for f in fields(s.decision)}["team"].metadata["choices"]
@@ -38,7 +41,9 @@ def test_policy_choices_match_the_registry():
 
 
 def test_round_trip_through_dict():
-    s = apply_overrides(Scenario(), ["policies.reward.kind=contest", "decision.gate_days=[1,2,3,4]"])
+    s = apply_overrides(
+        Scenario(), ["policies.reward.kind=contest", "decision.gate_days=[1, 2, 3, 4]"]
+    )
     assert scenario_from_dict(to_dict(s)) == s
 
 
@@ -58,8 +63,7 @@ def test_shipped_scenarios_differ_from_baseline_only_where_they_say():
 
 def test_extends_merges_tables_and_own_keys_win(tmp_path):
     (tmp_path / "base.toml").write_text("[community]\nconsumers = 500\narrival_rate = 3.0\n")
-    (tmp_path / "child.toml").write_text(
-        'extends = "base.toml"\n[community]\narrival_rate = 1.5\n')
+    (tmp_path / "child.toml").write_text('extends = "base.toml"\n[community]\narrival_rate = 1.5\n')
     s = load_scenario(tmp_path / "child.toml")
     assert (s.community.consumers, s.community.arrival_rate, s.name) == (500, 1.5, "child")
 
@@ -71,16 +75,26 @@ def test_extends_loop_is_refused(tmp_path):
         load_scenario(tmp_path / "a.toml")
 
 
-@pytest.mark.parametrize(("text", "key", "fragment"), [
-    ("[run]\ndays = 0\n", "run.days", "out of range"),
-    ("[run]\ndays = 'ten'\n", "run.days", "expected int"),
-    ("[comunity]\nconsumers = 5\n", "comunity", "did you mean 'community'"),
-    ("[policies.reward]\nkind = 'per_ide'\n", "policies.reward.kind", "did you mean 'per_idea'"),
-    ("[community]\nconsumers = 10\ninitial_members = 20\n", "community.initial_members",
-     "must not exceed"),
-    ("[decision]\ngate_days = [1.0, 2.0]\n", "decision.gate_days", "needs 4 values"),
-    ("run = 3\n", "run", "expected a table"),
-])
+@pytest.mark.parametrize(
+    ("text", "key", "fragment"),
+    [
+        ("[run]\ndays = 0\n", "run.days", "out of range"),
+        ("[run]\ndays = 'ten'\n", "run.days", "expected int"),
+        ("[comunity]\nconsumers = 5\n", "comunity", "did you mean 'community'"),
+        (
+            "[policies.reward]\nkind = 'per_ide'\n",
+            "policies.reward.kind",
+            "did you mean 'per_idea'",
+        ),
+        (
+            "[community]\nconsumers = 10\ninitial_members = 20\n",
+            "community.initial_members",
+            "must not exceed",
+        ),
+        ("[decision]\ngate_days = [1.0, 2.0]\n", "decision.gate_days", "needs 4 values"),
+        ("run = 3\n", "run", "expected a table"),
+    ],
+)
 def test_bad_values_name_the_file_and_key(tmp_path, text, key, fragment):
     path = tmp_path / "bad.toml"
     path.write_text(text)
@@ -102,21 +116,30 @@ def test_missing_file(tmp_path):
         load_scenario(tmp_path / "nope.toml")
 
 
-@pytest.mark.parametrize(("override", "fragment"), [
-    ("run.days", "key.path=value"),
-    ("run.dayz=3", "did you mean 'days'"),
-    ("run=3", "is a table"),
-    ("run.days.x=3", "is a parameter"),
-])
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ("run.days", "key.path=value"),
+        ("run.dayz=3", "did you mean 'days'"),
+        ("run=3", "is a table"),
+        ("run.days.x=3", "is a parameter"),
+    ],
+)
 def test_bad_overrides(override, fragment):
     with pytest.raises(ScenarioError, match=fragment):
         apply_overrides(Scenario(), [override])
 
 
 def test_override_parses_toml_values_and_bare_words():
-    s = apply_overrides(Scenario(), ["policies.reward.kind=per_idea", "run.days=30",
-                                     "organisation.co_owners_on_team=true",
-                                     "decision.other_functions=['finance']"])
+    s = apply_overrides(
+        Scenario(),
+        [
+            "policies.reward.kind=per_idea",
+            "run.days=30",
+            "organisation.co_owners_on_team=true",
+            "decision.other_functions=['finance']",
+        ],
+    )
     assert s.policies.reward.kind == "per_idea" and s.run.days == 30
     assert s.organisation.co_owners_on_team is True
     assert s.decision.other_functions == ("finance",)

@@ -23,11 +23,13 @@ def test_cohens_d_undefined_cases():
 
 
 def test_rate_between_counts_leavers_and_newcomers_correctly():
-    snaps = pd.DataFrame({
-        "day": [0, 0, 10, 10, 10, 20, 20, 20],
-        "consumer": [1, 2, 1, 2, 3, 1, 2, 3],
-        "active_days": [0, 0, 4, 10, 1, 9, 10, 5],  # consumer 2 left before day 10
-    })
+    snaps = pd.DataFrame(
+        {
+            "day": [0, 0, 10, 10, 10, 20, 20, 20],
+            "consumer": [1, 2, 1, 2, 3, 1, 2, 3],
+            "active_days": [0, 0, 4, 10, 1, 9, 10, 5],  # consumer 2 left before day 10
+        }
+    )
     rate = rate_between(snaps, "active_days", 10, 20)
     assert rate.to_dict() == {1: 0.5, 2: 0.0}  # consumer 3 joined after day 0: not in the cohort
     with pytest.raises(ValueError, match="no snapshot"):

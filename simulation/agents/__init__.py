@@ -1,0 +1,1 @@
+"""The agents: consumers (as a population of columns), marketers and the organisation."""

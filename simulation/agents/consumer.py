@@ -25,8 +25,17 @@ class ConsumerStatus(IntEnum):
     CHURNED = 3  # left the community
 
 
-FLOAT_STATE = ("intrinsic", "intrinsic_base", "extrinsic", "threshold", "identity",
-               "recognition", "satisfaction", "expectation", "paid")
+FLOAT_STATE = (
+    "intrinsic",
+    "intrinsic_base",
+    "extrinsic",
+    "threshold",
+    "identity",
+    "recognition",
+    "satisfaction",
+    "expectation",
+    "paid",
+)
 DAY_STATE = ("join_day", "churn_day", "last_active", "first_post_day")
 
 
@@ -36,12 +45,19 @@ class ConsumerPopulation:
     Participation follows Ren & Kraut's benefit-versus-cost membership model with
     self-determination theory's motivation parts: a member takes part on a day when
     ``U + noise > theta``, where ``U = I + w_id*identity + w_bond*bond + w_R*R + w_m*e*pull +
-    w_inf*E + w_S*S - cost`` (recognition enters with diminishing returns, R/(1+R)) and ``theta`` is lognormal across people, which makes participation
+    w_inf*E + w_S*S - cost`` (recognition enters with diminishing returns, R/(1+R)) and
+    ``theta`` is lognormal across people, which makes participation
     heavy-tailed (van Mierlo 2014, F4; Bayus 2013, F5).
     """
 
-    def __init__(self, params: ConsumerParams, community: CommunityParams,
-                 recognition: RecognitionParams, friends: Friendships, rng: np.random.Generator):
+    def __init__(
+        self,
+        params: ConsumerParams,
+        community: CommunityParams,
+        recognition: RecognitionParams,
+        friends: Friendships,
+        rng: np.random.Generator,
+    ):
         n = community.consumers
         self.params, self.community, self.recognition_params = params, community, recognition
         self.friends, self.rng, self.size = friends, rng, n
@@ -63,15 +79,17 @@ class ConsumerPopulation:
         self.friends_left = np.zeros(n)
         self.carried_idea = np.zeros(n, dtype=bool)
         self.intrinsic_base[:] = np.maximum(
-            rng.normal(params.intrinsic_mean, params.intrinsic_sd, n), 0.0)
+            rng.normal(params.intrinsic_mean, params.intrinsic_sd, n), 0.0
+        )
         self.intrinsic[:] = self.intrinsic_base
         self.extrinsic[:] = rng.exponential(params.extrinsic_mean, n)
         # One disposition drives both thresholds and voice: the few who take part most easily
         # also write most when they do (van Mierlo 2014's superusers; Bayus 2013).
         eagerness = rng.normal(0.0, 1.0, n)
         self.threshold[:] = params.threshold_median * np.exp(params.threshold_sigma * eagerness)
-        self.voice = np.minimum(params.post_share * np.exp(-params.voice_sigma * eagerness),
-                                params.max_posts_per_day)
+        self.voice = np.minimum(
+            params.post_share * np.exp(-params.voice_sigma * eagerness), params.max_posts_per_day
+        )
         self.intrinsic_cap = params.intrinsic_mean + 3 * params.intrinsic_sd
 
     # --- membership -----------------------------------------------------------------------------
@@ -89,7 +107,7 @@ class ConsumerPopulation:
         self.joined_days = np.concatenate([self.joined_days, np.full(who.size, day)])
         self.contribution_counts[0] += who.size
         self.join_day[who] = day
-        self.last_active[who] = day
+        self.last_active[who] = -1  # has not taken part yet
         self.expectation[who] = expectation
         self.satisfaction[who] = 0.0
         # Many join to share one idea they already have (Bayus 2013: most submit only one).
@@ -118,18 +136,23 @@ class ConsumerPopulation:
         recognition = self.recognition[who]
         if not np.isscalar(pull):
             pull = pull[who]
-        return (self.intrinsic[who] + p.weight_identity * self.identity[who]
-                + p.weight_bond * bond[who]
-                + p.weight_recognition * recognition / (1.0 + recognition)
-                + p.weight_money * self.extrinsic[who] * pull
-                + p.weight_influence * self.expectation[who]
-                + p.weight_satisfaction * self.satisfaction[who] - p.participation_cost)
+        return (
+            self.intrinsic[who]
+            + p.weight_identity * self.identity[who]
+            + p.weight_bond * bond[who]
+            + p.weight_recognition * recognition / (1.0 + recognition)
+            + p.weight_money * self.extrinsic[who] * pull
+            + p.weight_influence * self.expectation[who]
+            + p.weight_satisfaction * self.satisfaction[who]
+            - p.participation_cost
+        )
 
     def participate(self, day: int, incentive: np.ndarray | float) -> tuple[np.ndarray, ...]:
         """Members who take part today: (idea authors, builders, voters).
 
-        Authors and builders repeat once per post: a day of taking part brings a Poisson number
-        of posts with the member's own mean ("voice"), so the eager few write many.
+        Authors and builders repeat once per post. A day of taking part brings a Poisson number
+        of posts with the member's own mean ("voice"), so the eager few write many; a newcomer
+        who joined with an idea posts it; a running cash scheme draws extra, paid-for ideas.
         """
         members = np.flatnonzero(self.member)
         # Friends active this week pull one in (friends who left push one out: end_of_day).
@@ -143,21 +166,29 @@ class ConsumerPopulation:
         self.last_active[active] = day
         self.active_days[active] += 1
         posts = self.rng.poisson(self.voice[active])
-        if not np.isscalar(pull) or pull > 0:
-            # Cash for ideas draws extra, paid-for ideas (Cerasoli, Nicklin & Ford 2014) ...
-            cash = self.params.cash_idea_rate * self.extrinsic[active] * (
-                pull if np.isscalar(pull) else pull[active])
-            posts = posts + self.rng.poisson(cash)
-            # ... and engaging under an expected, contingent reward crowds out intrinsic
-            # interest, however large the reward (Deci, Koestner & Ryan 1999, F1).
-            self.intrinsic[active] *= 1.0 - self.params.crowding_out
-        self.posting_days[active[posts > 0]] += 1
+        paid = self._cash_ideas(active, pull)
+        carried = self.carried_idea[active]
+        self.carried_idea[active] = False
         posters = np.repeat(active, posts)
         builds = self.rng.random(posters.size) < self.params.build_share
-        carried = active[self.carried_idea[active]]
-        self.carried_idea[carried] = False
-        voters = active[(posts == 0) & ~np.isin(active, carried, assume_unique=True)]
-        return np.concatenate([carried, posters[~builds]]), posters[builds], voters
+        ideas = np.concatenate([active[carried], posters[~builds], np.repeat(active, paid)])
+        posted = posts + paid + carried > 0
+        self.posting_days[active[posted]] += 1
+        return ideas, posters[builds], active[~posted]
+
+    def _cash_ideas(self, active: np.ndarray, pull: np.ndarray | float) -> np.ndarray:
+        """Extra ideas drawn by a running cash scheme, and its crowding-out.
+
+        Cash raises quantity (Cerasoli, Nicklin & Ford 2014); engaging under an expected,
+        contingent reward crowds out intrinsic interest however large the reward (Deci, Koestner
+        & Ryan 1999, F1).
+        """
+        pull = np.broadcast_to(pull, self.size)[active]
+        exposed = pull > 0
+        if not exposed.any():
+            return np.zeros(active.size, dtype=np.int64)
+        self.intrinsic[active[exposed]] *= 1.0 - self.params.crowding_out
+        return self.rng.poisson(self.params.cash_idea_rate * self.extrinsic[active] * pull)
 
     def record_posts(self, authors: np.ndarray, day: int) -> np.ndarray:
         """Count posts (authors repeat once per post); mark which post is each author's first."""
@@ -183,8 +214,11 @@ class ConsumerPopulation:
         np.add.at(self.contribution_counts, after, 1)
 
     def search_steps(self, authors: np.ndarray) -> np.ndarray:
-        """Effort an author puts into an idea: intrinsic interest drives quality (Cerasoli,
-        Nicklin & Ford 2014), so steps scale with intrinsic interest relative to the mean."""
+        """Effort an author puts into an idea: hill-climbing steps.
+
+        Intrinsic interest drives quality (Cerasoli, Nicklin & Ford 2014), so steps scale with
+        intrinsic interest relative to the population mean.
+        """
         p = self.params
         ratio = self.intrinsic[authors] / max(p.intrinsic_mean, 1e-9)
         return np.rint(p.search_steps * np.clip(ratio, 0.0, 2.0)).astype(np.int64)
@@ -194,8 +228,9 @@ class ConsumerPopulation:
         """Record cash paid (crowding-out happens where people engage under the scheme)."""
         np.add.at(self.paid, authors, amounts)
 
-    def feedback(self, authors, day, *, replied, explained, badge, credited, outcome, silent,
-                 first_post) -> None:
+    def feedback(
+        self, authors, day, *, replied, explained, badge, credited, outcome, silent, first_post
+    ) -> None:
         """Apply the firm's answers to authors (arrays, one entry per idea; authors may repeat).
 
         ``outcome`` is 1 (accepted), 0 (rejected or ignored) or NaN (no decision yet).
@@ -203,43 +238,52 @@ class ConsumerPopulation:
         p, r = self.params, self.recognition_params
         # Informational feedback raises intrinsic interest (Deci et al. 1999, F2, d = +0.33).
         informational = replied | explained | badge
-        np.add.at(self.intrinsic, authors, p.feedback_boost * p.intrinsic_sd * informational)
-        self.intrinsic[authors] = np.minimum(self.intrinsic[authors], self.intrinsic_cap)
+        boosted = authors[informational]
+        np.add.at(self.intrinsic, boosted, p.feedback_boost * p.intrinsic_sd)
+        self.intrinsic[boosted] = np.minimum(self.intrinsic[boosted], self.intrinsic_cap)
         np.add.at(self.recognition, authors, r.reply_value * replied + r.badge_value * badge)
         np.add.at(self.identity, authors, p.identity_gain * (badge | credited))
         # Expectation-disconfirmation (Oliver 1980): the answer's worth is outcome - expectation;
         # silence hurts, newcomers most (Halfaker et al. 2013; Piezunka & Dahlander 2019).
         decided = ~np.isnan(outcome)
-        gap = np.where(decided, outcome, 0.0) - self.expectation[authors] * decided
+        result = np.where(decided, outcome, 0.0)
+        gap = (result - self.expectation[authors]) * decided
         newcomer = (day - self.join_day[authors]) < p.newcomer_days
-        worth = p.disconfirmation_weight * gap + p.explanation_bonus * explained - (
-            p.silent_penalty * silent * (1 + newcomer))
-        worth = np.minimum(np.maximum(worth, -1.0), 1.0)
+        worth = (
+            p.disconfirmation_weight * gap
+            + p.explanation_bonus * explained
+            - p.silent_penalty * silent * (1 + newcomer)
+        )
         # Satisfaction is a running average of experiences, so it does not grow with how much
         # one posts: each answer moves it part of the way towards what that answer was worth.
-        np.add.at(self.satisfaction, authors,
-                  p.satisfaction_learning * (worth - self.satisfaction[authors]))
+        worth = np.minimum(np.maximum(worth, -1.0), 1.0)
+        move_towards(self.satisfaction, authors, worth, p.satisfaction_learning)
         # Contributors learn their real chances from the firm's answers (Huang et al. 2014).
-        np.add.at(self.expectation, authors, p.expectation_learning * (1 + explained) * gap)
-        self.satisfaction[authors] = np.minimum(np.maximum(self.satisfaction[authors], -1.0), 1.0)
-        self.expectation[authors] = np.minimum(np.maximum(self.expectation[authors], 0.0), 1.0)
+        rate = p.expectation_learning * np.minimum(1 + explained, 1 / p.expectation_learning)
+        move_towards(self.expectation, authors[decided], result[decided], rate[decided])
         first = first_post & (self.first_reply[authors] < 0)
         self.first_reply[authors[first]] = replied[first]
 
     def posted_again(self, day: int, window: int) -> tuple[np.ndarray, np.ndarray]:
-        """Who could be observed for ``window`` days after their first post by ``day``, and
-        which of them posted again on a later day within that window (Joyce & Kraut 2006)."""
+        """Newcomers' return after their first post (Joyce & Kraut 2006).
+
+        Returns:
+            ``(observed, again)``: who could be observed for ``window`` days after their first
+            post by ``day``, and who posted again on a later day within that window.
+        """
         observed = (self.first_post_day >= 0) & (self.first_post_day <= day - window)
-        again = (self.second_post_day >= 0) & (
-            self.second_post_day - self.first_post_day <= window)
+        again = (self.second_post_day >= 0) & (self.second_post_day - self.first_post_day <= window)
         return observed, again
 
     def see_influence(self, accepted: int) -> None:
-        """Visible influence: members see community ideas credited and expect more of their own."""
+        """Visible influence: members see community ideas credited and expect more of their own.
+
+        Each credited idea moves every member's expectation a tenth of a learning step towards 1.
+        """
         if accepted:
-            m = self.members
-            self.expectation[m] += self.params.expectation_learning * 0.1 * accepted * (
-                1 - self.expectation[m])
+            m = self.member
+            kept = (1 - 0.1 * self.params.expectation_learning) ** accepted
+            self.expectation[m] = 1 - (1 - self.expectation[m]) * kept
 
     # --- end of day ----------------------------------------------------------------------------
     def end_of_day(self, day: int) -> np.ndarray:
@@ -253,17 +297,42 @@ class ConsumerPopulation:
         self.intrinsic += p.intrinsic_recovery * (self.intrinsic_base - self.intrinsic)
         self.satisfaction *= 1 - p.satisfaction_decay
         members = np.flatnonzero(self.member)
-        hazard = (p.exit_base + p.exit_inactive * (day - self.last_active[members]
-                                                   > p.inactivity_days)
-                  + p.exit_dissatisfaction * np.maximum(-self.satisfaction[members], 0.0)
-                  + p.exit_friends * self.friends_left[members])
+        idle = day - np.maximum(self.last_active[members], self.join_day[members])
+        hazard = (
+            p.exit_base
+            + p.exit_inactive * (idle > p.inactivity_days)
+            + p.exit_dissatisfaction * np.maximum(-self.satisfaction[members], 0.0)
+            + p.exit_friends * self.friends_left[members]
+        )
         leavers = members[self.rng.random(members.size) < hazard]
         self.status[leavers] = ConsumerStatus.CHURNED
         self.member[leavers] = False
+        self.active_today[leavers] = False  # no invitations from those who left
         self.churn_day[leavers] = day
         friends = self.friends.friends_of(leavers)
         np.add.at(self.friends_left, friends, 1.0 / self.friends.degree[friends])
         return leavers
+
+
+def move_towards(state: np.ndarray, who: np.ndarray, target: np.ndarray, rate) -> None:
+    """Exponential smoothing of ``state[who]`` towards ``target`` at ``rate``, in place.
+
+    When someone gets several answers on one day, the moves compound as if applied one after
+    another towards their rate-weighted mean target, so the state never overshoots.
+
+    >>> s = np.zeros(2)
+    >>> move_towards(s, np.array([0, 0, 1]), np.array([1.0, 1.0, -1.0]), 0.5)
+    >>> s.tolist()
+    [0.75, -0.5]
+    """
+    if who.size == 0:
+        return
+    rate = np.broadcast_to(rate, who.shape).astype(float)
+    people, index = np.unique(who, return_inverse=True)
+    weight = np.bincount(index, weights=rate)
+    mean_target = np.bincount(index, weights=rate * target) / np.where(weight > 0, weight, 1)
+    kept = np.exp(np.bincount(index, weights=np.log1p(-np.minimum(rate, 1.0 - 1e-12))))
+    state[people] += (1.0 - kept) * (mean_target - state[people])
 
 
 class Consumer(mesa.Agent):
@@ -287,8 +356,11 @@ class Consumer(mesa.Agent):
     def tenure(self) -> int:
         """Days since joining (0 for prospects)."""
         joined = int(self.population.join_day[self.index])
-        end = self.model.day if self.status is not ConsumerStatus.CHURNED else int(
-            self.population.churn_day[self.index])
+        end = (
+            self.model.day
+            if self.status is not ConsumerStatus.CHURNED
+            else int(self.population.churn_day[self.index])
+        )
         return 0 if joined < 0 else end - joined
 
     def state(self) -> dict[str, float | int | str]:
@@ -296,8 +368,12 @@ class Consumer(mesa.Agent):
         pop, i = self.population, self.index
         row = {name: float(getattr(pop, name)[i]) for name in FLOAT_STATE}
         row.update({name: int(getattr(pop, name)[i]) for name in DAY_STATE})
-        row.update(status=self.status.name.lower(), tenure=self.tenure,
-                   contributions=int(pop.contributions[i]), friends=int(pop.friends.degree[i]))
+        row.update(
+            status=self.status.name.lower(),
+            tenure=self.tenure,
+            contributions=int(pop.contributions[i]),
+            friends=int(pop.friends.degree[i]),
+        )
         return row
 
     def __getattr__(self, name: str):

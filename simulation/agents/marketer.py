@@ -18,11 +18,13 @@ class Marketer(mesa.Agent):
     (von Hippel 1994; Poetz & Schreier 2012).
     """
 
-    def __init__(self, model: mesa.Model, capacity: int, response_style: str,
-                 review_noise: float, perspective: str = "marketing"):
+    def __init__(self, model: mesa.Model, capacity: int, response_style: str, review_noise: float):
         super().__init__(model)
-        self.capacity, self.response_style = capacity, response_style
-        self.review_noise, self.perspective = review_noise, perspective
+        self.capacity, self.response_style, self.review_noise = (
+            capacity,
+            response_style,
+            review_noise,
+        )
         self.reviewed = 0
 
     def step(self) -> None:
@@ -49,8 +51,9 @@ def review(model: mesa.Model, ids: np.ndarray, style: str, noise: np.ndarray) ->
     if style == "explain" and model.framing.dialogue and model.marketer_params.dialogue_steps:
         mine = ids[pool["author"][ids] >= 0]
         steps = np.full(mine.size, model.marketer_params.dialogue_steps)
-        improved = model.space.climb(pool["point"][mine], views.dialogue,
-                                     np.zeros(mine.size, dtype=np.int64), steps)
+        improved = model.space.climb(
+            pool["point"][mine], views.dialogue, np.zeros(mine.size, dtype=np.int64), steps
+        )
         pool["dialogue"][mine] = improved != pool["point"][mine]
         pool["point"][mine] = improved
     pool["review_day"][ids] = model.day

@@ -58,8 +58,9 @@ class Organisation(mesa.Agent):
         if old.size:
             pool["status"][old] = IdeaStatus.IGNORED
             none = np.zeros(old.size, dtype=bool)
-            self.answer(old, style="silent", promoted=none, decided=~none, accepted=none,
-                        ignored=True)
+            self.answer(
+                old, style="silent", promoted=none, decided=~none, accepted=none, ignored=True
+            )
 
     def assign(self, ids: np.ndarray, marketer) -> None:
         """Record which marketer reviews ``ids`` today; reviews run together in close_review."""
@@ -73,14 +74,20 @@ class Organisation(mesa.Agent):
             ids = np.concatenate([i for i, _ in batch])
             noise = np.repeat([n for _, n in batch], [i.size for i, _ in batch])
             promoted = review(model, ids, style, noise)
-            self.answer(ids, style=style, promoted=promoted, decided=~promoted,
-                        accepted=np.zeros(ids.size, dtype=bool))
+            self.answer(
+                ids,
+                style=style,
+                promoted=promoted,
+                decided=~promoted,
+                accepted=np.zeros(ids.size, dtype=bool),
+            )
             if promoted.any():
                 chosen = ids[promoted]
                 self.promoted += chosen.size
                 self.promoted_quality_sum += float(model.space.quality[pool["point"][chosen]].sum())
-                self.gates.admit(chosen, pool["author"][chosen], pool["day"][chosen], model.day,
-                                 self.stall())
+                self.gates.admit(
+                    chosen, pool["author"][chosen], pool["day"][chosen], model.day, self.stall()
+                )
         self.assigned = []
 
     # --- answers to contributors -----------------------------------------------------------------
@@ -94,10 +101,13 @@ class Organisation(mesa.Agent):
             flags = np.zeros((ids.size, 4), dtype=bool)
         else:
             flags = self._feedback_table(style)[promoted.astype(int), accepted.astype(int)]
+        if model.framing.silent:  # a "test machine" answers no one, whatever the programme
+            flags[:, :2] = False
         unanswered = pool["response"][ids] == Response.NONE
         code = Response.EXPLAIN if style == "explain" else Response.REPLY
-        pool["response"][ids[unanswered]] = np.where(flags[unanswered, 0] | flags[unanswered, 1],
-                                                     code, Response.SILENT)
+        pool["response"][ids[unanswered]] = np.where(
+            flags[unanswered, 0] | flags[unanswered, 1], code, Response.SILENT
+        )
         authors = pool["author"][ids]
         mine = authors >= 0
         if not mine.any():
@@ -105,16 +115,24 @@ class Organisation(mesa.Agent):
         outcome = np.where(decided, accepted.astype(float), np.nan)
         replied = flags[:, 0]
         model.consumers.feedback(
-            authors[mine], model.day, replied=replied[mine], explained=flags[mine, 1],
-            badge=flags[mine, 2], credited=flags[mine, 3], outcome=outcome[mine],
-            silent=(decided & ~replied)[mine], first_post=pool["first_post"][ids][mine])
+            authors[mine],
+            model.day,
+            replied=replied[mine],
+            explained=flags[mine, 1],
+            badge=flags[mine, 2],
+            credited=flags[mine, 3],
+            outcome=outcome[mine],
+            silent=(decided & ~accepted & ~replied)[mine],  # silence hurts on rejection
+            first_post=pool["first_post"][ids][mine],
+        )
 
     def _feedback_table(self, style: str) -> np.ndarray:
         """Feedback flags by (promoted, accepted, flag) under the recognition policy."""
         if style not in self._tables:
             recognise = self.model.policies.recognition.feedback
-            self._tables[style] = np.array([[astuple(recognise(style, p, a)) for a in (0, 1)]
-                                            for p in (0, 1)], dtype=bool)
+            self._tables[style] = np.array(
+                [[astuple(recognise(style, p, a)) for a in (0, 1)] for p in (0, 1)], dtype=bool
+            )
         return self._tables[style]
 
     # --- concepts and decisions ------------------------------------------------------------------
@@ -133,22 +151,27 @@ class Organisation(mesa.Agent):
         self.count_decisions(decided, model.space.quality[pool["point"][ids]])
         pool["status"][ids] = np.where(accepted, IdeaStatus.ACCEPTED, IdeaStatus.KILLED)
         pool["decision_day"][ids] = model.day
-        change = (self.params.support_recovery if self.params.co_owners_on_team
-                  else -self.params.support_loss)
-        self.support = np.clip(self.support + change * ids.size, 0.0, 1.0)
-        self.answer(ids, style=model.decision_style, promoted=np.zeros(ids.size, dtype=bool),
-                    decided=np.ones(ids.size, dtype=bool), accepted=accepted)
-        if model.policies.recognition.name == "influence":
-            model.consumers.see_influence(int(accepted.sum()))
+        if not self.params.co_owners_on_team:  # a left-out co-owner loses support per decision
+            self.support = np.maximum(self.support - self.params.support_loss * ids.size, 0.0)
+        self.answer(
+            ids,
+            style=model.decision_style,
+            promoted=np.zeros(ids.size, dtype=bool),
+            decided=np.ones(ids.size, dtype=bool),
+            accepted=accepted,
+        )
         authors = pool["author"][ids[accepted]]
         self.accepted_today = authors[authors >= 0]
+        if model.policies.recognition.name == "influence":
+            model.consumers.see_influence(self.accepted_today.size)
 
     def count_decisions(self, decided, quality: np.ndarray) -> None:
         """Update the running figures the daily metrics read."""
         self.decisions += decided.rows.size
         new = np.sort(quality[decided.accepted])
-        self.accepted_quality = np.insert(self.accepted_quality,
-                                          np.searchsorted(self.accepted_quality, new), new)
+        self.accepted_quality = np.insert(
+            self.accepted_quality, np.searchsorted(self.accepted_quality, new), new
+        )
         self.accepted_quality_sum += float(new.sum())
         self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
         days = self.model.day - self.gates.concepts["submitted"][decided.rows]
@@ -157,6 +180,10 @@ class Organisation(mesa.Agent):
             grown[: self.decision_times.size] = self.decision_times
             self.decision_times = grown
         np.add.at(self.decision_times, days, 1)
+
+    def budget_spent(self) -> bool:
+        """Whether a limited reward budget is used up (then no cash scheme can pull anyone)."""
+        return self.params.budget > 0 and self.spend >= self.params.budget
 
     def pay(self, authors: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Pay what the budget allows (0 = unlimited), in the order given."""

@@ -19,21 +19,27 @@ def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
     return float((a.mean() - b.mean()) / np.sqrt(pooled)) if pooled > 0 else float("nan")
 
 
-def rate_between(snapshots: pd.DataFrame, column: str, start: int, end: int,
-                 cohort_day: int = 0) -> pd.Series:
-    """Per-day rate of a cumulative per-member ``column`` between two snapshot days, for the
-    members present at the snapshot of ``cohort_day`` (leavers count with a rate of 0).
+def rate_between(
+    snapshots: pd.DataFrame, column: str, start: int, end: int, cohort_day: int = 0
+) -> pd.Series:
+    """Per-day rate of a cumulative per-member ``column`` between two snapshot days.
+
+    The rate is given for the members present at the snapshot of ``cohort_day``; those who left
+    before the window count with a rate of 0.
 
     Args:
         snapshots: the run's snapshot table (``RunResult.snapshots``).
         column: a cumulative counter such as ``active_days`` or ``contributions``.
-        start, end: snapshot days bounding the window.
+        start: snapshot day that opens the window.
+        end: snapshot day that closes the window.
         cohort_day: the snapshot day that defines who is compared.
     """
     by_day = {day: frame.set_index("consumer")[column] for day, frame in snapshots.groupby("day")}
     missing = {start, end, cohort_day} - by_day.keys()
     if missing:
-        raise ValueError(f"no snapshot on day(s) {sorted(missing)}; choose run.snapshot_interval "
-                         "so that snapshots fall on them")
+        raise ValueError(
+            f"no snapshot on day(s) {sorted(missing)}; choose run.snapshot_interval "
+            "so that snapshots fall on them"
+        )
     cohort = by_day[cohort_day].index
     return (by_day[end].reindex(cohort) - by_day[start].reindex(cohort).fillna(0)) / (end - start)
