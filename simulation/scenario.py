@@ -118,7 +118,7 @@ class ConsumerParams:
     weight_bond: float = param(
         0.8, "-", "Weight of friends active in the community.", low=0, high=10
     )
-    weight_recognition: float = param(0.5, "-", "Weight of recognition received.", low=0, high=10)
+    weight_recognition: float = param(0.55, "-", "Weight of recognition received.", low=0, high=10)
     weight_money: float = param(1.5, "-", "Weight of the cash reward's pull.", low=0, high=10)
     weight_influence: float = param(0.6, "-", "Weight of expected influence.", low=0, high=10)
     weight_satisfaction: float = param(0.5, "-", "Weight of satisfaction.", low=0, high=10)
@@ -308,7 +308,7 @@ class OrganisationParams:
     """The firm: what it promotes, what it makes itself, what it spends, who co-owns it."""
 
     promote_share: float = param(
-        0.25,
+        0.1,
         "share",
         "Share of the idea space good enough, by the firm's view, to promote.",
         low=0,
@@ -389,7 +389,7 @@ class ExpectationParams:
 
     kind: str = param("none", "-", "Expectation policy.", choices=("none", "upfront"))
     stated_acceptance: float = param(
-        0.1, "probability", "Acceptance chance the firm states up front.", low=0, high=1
+        0.04, "probability", "Acceptance chance the firm states up front.", low=0, high=1
     )
 
 

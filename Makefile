@@ -1,0 +1,42 @@
+# cocreate — the two commands of the README:
+#   make run    set up (Python >= 3.12 venv, dependencies) and run the main job into results/
+#   make test   set up and run the whole test suite (lint, unit, invariants, statistics, CLI)
+# Other targets: setup, lint, format, bench, clean.
+
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PYTEST_WORKERS ?= 2
+
+.PHONY: run setup test lint format bench clean
+
+run: setup
+	$(BIN)/cocreate run scenarios/baseline.toml --out results/runs/baseline
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml tools/find-python.sh
+	@python=$$(tools/find-python.sh) || exit 1; \
+	if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*; touch $@
+
+lint: setup
+	$(BIN)/ruff check simulation tests benchmarks
+	$(BIN)/ruff format --check simulation tests benchmarks
+
+format: setup
+	$(BIN)/ruff format simulation tests benchmarks
+	$(BIN)/ruff check --fix simulation tests benchmarks
+
+test: lint
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
+
+bench: setup
+	$(BIN)/python benchmarks/bench_model.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
