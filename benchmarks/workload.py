@@ -19,7 +19,7 @@ def scaled_overrides(consumers: int, days: int) -> list[str]:
         f"community.consumers={consumers}",
         f"community.initial_members={int(0.15 * consumers)}",
         f"community.arrival_rate={2.0 * consumers / 1000}",
-        f"marketers.count={max(3, 3 * consumers // 1000)}",
+        f"marketers.count={max(2, 2 * consumers // 1000)}",  # the baseline's 2 per 1,000
         f"run.days={days}",
         "run.snapshot_interval=0",  # model-level metrics only: no per-member snapshots
     ]

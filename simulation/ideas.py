@@ -101,18 +101,22 @@ class IdeaSpace:
             (B,) end points; a searcher stops early at a local optimum of its own view.
         """
         x = np.asarray(starts, dtype=np.int64).copy()
-        if x.size == 0:
-            return x
         flips = np.int64(1) << np.arange(self.loci, dtype=np.int64)
-        rows = np.arange(x.size)
         flat = views.reshape(-1)
         offset = np.asarray(which, dtype=np.int64) * views.shape[1]
-        for step in range(int(np.max(steps, initial=0))):
-            neighbours = x[:, None] ^ flips
-            values = flat.take(offset[:, None] + neighbours)
+        steps = np.asarray(steps)
+        live = np.flatnonzero(steps > 0)  # searchers still climbing
+        step = 0
+        while live.size:
+            here = x[live]
+            neighbours = here[:, None] ^ flips
+            values = flat.take(offset[live, None] + neighbours)
             best = values.argmax(axis=1)
-            better = (values[rows, best] > flat.take(offset + x) + 1e-9) & (steps > step)
-            x = np.where(better, neighbours[rows, best], x)
+            rows = np.arange(live.size)
+            better = values[rows, best] > flat.take(offset[live] + here) + 1e-9
+            x[live[better]] = neighbours[rows[better], best[better]]
+            step += 1
+            live = live[better & (steps[live] > step)]  # stuck or out of effort: done
         return x
 
     def novelty(self, points: np.ndarray) -> np.ndarray:

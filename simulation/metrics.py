@@ -166,17 +166,14 @@ def counts_percentile(counts: np.ndarray, q: float) -> float:
     >>> counts_percentile(np.array([0, 2, 1, 1]), 50)
     1.5
     """
-    total = counts.sum()
+    cumulative = np.cumsum(counts)
+    total = int(cumulative[-1]) if cumulative.size else 0
     if total == 0:
         return float("nan")
-    values = np.repeat(np.arange(counts.size), counts) if total < 2000 else None
-    if values is not None:
-        return float(np.percentile(values, q))
-    cumulative = np.cumsum(counts)
     position = q / 100 * (total - 1)
-    low = int(np.searchsorted(cumulative, np.floor(position) + 1))
-    high = int(np.searchsorted(cumulative, np.ceil(position) + 1))
-    return float(low + (high - low) * (position - np.floor(position)))
+    below = np.floor(position)
+    low, high = np.searchsorted(cumulative, [below + 1, np.ceil(position) + 1])
+    return float(low + (high - low) * (position - below))
 
 
 def organisation_metrics(org) -> dict[str, float]:

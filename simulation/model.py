@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 import mesa
+import networkx as nx
 import numpy as np
 
 from simulation.agents.consumer import Consumer, ConsumerPopulation
@@ -12,7 +15,7 @@ from simulation.decisions import StageGates
 from simulation.idea_pool import FIRM, IdeaPool
 from simulation.ideas import IdeaSpace
 from simulation.metrics import REPORTERS, organisation_metrics, population_metrics
-from simulation.network import Friendships, build_graph
+from simulation.network import Friendships, build_edges
 from simulation.policies import make_policies
 from simulation.scenario import Scenario
 from simulation.views import PerspectiveViews
@@ -56,12 +59,14 @@ class CoCreationModel(mesa.Model):
         self.framing = self.policies.control.frame()
         self.decision_style = "silent" if self.framing.silent else params.marketers.response_style
         self.space = IdeaSpace(params.ideas, self.rng)
-        self.graph = build_graph(params.community, self.rng)
+        friends = Friendships.from_edges(
+            params.community.consumers, build_edges(params.community, self.rng)
+        )
         self.consumers = ConsumerPopulation(
             params.consumers,
             params.community,
             params.policies.recognition,
-            Friendships.from_graph(self.graph),
+            friends,
             self.rng,
         )
         Consumer.create_agents(
@@ -88,6 +93,11 @@ class CoCreationModel(mesa.Model):
         self.snapshots: list[dict[str, np.ndarray]] = []
         self._quality_sums = np.zeros(4)  # quality, feasible, on strategy, both
 
+    @functools.cached_property
+    def graph(self) -> nx.Graph:
+        """The consumers' social network as a networkx graph (node i is consumer i)."""
+        return self.consumers.friends.graph()
+
     # --- the day --------------------------------------------------------------------------------
     def step(self) -> None:
         """Simulate one day."""
@@ -112,6 +122,7 @@ class CoCreationModel(mesa.Model):
             self.agents_by_type[Marketer].shuffle_do("step")
         org.close_review()
         org.step()
+        org.deliver_answers()
         self.pay(posters, org.accepted_today)
         leavers = pop.end_of_day(day)
         self.measure(
@@ -125,16 +136,31 @@ class CoCreationModel(mesa.Model):
             self.running = False
 
     def submit(self, posters: np.ndarray, builders: np.ndarray, day: int) -> np.ndarray:
-        """Consumers' new ideas and builds, plus the firm's internal ideas; returns all authors."""
+        """Consumers' new ideas and builds, plus the firm's internal ideas; returns all authors.
+
+        A new idea is a hill climb on the author's view from a fresh start (or, under a closed
+        "test machine", from a variant of the firm's concept), with effort set by intrinsic
+        interest. A build improves a pending community idea by one step of the builder's view:
+        consumers pool what they know of needs before the firm ever reads the idea. Both climbs
+        run as one vectorised search.
+        """
         rng, space, pool = self.rng, self.space, self.ideas
+        targets = self.build_targets(builders.size)
         if self.framing.start_at_status_quo:  # the firm sets the task: variants of its concept
             starts = space.status_quo ^ (1 << rng.integers(0, space.loci, posters.size))
         else:
             starts = rng.integers(0, space.size, posters.size)
-        profiles = self.views.consumer_profiles(posters.size, rng)
-        points = space.climb(
-            starts, self.views.consumer, profiles, self.consumers.search_steps(posters)
+        ends = space.climb(
+            np.concatenate([starts, pool["point"][targets]]),
+            self.views.consumer,
+            self.views.consumer_profiles(posters.size + targets.size, rng),
+            np.concatenate(
+                [self.consumers.search_steps(posters), np.ones(targets.size, dtype=np.int64)]
+            ),
         )
+        points = ends[: posters.size]
+        np.add.at(pool["builds"], targets, 1)
+        pool["point"][targets] = ends[posters.size :]  # two builders on one idea: the last counts
         authors = np.concatenate([posters, builders])
         first = self.consumers.record_posts(authors, day)[: posters.size]
         pool.add(
@@ -145,30 +171,17 @@ class CoCreationModel(mesa.Model):
             first_post=first,
         )
         self._count_quality(points)
-        self.build(builders, day)
         self.submit_internal(day)
         return authors
 
-    def build(self, builders: np.ndarray, day: int) -> None:
-        """Builders improve a pending idea by one step of their own view.
-
-        Consumers pool what they know of needs before the firm ever reads the idea.
-        """
+    def build_targets(self, count: int) -> np.ndarray:
+        """The pending community ideas that ``count`` builders work on (none if none pending)."""
         pool = self.ideas
         open_ideas = self.pending()
         open_ideas = open_ideas[pool["author"][open_ideas] >= 0]
-        if not open_ideas.size or not builders.size:
-            return
-        target = self.rng.choice(open_ideas, builders.size)
-        profiles = self.views.consumer_profiles(builders.size, self.rng)
-        improved = self.space.climb(
-            pool["point"][target],
-            self.views.consumer,
-            profiles,
-            np.ones(builders.size, dtype=np.int64),
-        )
-        np.add.at(pool["builds"], target, 1)
-        pool["point"][target] = improved  # with two builders on one idea, the last one counts
+        if not open_ideas.size or not count:
+            return np.empty(0, dtype=np.int64)
+        return self.rng.choice(open_ideas, count)
 
     def submit_internal(self, day: int) -> None:
         """Ideas the firm develops itself, from variants of its current product."""

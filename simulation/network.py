@@ -1,4 +1,4 @@
-"""The consumers' social graph (networkx, seeded) and its compressed form for daily rules.
+"""The consumers' social graph, seeded from the model, in compressed form for daily rules.
 
 Friends matter twice: an active friend pulls a consumer in (social bonds, Ren & Kraut), and
 friends who leave raise one's own chance to leave. Satisfied members also recruit friends
@@ -17,20 +17,51 @@ import scipy.sparse as sp
 from simulation.scenario import CommunityParams
 
 
-def build_graph(params: CommunityParams, rng: np.random.Generator) -> nx.Graph:
-    """Build the social graph named by ``params.network`` over ``params.consumers`` nodes."""
+def build_edges(params: CommunityParams, rng: np.random.Generator) -> np.ndarray:
+    """The social graph named by ``params.network`` as an (E, 2) array of friendships.
+
+    The small-world graph (the default) is Watts & Strogatz's: a ring where everyone knows their
+    ``network_degree`` nearest neighbours, each tie then rewired with probability
+    ``network_rewiring`` to someone chosen at random (no self-ties, no double ties). It is drawn
+    with numpy here because networkx's generator costs more than a year of a 10,000-consumer
+    run; scale-free and random graphs come from networkx, seeded from the same generator.
+    """
     n, degree = params.consumers, params.network_degree
-    seed = int(rng.integers(2**31))
     if params.network == "none" or degree == 0 or n < 3:
-        graph = nx.empty_graph(n)
-    elif params.network == "small_world":
-        k = max(2, min(degree, n - 1))
-        graph = nx.watts_strogatz_graph(n, k, params.network_rewiring, seed=seed)
-    elif params.network == "scale_free":
+        return np.empty((0, 2), dtype=np.int64)
+    if params.network == "small_world":
+        return small_world_edges(n, max(2, min(degree, n - 1)), params.network_rewiring, rng)
+    seed = int(rng.integers(2**31))
+    if params.network == "scale_free":
         graph = nx.barabasi_albert_graph(n, max(1, min(degree // 2, n - 1)), seed=seed)
     else:
         graph = nx.fast_gnp_random_graph(n, degree / max(n - 1, 1), seed=seed)
-    return graph
+    return np.array(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
+
+
+def small_world_edges(n: int, k: int, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Watts-Strogatz edges: ring lattice of degree ``k`` (rounded down to even), rewired.
+
+    >>> small_world_edges(6, 2, 0.0, np.random.default_rng(0)).tolist()
+    [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [0, 5]]
+    """
+    node = np.arange(n)
+    u = np.repeat(node, k // 2)
+    v = (u + np.tile(np.arange(1, k // 2 + 1), n)) % n
+    rewire = np.flatnonzero(rng.random(u.size) < p)
+    v[rewire] = rng.integers(0, n, rewire.size)
+    for _ in range(100):  # redraw rewired ties that hit oneself or duplicate another tie
+        key = np.minimum(u, v) * n + np.maximum(u, v)
+        _, first = np.unique(key, return_index=True)
+        duplicate = np.ones(u.size, dtype=bool)
+        duplicate[first] = False
+        bad = rewire[(u[rewire] == v[rewire]) | duplicate[rewire]]
+        if not bad.size:
+            break
+        v[bad] = rng.integers(0, n, bad.size)
+    edges = np.column_stack([np.minimum(u, v), np.maximum(u, v)])
+    keep = edges[:, 0] != edges[:, 1]
+    return np.unique(edges[keep], axis=0) if not keep.all() else edges
 
 
 @dataclass
@@ -43,12 +74,8 @@ class Friendships:
     degree: np.ndarray
 
     @classmethod
-    def from_graph(cls, graph: nx.Graph) -> Friendships:
-        """Compress ``graph`` (nodes 0..n-1)."""
-        n = len(graph)
-        edges = np.fromiter(
-            (node for edge in graph.edges() for node in edge), dtype=np.int64
-        ).reshape(-1, 2)
+    def from_edges(cls, n: int, edges: np.ndarray) -> Friendships:
+        """Compress an (E, 2) edge list over nodes 0..n-1."""
         rows = np.concatenate([edges[:, 0], edges[:, 1]])
         cols = np.concatenate([edges[:, 1], edges[:, 0]])
         adjacency = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
@@ -63,6 +90,14 @@ class Friendships:
             adjacency.indices.astype(np.int64),
             degree.astype(np.int64),
         )
+
+    def graph(self) -> nx.Graph:
+        """The friendships as a networkx graph (built on demand: dashboards, notebooks)."""
+        graph = nx.empty_graph(self.degree.size)
+        rows = np.repeat(np.arange(self.degree.size), self.degree)
+        upper = rows < self.indices
+        graph.add_edges_from(zip(rows[upper].tolist(), self.indices[upper].tolist(), strict=True))
+        return graph
 
     def share_of_friends(self, flags: np.ndarray) -> np.ndarray:
         """For every consumer, the share of their friends for whom ``flags`` holds."""

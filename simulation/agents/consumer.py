@@ -328,6 +328,10 @@ def move_towards(state: np.ndarray, who: np.ndarray, target: np.ndarray, rate) -
     if who.size == 0:
         return
     rate = np.broadcast_to(rate, who.shape).astype(float)
+    ordered = np.sort(who)
+    if not (ordered[1:] == ordered[:-1]).any():  # one answer each: a single smoothing step
+        state[who] += rate * (target - state[who])
+        return
     people, index = np.unique(who, return_inverse=True)
     weight = np.bincount(index, weights=rate)
     mean_target = np.bincount(index, weights=rate * target) / np.where(weight > 0, weight, 1)

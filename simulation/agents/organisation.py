@@ -31,6 +31,7 @@ class Organisation(mesa.Agent):
         self.assigned: list[tuple[np.ndarray, str, float]] = []
         self.accepted_today = np.empty(0, dtype=np.int64)
         self._tables: dict[str, np.ndarray] = {}
+        self.answers: list[dict[str, np.ndarray]] = []
         # running figures for the daily metrics
         self.promoted_quality_sum, self.promoted = 0.0, 0
         self.accepted_quality = np.empty(0)  # kept sorted
@@ -112,19 +113,26 @@ class Organisation(mesa.Agent):
         mine = authors >= 0
         if not mine.any():
             return
-        outcome = np.where(decided, accepted.astype(float), np.nan)
         replied = flags[:, 0]
-        model.consumers.feedback(
-            authors[mine],
-            model.day,
-            replied=replied[mine],
-            explained=flags[mine, 1],
-            badge=flags[mine, 2],
-            credited=flags[mine, 3],
-            outcome=outcome[mine],
-            silent=(decided & ~accepted & ~replied)[mine],  # silence hurts on rejection
-            first_post=pool["first_post"][ids][mine],
+        self.answers.append(
+            {
+                "authors": authors[mine],
+                "replied": replied[mine],
+                "explained": flags[mine, 1],
+                "badge": flags[mine, 2],
+                "credited": flags[mine, 3],
+                "outcome": np.where(decided, accepted.astype(float), np.nan)[mine],
+                "silent": (decided & ~accepted & ~replied)[mine],  # silence hurts on rejection
+                "first_post": pool["first_post"][ids][mine],
+            }
         )
+
+    def deliver_answers(self) -> None:
+        """Authors take in the day's answers together, at the end of the day."""
+        if self.answers:
+            batch = {k: np.concatenate([a[k] for a in self.answers]) for k in self.answers[0]}
+            self.model.consumers.feedback(batch.pop("authors"), self.model.day, **batch)
+        self.answers = []
 
     def _feedback_table(self, style: str) -> np.ndarray:
         """Feedback flags by (promoted, accepted, flag) under the recognition policy."""

@@ -1,0 +1,56 @@
+"""The social graph: generation, compression and the daily friend queries, on small cases."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from simulation.network import Friendships, build_edges, small_world_edges
+from simulation.scenario import CommunityParams
+
+# a path 0-1-2 and a lone node 3
+PATH = Friendships.from_edges(4, np.array([[0, 1], [1, 2]]))
+
+
+def test_compression_by_hand():
+    assert PATH.degree.tolist() == [1, 2, 1, 0]
+    assert sorted(PATH.friends_of(np.array([1])).tolist()) == [0, 2]
+    assert PATH.friends_of(np.array([3])).size == 0
+
+
+def test_share_of_friends_by_hand():
+    active = np.array([True, False, False, False])
+    assert PATH.share_of_friends(active).tolist() == [0.0, 0.5, 0.0, 0.0]
+
+
+def test_random_friend_is_a_friend_or_none():
+    rng = np.random.default_rng(0)
+    picks = PATH.random_friend(np.array([1] * 50 + [3]), rng)
+    assert set(picks[:50].tolist()) == {0, 2} and picks[50] == -1
+
+
+@pytest.mark.parametrize("p", [0.0, 0.1, 0.5])
+def test_small_world_is_simple_with_the_right_degree(p):
+    edges = small_world_edges(500, 8, p, np.random.default_rng(1))
+    assert (edges[:, 0] < edges[:, 1]).all()
+    assert len(np.unique(edges, axis=0)) == len(edges) == 500 * 4
+    graph = Friendships.from_edges(500, edges).graph()
+    assert graph.number_of_edges() == 2000 and nx.number_of_selfloops(graph) == 0
+
+
+def test_small_world_clusters_like_networkx():
+    ours = Friendships.from_edges(2000, small_world_edges(2000, 8, 0.1, np.random.default_rng(2)))
+    theirs = nx.watts_strogatz_graph(2000, 8, 0.1, seed=2)
+    assert nx.average_clustering(ours.graph()) == pytest.approx(
+        nx.average_clustering(theirs), abs=0.02
+    )
+
+
+@pytest.mark.parametrize("kind", ["small_world", "scale_free", "random", "none"])
+def test_every_network_kind_is_seeded(kind):
+    params = CommunityParams(consumers=300, network=kind)
+    a = build_edges(params, np.random.default_rng(5))
+    b = build_edges(params, np.random.default_rng(5))
+    assert np.array_equal(a, b)
+    assert (len(a) == 0) == (kind == "none")
