@@ -30,7 +30,9 @@ REPORTERS: dict[str, str] = {
     "top1_share": "Share of contributions written by the top 1 % of those who ever joined.",
     "ever_posted_share": "Share of those who ever joined who have posted at least once.",
     "quality_submitted": "Mean true quality of all ideas submitted so far.",
+    "quality_submitted_p90": "90th percentile of the quality of submitted ideas (to 0.001).",
     "quality_promoted": "Mean true quality of ideas promoted to concepts so far.",
+    "quality_promoted_p90": "90th percentile of the quality of promoted ideas (to 0.001).",
     "quality_accepted": "Mean true quality of accepted ideas so far.",
     "quality_accepted_p90": "90th percentile of the quality of accepted ideas so far.",
     "feasible_share": "Share of submitted ideas that are feasible.",
@@ -160,6 +162,16 @@ def population_metrics(pop, day: int) -> dict[str, float]:
     }
 
 
+QUALITY_STEPS = 1000  # quality histograms have bins of 1/QUALITY_STEPS
+
+
+def quality_histogram(quality: np.ndarray) -> np.ndarray:
+    """Counts of qualities (0..1) in bins of 1/QUALITY_STEPS, to add to a running histogram."""
+    return np.bincount(
+        np.rint(quality * QUALITY_STEPS).astype(np.int64), minlength=QUALITY_STEPS + 1
+    )
+
+
 def counts_percentile(counts: np.ndarray, q: float) -> float:
     """The q-th percentile (linear interpolation) of integers given as a histogram, NaN if empty.
 
@@ -181,6 +193,7 @@ def organisation_metrics(org) -> dict[str, float]:
     accepted = org.accepted_quality
     return {
         "quality_promoted": org.promoted_quality_sum / org.promoted if org.promoted else np.nan,
+        "quality_promoted_p90": counts_percentile(org.promoted_quality, 90) / QUALITY_STEPS,
         "quality_accepted": org.accepted_quality_sum / len(accepted) if len(accepted) else np.nan,
         "quality_accepted_p90": sorted_percentile(accepted, 90),
         "concepts": int(org.gates.open.size),

@@ -14,7 +14,14 @@ from simulation.agents.organisation import Organisation
 from simulation.decisions import StageGates
 from simulation.idea_pool import FIRM, IdeaPool
 from simulation.ideas import IdeaSpace
-from simulation.metrics import REPORTERS, organisation_metrics, population_metrics
+from simulation.metrics import (
+    QUALITY_STEPS,
+    REPORTERS,
+    counts_percentile,
+    organisation_metrics,
+    population_metrics,
+    quality_histogram,
+)
 from simulation.network import Friendships, build_edges
 from simulation.policies import make_policies
 from simulation.scenario import Scenario
@@ -92,6 +99,7 @@ class CoCreationModel(mesa.Model):
         )
         self.snapshots: list[dict[str, np.ndarray]] = []
         self._quality_sums = np.zeros(4)  # quality, feasible, on strategy, both
+        self._quality_counts = np.zeros(QUALITY_STEPS + 1, dtype=np.int64)  # histogram
 
     @functools.cached_property
     def graph(self) -> nx.Graph:
@@ -248,6 +256,7 @@ class CoCreationModel(mesa.Model):
     def _count_quality(self, points: np.ndarray) -> None:
         s = self.space
         feasible, strategic = s.feasible[points], s.on_strategy[points]
+        self._quality_counts += quality_histogram(s.quality[points])
         self._quality_sums += [
             s.quality[points].sum(),
             feasible.sum(),
@@ -269,6 +278,7 @@ class CoCreationModel(mesa.Model):
             ideas_today=ideas,
             votes_today=votes,
             quality_submitted=quality if len(self.ideas) else float("nan"),
+            quality_submitted_p90=counts_percentile(self._quality_counts, 90) / QUALITY_STEPS,
             feasible_share=feasible,
             on_strategy_share=strategic,
             feasible_on_strategy_share=both,

@@ -10,6 +10,7 @@ import numpy as np
 from simulation.agents.marketer import review
 from simulation.decisions import StageGates
 from simulation.idea_pool import IdeaStatus, Response
+from simulation.metrics import QUALITY_STEPS, quality_histogram
 from simulation.scenario import OrganisationParams
 
 
@@ -34,6 +35,7 @@ class Organisation(mesa.Agent):
         self.answers: list[dict[str, np.ndarray]] = []
         # running figures for the daily metrics
         self.promoted_quality_sum, self.promoted = 0.0, 0
+        self.promoted_quality = np.zeros(QUALITY_STEPS + 1, dtype=np.int64)  # histogram
         self.accepted_quality = np.empty(0)  # kept sorted
         self.accepted_quality_sum = 0.0
         self.decisions, self.flaws_escaped = 0, 0
@@ -85,7 +87,9 @@ class Organisation(mesa.Agent):
             if promoted.any():
                 chosen = ids[promoted]
                 self.promoted += chosen.size
-                self.promoted_quality_sum += float(model.space.quality[pool["point"][chosen]].sum())
+                quality = model.space.quality[pool["point"][chosen]]
+                self.promoted_quality_sum += float(quality.sum())
+                self.promoted_quality += quality_histogram(quality)
                 self.gates.admit(
                     chosen, pool["author"][chosen], pool["day"][chosen], model.day, self.stall()
                 )
