@@ -13,7 +13,7 @@ from simulation.decisions import GATES
 # name -> description; every one is a column of the model time series (mesa.DataCollector).
 REPORTERS: dict[str, str] = {
     "members": "Current members (lurkers and contributors).",
-    "active_members": "Members who took part in the last 30 days.",
+    "active_members": "Members who took part in the last 30 days (joining is not taking part).",
     "active_today": "Members who took part today.",
     "joined_today": "Consumers who joined today.",
     "joined_total": "Consumers who have ever joined.",
@@ -146,7 +146,7 @@ def population_metrics(pop, day: int) -> dict[str, float]:
     joined = int(pop.joined.size)
     return {
         "members": int(members.size),
-        "active_members": int((pop.last_active[members] > day - 30).sum()),
+        "active_members": int((pop.last_active[members] > max(day - 30, -1)).sum()),
         "active_today": int(pop.active_today.sum()),
         "joined_total": int(pop.joined.size),
         "churned_total": int(pop.joined.size - members.size),

@@ -40,6 +40,7 @@ SNAPSHOT_COLUMNS = (
     "posting_days",
     "paid",
     "join_day",
+    "last_active",
 )
 
 

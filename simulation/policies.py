@@ -31,7 +31,8 @@ class RewardPolicy:
     """Cash for contributions.
 
     Contingent rewards crowd out intrinsic interest (Deci, Koestner & Ryan 1999, F1); the
-    consumer population applies that loss to everyone who takes part while a scheme runs.
+    consumer population applies that loss to everyone who takes part while the scheme offers
+    them something (a positive incentive).
     """
 
     name: ClassVar[str]
@@ -215,7 +216,11 @@ class FramedControl(ControlPolicy):
 
 
 class ClosedControl(ControlPolicy):
-    """Consumers test variants of the firm's own concept; rejections are silent, no dialogue."""
+    """The "test machine": firm-set tasks, no replies, no explanations, no dialogue.
+
+    Consumers test variants of the firm's own concept. The name is a practitioner's label and
+    its decay a hypothesis, not a finding.
+    """
 
     name = "closed"
 

@@ -226,7 +226,7 @@ class ConsumerParams:
     silent_penalty: float = param(
         0.4,
         "satisfaction",
-        "Satisfaction lost when an idea is ignored or rejected silently.",
+        "Worth lost when an idea is ignored, rejected or killed without a reply (x2 newcomers).",
         low=0,
         high=2,
     )
@@ -389,7 +389,7 @@ class ExpectationParams:
 
     kind: str = param("none", "-", "Expectation policy.", choices=("none", "upfront"))
     stated_acceptance: float = param(
-        0.04, "probability", "Acceptance chance the firm states up front.", low=0, high=1
+        0.08, "probability", "Acceptance chance the firm states up front.", low=0, high=1
     )
 
 

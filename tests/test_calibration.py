@@ -84,8 +84,9 @@ def withdrawal_runs():
 
 def test_withdrawn_cash_leaves_contribution_below_the_never_paid(withdrawal_runs):
     """F1 (Deci, Koestner & Ryan 1999: d = -0.28 to -0.40 after rewards stop). Cash per idea on
-    days 0-89 against a never-paid arm with recognition. Contribution rate = share of days in
-    [150, 180) on which a member took part (posted, built or voted) -- the free-choice measure --
+    days 0-89 against a never-paid arm with recognition. Contribution rate = share of days 151-180
+    (between the end-of-day snapshots of days 150 and 180) on which a member took part (posted,
+    built or voted) -- the free-choice measure --
     for the members present on day 0 (the same people in both arms). Target: the mean of Cohen's d
     over 30 seeds within [-0.6, -0.15] (seed-to-seed SD of d ~0.06, so SE ~0.01)."""
     d = [

@@ -156,7 +156,7 @@ class ConsumerPopulation:
         """
         members = np.flatnonzero(self.member)
         # Friends active this week pull one in (friends who left push one out: end_of_day).
-        bond = self.friends.share_of_friends(self.member & (self.last_active >= day - 7))
+        bond = self.friends.share_of_friends(self.member & (self.last_active >= max(day - 7, 0)))
         pull = incentive / (incentive + self.params.reward_half_saturation)
         noise = self.rng.normal(0.0, self.params.daily_noise, members.size)
         taking_part = self.utility(members, pull, bond) + noise > self.threshold[members]
@@ -259,7 +259,7 @@ class ConsumerPopulation:
         worth = np.minimum(np.maximum(worth, -1.0), 1.0)
         move_towards(self.satisfaction, authors, worth, p.satisfaction_learning)
         # Contributors learn their real chances from the firm's answers (Huang et al. 2014).
-        rate = p.expectation_learning * np.minimum(1 + explained, 1 / p.expectation_learning)
+        rate = np.minimum(p.expectation_learning * (1 + explained), 1.0)
         move_towards(self.expectation, authors[decided], result[decided], rate[decided])
         first = first_post & (self.first_reply[authors] < 0)
         self.first_reply[authors[first]] = replied[first]

@@ -27,6 +27,7 @@ class Organisation(mesa.Agent):
         super().__init__(model)
         self.params, self.gates = params, gates
         self.support = np.ones(params.co_owners)
+        self.decisions_without_co_owners = 0
         self.spend = 0.0
         self.queue = np.empty(0, dtype=np.int64)
         self.assigned: list[tuple[np.ndarray, str, float]] = []
@@ -97,9 +98,11 @@ class Organisation(mesa.Agent):
 
     # --- answers to contributors -----------------------------------------------------------------
     def answer(self, ids, *, style, promoted, decided, accepted, ignored=False) -> None:
-        """Tell the authors of ``ids`` what happened, through the recognition policy.
+        """Queue what the authors of ``ids`` hear, through the recognition policy.
 
         Ignored ideas get nothing: no one looked at them, so no programme can recognise them.
+        Under a closed "test machine" no one gets a reply or an explanation. Authors take the
+        day's answers in together (:meth:`deliver_answers`).
         """
         model, pool = self.model, self.model.ideas
         if ignored:
@@ -164,7 +167,9 @@ class Organisation(mesa.Agent):
         pool["status"][ids] = np.where(accepted, IdeaStatus.ACCEPTED, IdeaStatus.KILLED)
         pool["decision_day"][ids] = model.day
         if not self.params.co_owners_on_team:  # a left-out co-owner loses support per decision
-            self.support = np.maximum(self.support - self.params.support_loss * ids.size, 0.0)
+            self.decisions_without_co_owners += ids.size
+            loss = self.params.support_loss * self.decisions_without_co_owners
+            self.support = np.full(self.params.co_owners, max(1.0 - loss, 0.0))
         self.answer(
             ids,
             style=model.decision_style,
