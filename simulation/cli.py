@@ -1,4 +1,4 @@
-"""The ``cocreate`` command: run a scenario, list the parameters, check scenario files.
+"""The ``cocreate`` command: run or compare scenarios, list the parameters, check files.
 
 Every user mistake ends as one ``error: ...`` line on stderr and exit code 2 (argparse's usage
 errors too); Ctrl-C ends with exit code 130. The figures shown after a run are formatted in
@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(commands)
     _add_params(commands)
     _add_check(commands)
+    from simulation.cli_compare import add_compare  # imports the analysis stack only here
+
+    add_compare(commands, _subparser, _add_set_option)
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 
 def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
@@ -43,3 +44,31 @@ def rate_between(
         )
     cohort = by_day[cohort_day].index
     return (by_day[end].reindex(cohort) - by_day[start].reindex(cohort).fillna(0)) / (end - start)
+
+
+def bootstrap_ci(
+    values: np.ndarray, level: float = 0.95, seed: int = 0, resamples: int = 2000
+) -> tuple[float, float]:
+    """Bootstrap confidence interval of the mean (BCa, scipy), NaNs dropped.
+
+    With fewer than two values the interval is undefined (NaN); with identical values it is
+    that value.
+
+    >>> bootstrap_ci(np.array([1.0, 1.0, 1.0]))
+    (1.0, 1.0)
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if values.size < 2:
+        return float("nan"), float("nan")
+    if np.ptp(values) == 0:
+        return float(values[0]), float(values[0])
+    result = stats.bootstrap(
+        (values,),
+        np.mean,
+        confidence_level=level,
+        n_resamples=resamples,
+        method="BCa",
+        rng=np.random.default_rng(seed),
+    )
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)

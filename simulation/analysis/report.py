@@ -1,0 +1,169 @@
+"""Comparison reports: a self-contained HTML page and the same as Markdown, with figures.
+
+The HTML embeds its figures as PNG data, so it can be mailed or opened offline; the Markdown
+links the same figures saved beside it in ``figures/``. Every number comes from the
+:class:`~simulation.analysis.compare.Comparison` it is given.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from simulation import __version__
+from simulation.analysis.compare import BANDS, HEADLINES, Comparison
+from simulation.plots import band_figure, distribution_figure
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:980px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.45}
+table{border-collapse:collapse;margin:1em 0;font-size:.92em}
+th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:right}
+th:first-child,td:first-child{text-align:left}
+.better{color:#1a7f37}.worse{color:#cf222e}.muted{color:#777}
+figure{margin:1.2em 0}figcaption{color:#555;font-size:.9em}
+img{max-width:100%}
+"""
+
+
+def fmt(value: float, unit: str = "") -> str:
+    """A number as a reader wants it: shares as %, NaN as an en dash.
+
+    >>> fmt(0.1234, "share"), fmt(float("nan")), fmt(1234.5, "EUR")
+    ('12.3 %', '–', '1,234')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "share":
+        return f"{100 * value:.1f} %"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
+
+
+def arm_label(comparison: Comparison, arm: str) -> str:
+    """The arm's name, marked when it is the baseline."""
+    return f"{arm} (baseline)" if arm == comparison.baseline and arm != "baseline" else arm
+
+
+def verdict_class(row: pd.Series) -> str:
+    """'better' / 'worse' when the paired 95 % interval excludes zero, else ''."""
+    if not row["better"] or pd.isna(row["diff_low"]) or row["diff_low"] <= 0 <= row["diff_high"]:
+        return ""
+    up = row["diff_low"] > 0
+    return "better" if up == (row["better"] == "higher") else "worse"
+
+
+def figures(comparison: Comparison) -> dict[str, tuple[str, bytes]]:
+    """File name -> (caption, PNG) for every figure of the report."""
+    out = {}
+    for series, label in BANDS.items():
+        out[f"series_{series}.png"] = (
+            f"{label}: mean over {comparison.replicates} replicates per arm, band = 95 % of runs",
+            band_figure(comparison.bands, series, label, comparison.arms),
+        )
+    for h in HEADLINES[:6]:
+        out[f"distribution_{h.key}.png"] = (
+            f"{h.label}: one dot per replicate",
+            distribution_figure(comparison.runs, h.key, h.label, comparison.arms),
+        )
+    return out
+
+
+def table_rows(comparison: Comparison) -> list[list[str]]:
+    """Rows of the headline table: figure, then per arm 'mean [low, high]' and the difference."""
+    rows = []
+    for h in HEADLINES:
+        cells = [f"{h.label} ({h.unit})"]
+        for arm in comparison.arms:
+            r = comparison.table[
+                (comparison.table["arm"] == arm) & (comparison.table["metric"] == h.key)
+            ].iloc[0]
+            low, high = fmt(r["ci_low"], h.unit), fmt(r["ci_high"], h.unit)
+            cell = f"{fmt(r['mean'], h.unit)} [{low}, {high}]"
+            if arm != comparison.baseline:
+                cell += (
+                    f"; Δ {fmt(r['diff'], h.unit)} [{fmt(r['diff_low'], h.unit)}, "
+                    f"{fmt(r['diff_high'], h.unit)}], d = {fmt(r['cohens_d'])}"
+                )
+            cells.append((cell, verdict_class(r) if arm != comparison.baseline else ""))
+        rows.append(cells)
+    return rows
+
+
+def render_html(comparison: Comparison, title: str, figs: dict[str, tuple[str, bytes]]) -> str:
+    """The self-contained HTML report."""
+    e = html.escape
+    head = "".join(f"<th>{e(arm_label(comparison, a))}</th>" for a in comparison.arms)
+    body = []
+    for cells in table_rows(comparison):
+        tds = [f"<td>{e(cells[0])}</td>"] + [
+            f'<td class="{cls}">{e(text)}</td>' for text, cls in cells[1:]
+        ]
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    pictures = "".join(
+        f'<figure><img alt="{e(caption)}" src="data:image/png;base64,'
+        f'{base64.b64encode(png).decode()}"><figcaption>{e(caption)}</figcaption></figure>'
+        for caption, png in figs.values()
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>
+<style>{CSS}</style></head><body>
+<h1>{e(title)}</h1>
+<p>{len(comparison.arms)} arms × {comparison.replicates} replicates; replicate <i>r</i> of every arm
+uses the same seed (root seed {comparison.root_seed}), so differences are paired.</p>
+<h2>Headline figures</h2>
+<p class="muted">Each cell: mean over replicates [95 % bootstrap interval]. For each arm against the
+baseline: Δ = mean paired difference [95 % interval] and Cohen's d. Green: better than the baseline,
+red: worse, by an interval that excludes zero.</p>
+<table><thead><tr><th>figure</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>
+<h2>Figures</h2>{pictures}
+<p class="muted">cocreate {e(__version__)}</p>
+</body></html>
+"""
+
+
+def render_markdown(comparison: Comparison, title: str, figs: dict[str, tuple[str, bytes]]) -> str:
+    """The same report as Markdown, linking the figures in ``figures/``."""
+    arms = [arm_label(comparison, a) for a in comparison.arms]
+    lines = [
+        f"# {title}",
+        "",
+        f"{len(comparison.arms)} arms × {comparison.replicates} replicates, paired seeds "
+        f"(root seed {comparison.root_seed}). Cells: mean [95 % bootstrap interval]; against "
+        "the baseline, Δ = mean paired difference [95 % interval] and Cohen's d.",
+        "",
+        "| figure | " + " | ".join(arms) + " |",
+        "|---" * (len(arms) + 1) + "|",
+    ]
+    for cells in table_rows(comparison):
+        marks = {"better": " ▲", "worse": " ▼", "": ""}
+        lines.append("| " + " | ".join([cells[0]] + [t + marks[c] for t, c in cells[1:]]) + " |")
+    lines += ["", "▲ better / ▼ worse than the baseline by an interval that excludes zero.", ""]
+    lines += [f"![{caption}](figures/{name})\n" for name, (caption, _) in figs.items()]
+    return "\n".join(lines)
+
+
+def write_report(comparison: Comparison, out_dir: str | Path, title: str) -> Path:
+    """Write report.html, report.md, figures/*.png and the tables as CSV; returns the HTML path."""
+    out = Path(out_dir)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    figs = figures(comparison)
+    for name, (_, png) in figs.items():
+        _atomic(out / "figures" / name, png)
+    _atomic(out / "comparison.csv", comparison.table.to_csv(index=False).encode())
+    _atomic(out / "runs.csv", comparison.runs.to_csv(index=False).encode())
+    _atomic(out / "report.md", render_markdown(comparison, title, figs).encode())
+    _atomic(out / "report.html", render_html(comparison, title, figs).encode())
+    return out / "report.html"
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

@@ -1,0 +1,123 @@
+"""``cocreate compare``: the user's own what-if, over replicates, as a table and a report."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from simulation.analysis.compare import HEADLINES, compare
+from simulation.analysis.replicates import default_workers
+from simulation.analysis.report import arm_label, fmt, verdict_class, write_report
+from simulation.cli_output import progress_callback
+
+COMPARE_EXAMPLES = """\
+examples:
+  cocreate compare scenarios/baseline.toml scenarios/cash_rewards.toml --replicates 20
+  cocreate compare scenarios/baseline.toml scenarios/framed.toml scenarios/test_machine.toml \\
+      --days 180 --replicates 10 --out results/compare/control
+"""
+
+
+def add_compare(commands, subparser, add_set_option) -> None:
+    """Register the ``compare`` subcommand."""
+    parser = subparser(
+        commands,
+        "compare",
+        "Compare scenarios over replicates against the first one (the baseline); writes an "
+        "HTML and a Markdown report with intervals, effect sizes and figures.",
+        COMPARE_EXAMPLES,
+    )
+    parser.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="SCENARIO.toml",
+        help="two or more scenario files; the first is the baseline",
+    )
+    parser.add_argument(
+        "--replicates",
+        type=int,
+        default=10,
+        metavar="N",
+        help="runs per scenario (default 10; at least 2)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"local processes (default: all cores, {default_workers()} here)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="root seed; replicate r of every scenario gets the same seed",
+    )
+    parser.add_argument("--days", metavar="N", help="days to simulate, for every scenario")
+    add_set_option(parser)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="report folder (default: results/compare/<first>-vs-<others>)",
+    )
+    parser.add_argument("--title", help="report title (default: the scenario names)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
+    parser.set_defaults(handler=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Load every scenario, run the replicates, print the table, write the report."""
+    from simulation.cli import UsageError, _load, _make_out_dir  # the CLI's own helpers
+
+    if len(args.scenarios) < 2:
+        raise UsageError("compare needs at least two scenario files (the first is the baseline)")
+    if args.replicates < 2:
+        raise UsageError(f"--replicates: {args.replicates}; use 2 or more for intervals")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers: {args.workers}; use 1 or more")
+    arms = [_load(file, args.overrides, days=args.days) for file in args.scenarios]
+    names = [a.name for a in arms]
+    if len(set(names)) != len(names):
+        raise UsageError(f"two scenarios share a name ({names}); give each its own `name`")
+    out = args.out or Path("results", "compare", _slug("-vs-".join(names)))
+    _make_out_dir(out)
+    with progress_callback(enabled=not args.quiet) as progress:
+        comparison = compare(arms, args.replicates, args.seed, args.workers, progress)
+    title = args.title or f"{names[0]} vs {', '.join(names[1:])}"
+    report = write_report(comparison, out, title)
+    if not args.quiet:
+        Console(highlight=False).print(comparison_table(comparison, title))
+    print(f"Report written to {report}")
+    return 0
+
+
+def comparison_table(comparison, title: str) -> Table:
+    """The headline figures of every arm, with the baseline difference, as a Rich table."""
+    table = Table(title=f"{title} ({comparison.replicates} replicates each)")
+    table.add_column("figure")
+    for arm in comparison.arms:
+        table.add_column(arm_label(comparison, arm), justify="right")
+    styles = {"better": "green", "worse": "red", "": ""}
+    for h in HEADLINES:
+        cells = []
+        for arm in comparison.arms:
+            r = comparison.table[
+                (comparison.table["arm"] == arm) & (comparison.table["metric"] == h.key)
+            ].iloc[0]
+            text = fmt(r["mean"], h.unit)
+            if arm != comparison.baseline:
+                text += f" (Δ {fmt(r['diff'], h.unit)})"
+            style = styles[verdict_class(r)] if arm != comparison.baseline else ""
+            cells.append(f"[{style}]{text}[/]" if style else text)
+        table.add_row(h.label, *cells)
+    return table
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")[:120] or "comparison"

@@ -1,0 +1,124 @@
+"""Replicates and comparisons: seeds, intervals, paired differences, reports, the CLI."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from simulation.analysis.compare import HEADLINES, compare, headline_row
+from simulation.analysis.replicates import replicate_seeds, run_replicates
+from simulation.analysis.report import write_report
+from simulation.analysis.stats import bootstrap_ci
+from simulation.cli import main
+from tests.conftest import ROOT, small
+
+
+def test_seeds_are_shared_across_arms_and_fixed_by_the_root():
+    seeds = replicate_seeds(7, 3, 4)
+    assert (seeds == seeds[0]).all() and len(set(seeds[0])) == 4
+    assert np.array_equal(seeds, replicate_seeds(7, 3, 4))
+    assert not np.array_equal(seeds, replicate_seeds(8, 3, 4))
+
+
+def test_bootstrap_interval_is_scipys_bca():
+    values = np.random.default_rng(3).normal(2.0, 1.0, 25)
+    expected = stats.bootstrap(
+        (values,), np.mean, n_resamples=2000, method="BCa", rng=np.random.default_rng(11)
+    ).confidence_interval
+    assert bootstrap_ci(values, seed=11) == (expected.low, expected.high)
+    assert np.isnan(bootstrap_ci(np.array([1.0]))[0])
+
+
+def test_paired_difference_by_hand():
+    runs = pd.DataFrame(
+        {
+            "arm": ["a"] * 3 + ["b"] * 3,
+            "replicate": [0, 1, 2] * 2,
+            "ideas": [10.0, 20.0, 30.0, 13.0, 22.0, 36.0],
+        }
+    )
+    h = next(h for h in HEADLINES if h.key == "ideas")
+    row = headline_row(runs, "b", "a", h, seed=0)
+    assert row["mean"] == 23.666666666666668 and row["diff"] == pytest.approx(11 / 3)
+    assert row["diff_low"] <= row["diff"] <= row["diff_high"]
+    assert row["cohens_d"] == pytest.approx(
+        (71 / 3 - 20) / np.sqrt((100 + np.var([13, 22, 36], ddof=1)) / 2)
+    )
+    base = headline_row(runs, "a", "a", h, seed=0)
+    assert base["diff"] == 0.0
+
+
+ARMS = [small(days=40), small("policies.reward.kind=per_idea", "name=paid", days=40)]
+
+
+def test_results_do_not_depend_on_the_number_of_workers():
+    one = run_replicates(ARMS, 2, root_seed=5, workers=1)
+    two = run_replicates(ARMS, 2, root_seed=5, workers=2)
+    assert [r.seed for r in one] == [r.seed for r in two]
+    for a, b in zip(one, two, strict=True):
+        assert a.summary == b.summary or all(
+            (x == y) or (np.isnan(x) and np.isnan(y))
+            for x, y in zip(a.summary.values(), b.summary.values(), strict=True)
+        )
+        assert a.timeseries.equals(b.timeseries)
+
+
+def test_report_embeds_every_figure(tmp_path):
+    comparison = compare(ARMS, replicates=3, root_seed=1, workers=1)
+    assert comparison.arms == ["baseline", "paid"]
+    assert len(comparison.table) == 2 * len(HEADLINES)
+    html_path = write_report(comparison, tmp_path, "test report")
+    page = html_path.read_text()
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    assert len(images) == len(list((tmp_path / "figures").glob("*.png"))) >= 8
+    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+    markdown = (tmp_path / "report.md").read_text()
+    for name in re.findall(r"\(figures/([^)]+)\)", markdown):
+        assert (tmp_path / "figures" / name).is_file()
+    assert pd.read_csv(tmp_path / "comparison.csv").shape[0] == 2 * len(HEADLINES)
+
+
+def test_compare_command_end_to_end(tmp_path, capsys):
+    base, paid = (str(ROOT / "scenarios" / f) for f in ("baseline.toml", "cash_rewards.toml"))
+    code = main(
+        [
+            "compare",
+            base,
+            paid,
+            "--replicates",
+            "2",
+            "--workers",
+            "1",
+            "--days",
+            "30",
+            "--set",
+            "community.consumers=200",
+            "--set",
+            "community.initial_members=40",
+            "--out",
+            str(tmp_path),
+            "-q",
+        ]
+    )
+    assert code == 0 and (tmp_path / "report.html").is_file()
+    assert "Report written to" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["scenarios/baseline.toml"], "at least two"),
+        (["scenarios/baseline.toml", "scenarios/framed.toml", "--replicates", "1"], "--replicates"),
+        (["scenarios/baseline.toml", "scenarios/baseline.toml"], "share a name"),
+        (["scenarios/baseline.toml", "scenarios/nope.toml"], "file not found"),
+    ],
+)
+def test_compare_mistakes_exit_2(args, message, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["compare", *args]) == 2
+    assert message in capsys.readouterr().err
