@@ -60,18 +60,22 @@ def verdict_class(row: pd.Series) -> str:
 
 
 def figures(comparison: Comparison) -> dict[str, tuple[str, bytes]]:
-    """File name -> (caption, PNG) for every figure of the report."""
+    """File name -> (caption, PNG) for every figure of the report (series with data only)."""
     out = {}
+    bands, runs = comparison.bands, comparison.runs
     for series, label in BANDS.items():
-        out[f"series_{series}.png"] = (
-            f"{label}: mean over {comparison.replicates} replicates per arm, band = 95 % of runs",
-            band_figure(comparison.bands, series, label, comparison.arms),
-        )
+        if bands.loc[bands["series"] == series, "mean"].notna().any():
+            out[f"series_{series}.png"] = (
+                f"{label}: mean over {comparison.replicates} replicates per arm, "
+                "band = 95 % of runs",
+                band_figure(bands, series, label, comparison.arms),
+            )
     for h in HEADLINES[:6]:
-        out[f"distribution_{h.key}.png"] = (
-            f"{h.label}: one dot per replicate",
-            distribution_figure(comparison.runs, h.key, h.label, comparison.arms),
-        )
+        if runs[h.key].notna().any():
+            out[f"distribution_{h.key}.png"] = (
+                f"{h.label}: one dot per replicate",
+                distribution_figure(runs, h.key, h.label, comparison.arms),
+            )
     return out
 
 
