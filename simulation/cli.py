@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     from simulation.cli_compare import add_compare  # imports the analysis stack only here
 
     add_compare(commands, _subparser, _add_set_option)
+    from simulation.cli_validate import add_validate
+
+    add_validate(commands, _subparser)
     return parser
 
 

@@ -11,12 +11,12 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from simulation.run import run_scenario
+from simulation.run import RunResult, run_scenario
 from simulation.scenario import Scenario
 
 
@@ -29,6 +29,7 @@ class Replicate:
     seed: int
     summary: dict[str, float]
     timeseries: pd.DataFrame
+    extra: dict[str, float] = field(default_factory=dict)
 
 
 def replicate_seeds(root_seed: int, arms: int, replicates: int) -> np.ndarray:
@@ -45,10 +46,14 @@ def replicate_seeds(root_seed: int, arms: int, replicates: int) -> np.ndarray:
     return np.tile(seeds, (arms, 1))
 
 
-def _run_one(task: tuple[str, int, int, Scenario]) -> Replicate:
-    arm, replicate, seed, scenario = task
+Measure = Callable[[RunResult], dict[str, float]]
+
+
+def _run_one(task: tuple[str, int, int, Scenario, Measure | None]) -> Replicate:
+    arm, replicate, seed, scenario, measure = task
     result = run_scenario(scenario, seed=seed)
-    return Replicate(arm, replicate, seed, result.summary, result.timeseries)
+    extra = measure(result) if measure is not None else {}
+    return Replicate(arm, replicate, seed, result.summary, result.timeseries, extra)
 
 
 def default_workers() -> int:
@@ -66,6 +71,7 @@ def run_replicates(
     workers: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    measure: Measure | None = None,
 ) -> list[Replicate]:
     """Run ``replicates`` seeds of every arm, in parallel, in a fixed order.
 
@@ -76,6 +82,8 @@ def run_replicates(
         workers: local processes (default: all cores); 1 runs in this process.
         executor: any ``concurrent.futures.Executor`` to use instead of a local pool.
         progress: called as ``progress(done, total)`` as runs finish.
+        measure: a module-level function computing extra figures from each full RunResult in
+            the worker (so tables such as ideas and snapshots need not travel back).
 
     Returns:
         Replicates ordered by arm, then replicate — whatever order they finished in.
@@ -85,7 +93,9 @@ def run_replicates(
         raise ValueError(f"arms need distinct names, got {names}")
     seeds = replicate_seeds(root_seed, len(arms), replicates)
     tasks = [
-        (a.name, r, int(seeds[i, r]), a) for i, a in enumerate(arms) for r in range(replicates)
+        (a.name, r, int(seeds[i, r]), a, measure)
+        for i, a in enumerate(arms)
+        for r in range(replicates)
     ]
     workers = default_workers() if workers is None else workers
     results: list[Replicate] = []

@@ -1,0 +1,332 @@
+"""Stylized facts: the published targets and directions the model covers, measured over replicates.
+
+Each fact names its arms (overrides of the baseline scenario and a run length) and a statistic
+with one value per replicate (replicate r of every arm shares a seed, so arm differences are
+paired). A calibration target passes when the mean lies in its stated band; a directional
+finding passes when the 95 % bootstrap interval of the mean lies on the predicted side of zero.
+Nothing here knows the answer: a model that produced the opposite numbers would fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.analysis.measures import (
+    Statistic,
+    clean,
+    extra,
+    measure,
+    member_d,
+    minus,
+    reply_effect,
+    summary,
+)
+from simulation.analysis.replicates import replicate_seeds, run_replicates
+from simulation.analysis.stats import bootstrap_ci
+from simulation.problem_solving import hong_page_experiment
+from simulation.scenario import Scenario
+from simulation.validation import apply_overrides
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One published figure or direction, and how the model is checked against it."""
+
+    id: str
+    claim: str
+    source: str
+    published: str
+    arms: dict[str, tuple[str, ...]]  # arm name -> overrides of the baseline (incl. run.days)
+    statistic: Statistic
+    band: tuple[float, float] | None = None  # target: the mean lies in [low, high]
+    direction: int = 0  # direction: the interval lies above (+1) or below (-1) zero
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A fact as measured."""
+
+    fact: Fact
+    value: float
+    low: float
+    high: float
+    replicates: int
+
+    @property
+    def passed(self) -> bool:
+        """The computed pass or fail."""
+        if self.fact.band is not None:
+            return bool(self.fact.band[0] <= self.value <= self.fact.band[1])
+        side = self.low if self.fact.direction > 0 else -self.high
+        return bool(side > 0)
+
+    @property
+    def rule(self) -> str:
+        """The pass rule in words."""
+        if self.fact.band is not None:
+            return f"mean in [{self.fact.band[0]:g}, {self.fact.band[1]:g}]"
+        return "95 % interval " + ("above 0" if self.fact.direction > 0 else "below 0")
+
+
+YEAR = ("run.days=365",)
+HALF = ("run.days=180",)
+PAID = (
+    "run.days=181",
+    "policies.reward.kind=per_idea",
+    "policies.reward.amount=10",
+    "policies.reward.stop_day=90",
+)
+NEVER = ("run.days=181", "policies.recognition.kind=feature")
+
+FACTS: tuple[Fact, ...] = (
+    Fact(
+        "F1",
+        "Cash withdrawn leaves participation below a never-paid arm",
+        "Deci, Koestner & Ryan 1999",
+        "d = -0.28 ... -0.40",
+        {"paid": PAID, "never": NEVER},
+        member_d("paid", "never", "rate_151_180"),
+        band=(-0.6, -0.15),
+    ),
+    Fact(
+        "F2",
+        "Informational feedback raises intrinsic interest",
+        "Deci, Koestner & Ryan 1999",
+        "d = +0.33",
+        {
+            "reply": (*HALF, "marketers.response_style=reply"),
+            "silent": (*HALF, "marketers.response_style=silent"),
+        },
+        member_d("reply", "silent", "intrinsic_end"),
+        band=(0.18, 0.48),
+    ),
+    Fact(
+        "F3",
+        "A reply to a newcomer raises the chance they post again",
+        "Joyce & Kraut 2006",
+        "+12 points (44 % -> 56 %)",
+        {"baseline": YEAR},
+        reply_effect,
+        band=(0.07, 0.17),
+    ),
+    Fact(
+        "F4a",
+        "Few members ever post",
+        "van Mierlo 2014",
+        "< 25 %",
+        {"baseline": YEAR},
+        summary("baseline", "ever_posted_share"),
+        band=(0.0, 0.30),
+    ),
+    Fact(
+        "F4b",
+        "The top 1 % write most of the content",
+        "van Mierlo 2014",
+        "about 75 %",
+        {"baseline": YEAR},
+        summary("baseline", "top1_share"),
+        band=(0.5, 1.0),
+    ),
+    Fact(
+        "F5",
+        "Most idea submitters submit only one idea",
+        "Bayus 2013",
+        "about 85 %",
+        {"baseline": YEAR},
+        extra("baseline", "one_idea_share"),
+        band=(0.75, 0.95),
+    ),
+    Fact(
+        "F6a",
+        "A flaw found at design costs more than one found at the concept gate",
+        "Stecklein et al. 2004",
+        "3-8 times",
+        {"baseline": YEAR},
+        extra("baseline", "cost_design"),
+        band=(3.0, 8.0),
+    ),
+    Fact(
+        "F6b",
+        "... and one found in test far more",
+        "Stecklein et al. 2004",
+        "21-78 times",
+        {"baseline": YEAR},
+        extra("baseline", "cost_test"),
+        band=(21.0, 78.0),
+    ),
+    Fact(
+        "F8",
+        "Expectations and satisfaction correlate",
+        "Schiebler, Lee & Brodbeck 2025",
+        "r = .29 [.24, .34]",
+        {"baseline": YEAR},
+        extra("baseline", "expectation_satisfaction_r"),
+        band=(0.19, 0.39),
+    ),
+    Fact(
+        "D1",
+        "Cash raises the number of ideas while paid",
+        "Cerasoli, Nicklin & Ford 2014",
+        "more ideas",
+        {"paid": PAID, "never": NEVER},
+        minus(extra("paid", "ideas_first_90"), extra("never", "ideas_first_90")),
+        direction=1,
+    ),
+    Fact(
+        "D2",
+        "... but not their quality (intrinsic interest drives quality)",
+        "Cerasoli, Nicklin & Ford 2014",
+        "quality no higher",
+        {"paid": PAID, "never": NEVER},
+        minus(extra("paid", "quality_first_90"), extra("never", "quality_first_90")),
+        direction=-1,
+    ),
+    Fact(
+        "D3a",
+        "A small payment can do worse than none",
+        "Gneezy & Rustichini 2000",
+        "pay enough or don't pay",
+        {
+            "none": HALF,
+            "small": (*HALF, "policies.reward.kind=per_idea", "policies.reward.amount=1"),
+        },
+        minus(summary("small", "active_members"), summary("none", "active_members")),
+        direction=-1,
+    ),
+    Fact(
+        "D3b",
+        "More pay beats less pay",
+        "Gneezy & Rustichini 2000",
+        "pay enough",
+        {
+            "small": (*HALF, "policies.reward.kind=per_idea", "policies.reward.amount=1"),
+            "large": (*HALF, "policies.reward.kind=per_idea", "policies.reward.amount=50"),
+        },
+        minus(summary("large", "active_members"), summary("small", "active_members")),
+        direction=1,
+    ),
+    Fact(
+        "D4",
+        "Symbolic awards retain newcomers",
+        "Gallus 2017",
+        "higher retention",
+        {"awards": (*YEAR, "policies.recognition.kind=feature"), "baseline": YEAR},
+        minus(summary("awards", "retention_90"), summary("baseline", "retention_90")),
+        direction=1,
+    ),
+    Fact(
+        "D5a",
+        "User ideas score higher on customer benefit than the firm's",
+        "Poetz & Schreier 2012",
+        "higher need fit",
+        {"both": (*YEAR, "organisation.internal_ideas=3")},
+        minus(extra("both", "consumer_need_fit"), extra("both", "firm_need_fit")),
+        direction=1,
+    ),
+    Fact(
+        "D5b",
+        "... and lower on feasibility",
+        "Poetz & Schreier 2012",
+        "lower feasibility",
+        {"both": (*YEAR, "organisation.internal_ideas=3")},
+        minus(extra("both", "consumer_feasibility"), extra("both", "firm_feasibility")),
+        direction=-1,
+    ),
+    Fact(
+        "D6",
+        "An explained rejection keeps newcomers better than silence",
+        "Piezunka & Dahlander 2019",
+        "explained > silent",
+        {
+            "explain": (*YEAR, "marketers.response_style=explain"),
+            "silent": (*YEAR, "marketers.response_style=silent"),
+        },
+        minus(summary("explain", "retention_90"), summary("silent", "retention_90")),
+        direction=1,
+    ),
+    Fact(
+        "D7",
+        "Rejecting newcomers' work shrinks the community",
+        "Halfaker et al. 2013",
+        "decline",
+        {"closed": (*YEAR, "policies.control.kind=closed"), "baseline": YEAR},
+        minus(summary("closed", "members"), summary("baseline", "members")),
+        direction=-1,
+    ),
+    Fact(
+        "D8",
+        "Contributors learn that their chances are lower than they thought",
+        "Huang, Singh & Srinivasan 2014",
+        "expectations fall",
+        {"baseline": YEAR},
+        extra("baseline", "expectation_change"),
+        direction=-1,
+    ),
+)
+
+
+def evaluate(
+    facts: Sequence[Fact] | None = None,
+    replicates: int = 10,
+    root_seed: int = 0,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Verdict]:
+    """Run every distinct arm once and judge every fact (default: :data:`FACTS`).
+
+    Hong & Page (F7) is not a community model and runs on its own (:func:`hong_page`).
+    """
+    facts = FACTS if facts is None else facts
+    specs = {spec for fact in facts for spec in fact.arms.values()}
+    scenarios = [
+        apply_overrides(Scenario(), [*spec, f"name=arm{i}", "run.snapshot_interval=30"])
+        for i, spec in enumerate(sorted(specs))
+    ]
+    by_spec = dict(zip(sorted(specs), scenarios, strict=True))
+    results = run_replicates(
+        scenarios, replicates, root_seed, workers=workers, progress=progress, measure=measure
+    )
+    runs_of = {s.name: [r for r in results if r.arm == s.name] for s in scenarios}
+    verdicts = []
+    for fact in facts:
+        runs = {arm: runs_of[by_spec[spec].name] for arm, spec in fact.arms.items()}
+        values = clean(fact.statistic(runs))
+        low, high = bootstrap_ci(values, seed=root_seed)
+        verdicts.append(
+            Verdict(fact, float(values.mean()) if values.size else np.nan, low, high, values.size)
+        )
+    return verdicts
+
+
+def hong_page(landscapes: int, root_seed: int = 0) -> tuple[Verdict, Verdict]:
+    """F7: random team vs best team on Hong & Page's ring, over ``landscapes`` landscapes."""
+    seeds = replicate_seeds(root_seed, 1, landscapes)[0]
+    results = [hong_page_experiment(np.random.default_rng(int(s))) for s in seeds]
+    random_ = np.array([r.random_team_score for r in results])
+    best = np.array([r.best_team_score for r in results])
+    fact_r = Fact(
+        "F7a",
+        "A random team of solvers scores (diverse)",
+        "Hong & Page 2004",
+        "94.35",
+        {},
+        lambda runs: random_,
+        band=(93.35, 95.35),
+    )
+    fact_g = Fact(
+        "F7b",
+        "... higher than the team of the individually best",
+        "Hong & Page 2004",
+        "94.35 vs 92.34",
+        {},
+        lambda runs: random_ - best,
+        direction=1,
+    )
+    out = []
+    for fact, values in ((fact_r, random_), (fact_g, random_ - best)):
+        low, high = bootstrap_ci(values, seed=root_seed)
+        out.append(Verdict(fact, float(values.mean()), low, high, values.size))
+    return out[0], out[1]
