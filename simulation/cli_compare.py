@@ -110,9 +110,9 @@ def comparison_table(comparison, title: str) -> Table:
             r = comparison.table[
                 (comparison.table["arm"] == arm) & (comparison.table["metric"] == h.key)
             ].iloc[0]
-            text = fmt(r["mean"], h.unit)
+            text = fmt(r["mean"], h.kind)
             if arm != comparison.baseline:
-                text += f" (Δ {fmt(r['diff'], h.unit)})"
+                text += f" (Δ {fmt(r['diff'], h.kind)})"
             style = styles[verdict_class(r)] if arm != comparison.baseline else ""
             cells.append(f"[{style}]{text}[/]" if style else text)
         table.add_row(h.label, *cells)

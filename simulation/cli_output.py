@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from simulation.headlines import HEADLINES
 from simulation.run import RunResult
 from simulation.scenario import Scenario, iter_params
 
@@ -27,33 +28,6 @@ INT64_MAX = 2**63 - 1
 MISSING = "–"  # shown for NaN: e.g. no accepted idea yet, so no quality of accepted ideas
 
 
-class Headline(NamedTuple):
-    """One figure of the table shown after a run: a ``RunResult.summary`` key and its format."""
-
-    key: str
-    label: str
-    unit: str
-    kind: str  # count | share | quality | days | eur | signed
-
-
-HEADLINES = (
-    Headline("active_members", "Active members (took part in the last 30 days)", "people", "count"),
-    Headline("members", "Members at the end", "people", "count"),
-    Headline("joined_total", "Ever joined", "people", "count"),
-    Headline("churned_share", "Churned, of all who ever joined", "%", "share"),
-    Headline("retention_90", "90-day retention of the latest cohort", "%", "share"),
-    Headline("ever_posted_share", "Ever posted, of all who ever joined", "%", "share"),
-    Headline("top1_share", "Contributions by the top 1 %", "%", "share"),
-    Headline("ideas", "Consumer ideas submitted", "ideas", "count"),
-    Headline("accepted", "Ideas accepted", "ideas", "count"),
-    Headline("quality_accepted", "Quality of accepted ideas", "of best", "quality"),
-    Headline("feasible_on_strategy_share", "Ideas feasible and on strategy", "%", "share"),
-    Headline("time_to_decision_median", "Time to decision, median", "days", "days"),
-    Headline("time_to_decision_p90", "Time to decision, 90th percentile", "days", "days"),
-    Headline("satisfaction_mean", "Member satisfaction", "-1..1", "signed"),
-    Headline("spend_total", "Cash rewards paid", "EUR", "eur"),
-    Headline("cost_per_accepted", "Cash paid per accepted idea", "EUR", "eur"),
-)
 FORMATS: dict[str, Callable[[float], str]] = {
     "count": "{:,.0f}".format,
     "share": lambda value: f"{100 * value:.1f}",  # the unit column says %

@@ -13,31 +13,23 @@ import pandas as pd
 
 from simulation.analysis.replicates import Replicate, run_replicates
 from simulation.analysis.stats import bootstrap_ci, cohens_d
+from simulation.headlines import BY_KEY, Headline
 from simulation.scenario import Scenario
 
-
-@dataclass(frozen=True)
-class Headline:
-    """A summary figure compared across arms."""
-
-    key: str
-    label: str
-    unit: str
-    better: str  # "higher", "lower" or "" (neither)
-
-
-HEADLINES = (
-    Headline("active_members", "Active members at the end", "people", "higher"),
-    Headline("churned_share", "Churned, of all who joined", "share", "lower"),
-    Headline("retention_90", "90-day retention of the latest cohort", "share", "higher"),
-    Headline("ideas", "Consumer ideas submitted", "ideas", "higher"),
-    Headline("accepted", "Ideas accepted", "ideas", "higher"),
-    Headline("quality_accepted", "Quality of accepted ideas", "of best", "higher"),
-    Headline("feasible_on_strategy_share", "Ideas feasible and on strategy", "share", "higher"),
-    Headline("time_to_decision_median", "Time to decision, median", "days", "lower"),
-    Headline("satisfaction_mean", "Member satisfaction", "-1..1", "higher"),
-    Headline("spend_total", "Cash rewards paid", "EUR", ""),
+# the figures a comparison reports, from the one registry of headline figures
+COMPARED = (
+    "active_members",
+    "churned_share",
+    "retention_90",
+    "ideas",
+    "accepted",
+    "quality_accepted",
+    "feasible_on_strategy_share",
+    "time_to_decision_median",
+    "satisfaction_mean",
+    "spend_total",
 )
+HEADLINES = tuple(BY_KEY[key] for key in COMPARED)
 
 # time series drawn with bands: column -> label
 BANDS = {

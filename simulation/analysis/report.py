@@ -31,15 +31,15 @@ img{max-width:100%}
 """
 
 
-def fmt(value: float, unit: str = "") -> str:
+def fmt(value: float, kind: str = "") -> str:
     """A number as a reader wants it: shares as %, NaN as an en dash.
 
-    >>> fmt(0.1234, "share"), fmt(float("nan")), fmt(1234.5, "EUR")
+    >>> fmt(0.1234, "share"), fmt(float("nan")), fmt(1234.5, "eur")
     ('12.3 %', '–', '1,234')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if unit == "share":
+    if kind == "share":
         return f"{100 * value:.1f} %"
     if abs(value) >= 100:
         return f"{value:,.0f}"
@@ -88,12 +88,12 @@ def table_rows(comparison: Comparison) -> list[list[str]]:
             r = comparison.table[
                 (comparison.table["arm"] == arm) & (comparison.table["metric"] == h.key)
             ].iloc[0]
-            low, high = fmt(r["ci_low"], h.unit), fmt(r["ci_high"], h.unit)
-            cell = f"{fmt(r['mean'], h.unit)} [{low}, {high}]"
+            low, high = fmt(r["ci_low"], h.kind), fmt(r["ci_high"], h.kind)
+            cell = f"{fmt(r['mean'], h.kind)} [{low}, {high}]"
             if arm != comparison.baseline:
                 cell += (
-                    f"; Δ {fmt(r['diff'], h.unit)} [{fmt(r['diff_low'], h.unit)}, "
-                    f"{fmt(r['diff_high'], h.unit)}], d = {fmt(r['cohens_d'])}"
+                    f"; Δ {fmt(r['diff'], h.kind)} [{fmt(r['diff_low'], h.kind)}, "
+                    f"{fmt(r['diff_high'], h.kind)}], d = {fmt(r['cohens_d'])}"
                 )
             cells.append((cell, verdict_class(r) if arm != comparison.baseline else ""))
         rows.append(cells)
