@@ -1,5 +1,6 @@
 # cocreate — the two commands of the README:
-#   make run    set up (Python >= 3.12 venv, dependencies) and run the main job into results/
+#   make run    set up (Python >= 3.12 venv, dependencies) and run the main job: the five
+#               beliefs answered, results/myths/report.html
 #   make test   set up and run the whole test suite (lint, unit, invariants, statistics, CLI)
 # Other targets: setup, lint, format, bench, clean.
 
@@ -11,7 +12,7 @@ PYTEST_WORKERS ?= 2
 .PHONY: run setup test lint format bench clean
 
 run: setup
-	$(BIN)/cocreate run scenarios/baseline.toml --out results/runs/baseline
+	$(BIN)/cocreate myths --quick
 
 setup: $(STAMP)
 

@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     from simulation.cli_validate import add_validate
 
     add_validate(commands, _subparser)
+    from simulation.cli_myths import add_myths
+
+    add_myths(commands, _subparser)
     return parser
 
 

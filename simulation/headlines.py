@@ -41,6 +41,13 @@ HEADLINES = (
     ),
     Headline("time_to_decision_median", "Time to decision, median", "days", "days", "lower"),
     Headline("time_to_decision_p90", "Time to decision, 90th percentile", "days", "days", "lower"),
+    Headline(
+        "time_with_rework_mean",
+        "Time to decision plus rework in operation, mean",
+        "days",
+        "days",
+        "lower",
+    ),
     Headline("satisfaction_mean", "Member satisfaction", "-1..1", "signed", "higher"),
     Headline("spend_total", "Cash rewards paid", "EUR", "eur"),
     Headline("cost_per_accepted", "Cash paid per accepted idea", "EUR", "eur", "lower"),

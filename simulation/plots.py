@@ -17,7 +17,8 @@ import pandas as pd  # noqa: E402
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 
 
-def _png(fig) -> bytes:
+def png_bytes(fig) -> bytes:
+    """The figure as PNG bytes (closing it)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
@@ -36,7 +37,7 @@ def band_figure(bands: pd.DataFrame, series: str, label: str, arms: list[str]) -
     ax.set_ylabel(label)
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def distribution_figure(runs: pd.DataFrame, metric: str, label: str, arms: list[str]) -> bytes:
@@ -55,4 +56,4 @@ def distribution_figure(runs: pd.DataFrame, metric: str, label: str, arms: list[
         )
     ax.set_xlabel(label)
     ax.grid(axis="x", alpha=0.3)
-    return _png(fig)
+    return png_bytes(fig)

@@ -121,6 +121,13 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         else 0.0,
         "time_to_decision_median": float(last["time_to_decision_median"]),
         "time_to_decision_p90": float(last["time_to_decision_p90"]),
+        # accepted ideas: submission to decision, plus the rework their escaped flaws cause in
+        # operation (the "time-to-decision including rework" of myth 4)
+        "time_with_rework_mean": float(
+            decisions.loc[decisions["outcome"] == "accepted", "time_with_operation_rework"].mean()
+        )
+        if (decisions["outcome"] == "accepted").any()
+        else float("nan"),
         "satisfaction_mean": float(last["satisfaction_mean"]),
         "spend_total": float(last["spend_total"]),
         "cost_per_accepted": float(last["cost_per_accepted"]),

@@ -7,6 +7,7 @@ and daily bands for the time-series figures.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -74,6 +75,7 @@ def compare(
     root_seed: int = 0,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Run every arm ``replicates`` times and compare them with the first.
 
@@ -83,8 +85,11 @@ def compare(
         root_seed: the root of every run's seed.
         workers: local processes (default: all cores).
         progress: called as ``progress(done, total)``.
+        executor: a pool to reuse (e.g. across several comparisons) instead of a new one.
     """
-    results = run_replicates(arms, replicates, root_seed, workers=workers, progress=progress)
+    results = run_replicates(
+        arms, replicates, root_seed, workers=workers, executor=executor, progress=progress
+    )
     return summarise_replicates(results, [a.name for a in arms], replicates, root_seed)
 
 

@@ -25,6 +25,7 @@ padding:0 1em;color:#222;line-height:1.45}
 table{border-collapse:collapse;margin:1em 0;font-size:.92em}
 th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}
+table.text td,table.text th{text-align:left}
 .better{color:#1a7f37}.worse{color:#cf222e}.muted{color:#777}
 figure{margin:1.2em 0}figcaption{color:#555;font-size:.9em}
 img{max-width:100%}
@@ -100,8 +101,8 @@ def table_rows(comparison: Comparison) -> list[list[str]]:
     return rows
 
 
-def render_html(comparison: Comparison, title: str, figs: dict[str, tuple[str, bytes]]) -> str:
-    """The self-contained HTML report."""
+def table_html(comparison: Comparison) -> str:
+    """The headline table of a comparison as an HTML table."""
     e = html.escape
     head = "".join(f"<th>{e(arm_label(comparison, a))}</th>" for a in comparison.arms)
     body = []
@@ -110,11 +111,33 @@ def render_html(comparison: Comparison, title: str, figs: dict[str, tuple[str, b
             f'<td class="{cls}">{e(text)}</td>' for text, cls in cells[1:]
         ]
         body.append("<tr>" + "".join(tds) + "</tr>")
-    pictures = "".join(
+    rows = "".join(body)
+    return f"<table><thead><tr><th>figure</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def figure_html(caption: str, png: bytes) -> str:
+    """One figure, embedded as PNG data."""
+    e = html.escape
+    return (
         f'<figure><img alt="{e(caption)}" src="data:image/png;base64,'
         f'{base64.b64encode(png).decode()}"><figcaption>{e(caption)}</figcaption></figure>'
-        for caption, png in figs.values()
     )
+
+
+def table_markdown(comparison: Comparison) -> list[str]:
+    """The headline table of a comparison as Markdown lines."""
+    arms = [arm_label(comparison, a) for a in comparison.arms]
+    lines = ["| figure | " + " | ".join(arms) + " |", "|---" * (len(arms) + 1) + "|"]
+    marks = {"better": " ▲", "worse": " ▼", "": ""}
+    for cells in table_rows(comparison):
+        lines.append("| " + " | ".join([cells[0]] + [t + marks[c] for t, c in cells[1:]]) + " |")
+    return lines
+
+
+def render_html(comparison: Comparison, title: str, figs: dict[str, tuple[str, bytes]]) -> str:
+    """The self-contained HTML report."""
+    e = html.escape
+    pictures = "".join(figure_html(caption, png) for caption, png in figs.values())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>
 <style>{CSS}</style></head><body>
@@ -125,7 +148,7 @@ uses the same seed (root seed {comparison.root_seed}), so differences are paired
 <p class="muted">Each cell: mean over replicates [95 % bootstrap interval]. For each arm against the
 baseline: Δ = mean paired difference [95 % interval] and Cohen's d. Green: better than the baseline,
 red: worse, by an interval that excludes zero.</p>
-<table><thead><tr><th>figure</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>
+{table_html(comparison)}
 <h2>Figures</h2>{pictures}
 <p class="muted">cocreate {e(__version__)}</p>
 </body></html>
@@ -134,7 +157,6 @@ red: worse, by an interval that excludes zero.</p>
 
 def render_markdown(comparison: Comparison, title: str, figs: dict[str, tuple[str, bytes]]) -> str:
     """The same report as Markdown, linking the figures in ``figures/``."""
-    arms = [arm_label(comparison, a) for a in comparison.arms]
     lines = [
         f"# {title}",
         "",
@@ -142,12 +164,8 @@ def render_markdown(comparison: Comparison, title: str, figs: dict[str, tuple[st
         f"(root seed {comparison.root_seed}). Cells: mean [95 % bootstrap interval]; against "
         "the baseline, Δ = mean paired difference [95 % interval] and Cohen's d.",
         "",
-        "| figure | " + " | ".join(arms) + " |",
-        "|---" * (len(arms) + 1) + "|",
+        *table_markdown(comparison),
     ]
-    for cells in table_rows(comparison):
-        marks = {"better": " ▲", "worse": " ▼", "": ""}
-        lines.append("| " + " | ".join([cells[0]] + [t + marks[c] for t, c in cells[1:]]) + " |")
     lines += ["", "▲ better / ▼ worse than the baseline by an interval that excludes zero.", ""]
     lines += [f"![{caption}](figures/{name})\n" for name, (caption, _) in figs.items()]
     return "\n".join(lines)

@@ -1,0 +1,270 @@
+"""The five beliefs about co-creation, as model questions with computed verdicts.
+
+Each myth names its arms (``scenarios/myths/*.toml``), a primary metric, and the comparison that
+would support the belief: a *challenger* arm against a *reference* arm. The verdict comes from
+the paired difference over replicates and its 95 % bootstrap interval:
+
+- **supported** when the interval lies on the side the belief predicts;
+- **not supported** when it lies on the other side;
+- **inconclusive** when it contains zero (no difference found with this many replicates).
+
+A boundary sweep reruns the two arms over a few values of the parameter most likely to flip the
+verdict and reports where the belief holds. Nothing here knows the answers: a model that produced
+the opposite numbers would print the opposite verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from simulation.analysis.compare import Comparison, compare
+from simulation.analysis.stats import bootstrap_ci, cohens_d
+from simulation.headlines import BY_KEY
+from simulation.validation import apply_overrides, load_scenario
+
+MYTHS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "myths"
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """The parameter swept to see when the belief holds."""
+
+    key: str
+    values: tuple[float, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class Myth:
+    """A belief as a model question."""
+
+    number: int
+    belief: str
+    question: str
+    arms: tuple[str, ...]  # scenario files in scenarios/myths (without .toml)
+    metric: str  # a summary key (simulation.headlines)
+    challenger: str
+    reference: str
+    holds_if: int  # +1: the belief holds if challenger > reference; -1 if challenger < reference
+    boundary: Boundary
+    caveat: str
+    sources: str
+
+
+MYTHS = (
+    Myth(
+        1,
+        "Consumers don't know what they want, so co-creation can't work.",
+        "Do ideas developed in dialogue, combining consumers' need knowledge with the firm's "
+        "feasibility knowledge, beat the ideas the firm develops alone?",
+        ("firm_alone", "consumers_alone", "dialogue"),
+        "quality_accepted",
+        challenger="firm_alone",
+        reference="dialogue",
+        holds_if=+1,
+        boundary=Boundary(
+            "marketers.need_knowledge",
+            (0.0, 0.5, 1.0),
+            "share of needs the firm knows from observing use",
+        ),
+        caveat="Quality is the true need fit times feasibility on an abstract NK landscape; the "
+        "firm's own ideas start from its current product.",
+        sources="von Hippel 1994; Poetz & Schreier 2012",
+    ),
+    Myth(
+        2,
+        "Customers only take part if they can win something.",
+        "Six months on, do cash rewards (withdrawn at day 90) keep more members active than "
+        "recognition without cash?",
+        ("nothing", "recognition", "cash"),
+        "active_members",
+        challenger="cash",
+        reference="recognition",
+        holds_if=+1,
+        boundary=Boundary(
+            "consumers.intrinsic_mean", (0.5, 1.0, 1.5), "mean intrinsic interest of consumers"
+        ),
+        caveat="Crowding-out acts on everyone taking part while cash is offered; the size of "
+        "that loss per day is calibrated, not measured in a community.",
+        sources="Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000; Gallus 2017",
+    ),
+    Myth(
+        3,
+        "With co-creation you lose control over the result.",
+        "Does an open community produce a smaller share of feasible, on-strategy ideas than "
+        "one framed by the firm's shared goals and constraints?",
+        ("open", "framed", "test_machine"),
+        "feasible_on_strategy_share",
+        challenger="framed",
+        reference="open",
+        holds_if=-1,
+        boundary=Boundary(
+            "policies.control.disclosure",
+            (0.25, 0.5, 1.0),
+            "share of the firm's constraints disclosed when framing",
+        ),
+        caveat="Feasibility and strategy are fixed regions of the idea space; framing discloses "
+        "part of them exactly, without misunderstanding.",
+        sources="Huang, Singh & Srinivasan 2014; Halfaker et al. 2013",
+    ),
+    Myth(
+        4,
+        "Co-creation slows innovation down.",
+        "Counting the rework that flaws cause when they are found late, does a diverse "
+        "decision team take longer from idea to working product than an internal one?",
+        ("internal_team", "diverse_team"),
+        "time_with_rework_mean",
+        challenger="diverse_team",
+        reference="internal_team",
+        holds_if=+1,
+        boundary=Boundary(
+            "decision.flaws_per_concept",
+            (0.5, 2.0, 4.0),
+            "hidden flaws per concept (how hard the problem is)",
+        ),
+        caveat="Flaws are found only by perspectives that cover them; coordination slows every "
+        "gate by 5 % per extra member. Both are modelling choices.",
+        sources="Stecklein et al. 2004; Hong & Page 2004; Grim et al. 2019",
+    ),
+    Myth(
+        5,
+        "Consumers are disappointed if you can't build what they asked for.",
+        "Does stating the possibilities and limits up front leave members more satisfied than "
+        "letting them hope?",
+        ("no_expectations", "limits_upfront"),
+        "satisfaction_mean",
+        challenger="limits_upfront",
+        reference="no_expectations",
+        holds_if=-1,
+        boundary=Boundary(
+            "consumers.optimism", (0.2, 0.5, 0.8), "newcomers' own expected chance of acceptance"
+        ),
+        caveat="Lower expectations also lower the pull of expected influence, so fewer take "
+        "part; satisfaction follows expectation-disconfirmation.",
+        sources="Oliver 1980; Schiebler, Lee & Brodbeck 2025",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The computed answer to one comparison."""
+
+    label: str  # supported | not supported | inconclusive
+    difference: float  # challenger - reference, mean over paired replicates
+    low: float
+    high: float
+    cohens_d: float
+    replicates: int
+
+
+def verdict(challenger: np.ndarray, reference: np.ndarray, holds_if: int, seed: int) -> Verdict:
+    """Judge a belief from paired replicate values of the two arms.
+
+    >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), +1, 0).label
+    'supported'
+    >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), -1, 0).label
+    'not supported'
+    """
+    diff = challenger - reference
+    diff = diff[~np.isnan(diff)]
+    low, high = bootstrap_ci(diff, seed=seed)
+    if np.isnan(low) or low <= 0 <= high:
+        label = "inconclusive"
+    else:
+        label = "supported" if (low > 0) == (holds_if > 0) else "not supported"
+    return Verdict(
+        label,
+        float(diff.mean()) if diff.size else np.nan,
+        low,
+        high,
+        cohens_d(challenger[~np.isnan(challenger)], reference[~np.isnan(reference)]),
+        int(diff.size),
+    )
+
+
+def arm_values(comparison: Comparison, arm: str, metric: str) -> np.ndarray:
+    """Replicate values of one arm, in replicate order."""
+    runs = comparison.runs[comparison.runs["arm"] == arm].sort_values("replicate")
+    return runs[metric].to_numpy(dtype=float)
+
+
+@dataclass
+class MythResult:
+    """One myth answered: the comparison of its arms, the verdict and the boundary sweep."""
+
+    myth: Myth
+    comparison: Comparison
+    verdict: Verdict
+    sweep: list[tuple[float, Verdict]]
+
+    @property
+    def sentence(self) -> str:
+        """Where the belief holds, in one sentence computed from the sweep."""
+        b = self.myth.boundary
+        holds = [value for value, v in self.sweep if v.label == "supported"]
+        fails = [value for value, v in self.sweep if v.label == "not supported"]
+        tried = ", ".join(f"{value:g}" for value, _ in self.sweep)
+        if holds and not fails:
+            where = "for every value tried"
+        elif holds:
+            where = "when the " + b.label + " is " + ", ".join(f"{v:g}" for v in holds)
+        else:
+            return (
+                f"The belief does not hold for any {b.label} tried ({tried}); it is refuted "
+                f"at {', '.join(f'{v:g}' for v in fails) or 'none'}."
+            )
+        return f"The belief holds {where} (tried {b.label} = {tried})."
+
+
+def answer(
+    myth: Myth,
+    replicates: int,
+    root_seed: int,
+    workers: int | None,
+    overrides: tuple[str, ...] = (),
+    progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
+) -> MythResult:
+    """Run a myth's arms and its boundary sweep; compute the verdicts."""
+    arms = [load_scenario(MYTHS_DIR / f"{name}.toml", list(overrides)) for name in myth.arms]
+    comparison = compare(arms, replicates, root_seed, workers, progress, executor)
+    main = verdict(
+        arm_values(comparison, myth.challenger, myth.metric),
+        arm_values(comparison, myth.reference, myth.metric),
+        myth.holds_if,
+        root_seed,
+    )
+    pair = [a for a in arms if a.name in (myth.challenger, myth.reference)]
+    sweep = []
+    for value in myth.boundary.values:
+        swept = [
+            replace(
+                apply_overrides(a, [f"{myth.boundary.key}={value}"]), name=f"{a.name}@{value:g}"
+            )
+            for a in pair
+        ]
+        result = compare(swept, replicates, root_seed, workers, executor=executor)
+        sweep.append(
+            (
+                value,
+                verdict(
+                    arm_values(result, f"{myth.challenger}@{value:g}", myth.metric),
+                    arm_values(result, f"{myth.reference}@{value:g}", myth.metric),
+                    myth.holds_if,
+                    root_seed,
+                ),
+            )
+        )
+    return MythResult(myth, comparison, main, sweep)
+
+
+def metric_label(myth: Myth) -> str:
+    """The primary metric's label and unit."""
+    h = BY_KEY[myth.metric]
+    return f"{h.label} ({h.unit})"

@@ -1,0 +1,248 @@
+"""The myths report: every belief answered with the model's evidence, as HTML and Markdown.
+
+For each belief: the question in plain words, the arms and replicates, the computed verdict with
+the difference, its interval and Cohen's d, the headline table, figures, the boundary sweep with
+its sentence, the caveats and sources. Then the stylized-facts table and what the model assumes.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import fields
+from multiprocessing import get_context
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from simulation import __version__
+from simulation.analysis.compare import BANDS
+from simulation.analysis.myths import MYTHS, MythResult, answer, metric_label
+from simulation.analysis.report import CSS, figure_html, fmt, table_html, table_markdown
+from simulation.headlines import BY_KEY
+from simulation.plots import band_figure, distribution_figure, png_bytes
+from simulation.scenario import Scenario
+
+ODD = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
+
+
+def run_myths(
+    replicates: int,
+    root_seed: int = 0,
+    workers: int = 2,
+    overrides: tuple[str, ...] = (),
+    progress=None,
+) -> list[MythResult]:
+    """Answer every myth on one shared pool of worker processes."""
+    pool = (
+        ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        if workers > 1
+        else None
+    )
+    try:
+        results = []
+        for i, myth in enumerate(MYTHS):
+            results.append(answer(myth, replicates, root_seed, workers, overrides, executor=pool))
+            if progress:
+                progress(i + 1, len(MYTHS))
+        return results
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def boundary_figure(result: MythResult) -> bytes:
+    """The paired difference (challenger - reference) at each swept value, with its interval."""
+    myth = result.myth
+    x = np.array([value for value, _ in result.sweep])
+    y = np.array([v.difference for _, v in result.sweep])
+    low = np.array([v.low for _, v in result.sweep])
+    high = np.array([v.high for _, v in result.sweep])
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.errorbar(
+        x,
+        y,
+        yerr=[np.nan_to_num(y - low), np.nan_to_num(high - y)],
+        fmt="o-",
+        capsize=4,
+        color="#1f77b4",
+    )
+    ax.axhline(0, color="#888", lw=1)
+    ax.set_xlabel(myth.boundary.label)
+    ax.set_ylabel(f"{myth.challenger} − {myth.reference}")
+    ax.set_title(BY_KEY[myth.metric].label, fontsize=10)
+    ax.grid(alpha=0.3)
+    return png_bytes(fig)
+
+
+def myth_figures(result: MythResult) -> dict[str, tuple[str, bytes]]:
+    """File name -> (caption, PNG) for one myth."""
+    myth, comparison = result.myth, result.comparison
+    n = myth.number
+    out = {}
+    if myth.metric in BANDS:
+        out[f"myth{n}_series.png"] = (
+            f"{BANDS[myth.metric]} over time, 95 % band of runs",
+            band_figure(comparison.bands, myth.metric, BANDS[myth.metric], comparison.arms),
+        )
+    out[f"myth{n}_distribution.png"] = (
+        f"{metric_label(myth)}: one dot per replicate",
+        distribution_figure(comparison.runs, myth.metric, metric_label(myth), comparison.arms),
+    )
+    out[f"myth{n}_boundary.png"] = (
+        f"When does the belief hold? {result.sentence}",
+        boundary_figure(result),
+    )
+    return out
+
+
+def verdict_text(result: MythResult) -> str:
+    """The verdict in one sentence with its numbers."""
+    v, myth = result.verdict, result.myth
+    kind = BY_KEY[myth.metric].kind
+    return (
+        f"{v.label.capitalize()}: {myth.challenger} − {myth.reference} = "
+        f"{fmt(v.difference, kind)} [{fmt(v.low, kind)}, {fmt(v.high, kind)}] "
+        f"(Cohen's d {fmt(v.cohens_d)}, {v.replicates} paired replicates)."
+    )
+
+
+def assumptions() -> list[tuple[str, str]]:
+    """(table, what it holds) for every scenario table, from the dataclasses' docstrings."""
+    out = []
+    for f in fields(Scenario):
+        cls = f.default_factory if callable(f.default_factory) else None
+        if cls is None:
+            continue
+        for sub in fields(cls) if f.name == "policies" else [None]:
+            target = sub.default_factory if sub is not None else cls
+            name = f"policies.{sub.name}" if sub is not None else f.name
+            doc = (target.__doc__ or "").strip().splitlines()[0]
+            out.append((name, f"{doc} ({len(fields(target))} parameters)"))
+    return out
+
+
+def simplifications() -> str:
+    """The 'Known simplifications' section of docs/ODD.md, if present."""
+    if not ODD.is_file():
+        return ""
+    text = ODD.read_text(encoding="utf-8")
+    start = text.find("## 9 Known simplifications")
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + 5)
+    return text[start : end if end > 0 else None].split("\n", 1)[1].strip()
+
+
+def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) -> tuple:
+    """The report as (HTML, Markdown, figures by file name)."""
+    e = html.escape
+    summary_rows = "".join(
+        f"<tr><td>{r.myth.number}. {e(r.myth.belief)}</td><td>{e(r.verdict.label)}</td>"
+        f"<td>{e(r.sentence)}</td></tr>"
+        for r in results
+    )
+    md = [f"# {title}", "", "| belief | verdict | when it holds |", "|---|---|---|"]
+    md += [
+        f"| {r.myth.number}. {r.myth.belief} | {r.verdict.label} | {r.sentence} |" for r in results
+    ]
+    sections, figures = [], {}
+    for r in results:
+        figs = myth_figures(r)
+        figures.update(figs)
+        m = r.myth
+        sections.append(
+            f"<h2>{m.number}. {e(m.belief)}</h2><p><b>Question.</b> {e(m.question)}</p>"
+            f"<p><b>Arms</b> (<code>scenarios/myths/</code>): {e(', '.join(m.arms))}; "
+            f"{r.comparison.replicates} replicates each. <b>Primary metric:</b> "
+            f"{e(metric_label(m))}.</p><p class='verdict'><b>{e(verdict_text(r))}</b></p>"
+            f"{table_html(r.comparison)}"
+            + "".join(figure_html(c, p) for c, p in figs.values())
+            + f"<p><b>Boundary.</b> {e(r.sentence)}</p><p class='muted'>Caveat: {e(m.caveat)} "
+            f"Sources: {e(m.sources)}.</p>"
+        )
+        md += [
+            "",
+            f"## {m.number}. {m.belief}",
+            "",
+            f"**Question.** {m.question}",
+            "",
+            f"Arms: {', '.join(m.arms)}; {r.comparison.replicates} replicates each.",
+            "",
+            f"**{verdict_text(r)}**",
+            "",
+            *table_markdown(r.comparison),
+            "",
+            *[f"![{c}](figures/{name})" for name, (c, _) in figs.items()],
+            "",
+            f"**Boundary.** {r.sentence}",
+            "",
+            f"Caveat: {m.caveat} Sources: {m.sources}.",
+        ]
+    facts_html, facts_md = "", []
+    if facts is not None:
+        rows = "".join(
+            f"<tr><td>{e(row.id)}</td><td>{e(row.claim)} ({e(row.source)})</td>"
+            f"<td>{e(row.published)}</td><td>{fmt(row.model)} [{fmt(row.ci_low)}, "
+            f"{fmt(row.ci_high)}]</td><td>{e(row.rule)}</td>"
+            f"<td class='{'better' if row.passed else 'worse'}'>"
+            f"{'pass' if row.passed else 'FAIL'}</td></tr>"
+            for row in facts.itertuples()
+        )
+        facts_html = (
+            "<h2>Stylized facts</h2><p class='muted'>Each published figure or "
+            "direction the model covers, measured over replicates.</p><table class='text'><thead>"
+            "<tr><th>id</th><th>finding</th><th>published</th><th>model [95 % CI]</th>"
+            f"<th>rule</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+        facts_md = [
+            "",
+            "## Stylized facts",
+            "",
+            "| id | finding | published | model | verdict |",
+            "|---|---|---|---|---|",
+        ] + [
+            f"| {row.id} | {row.claim} | {row.published} | {fmt(row.model)} "
+            f"[{fmt(row.ci_low)}, {fmt(row.ci_high)}] | {'pass' if row.passed else 'FAIL'} |"
+            for row in facts.itertuples()
+        ]
+    assumed = "".join(f"<li><code>{e(t)}</code>: {e(d)}</li>" for t, d in assumptions())
+    simple = simplifications()
+    md += (
+        facts_md
+        + ["", "## What the model assumes", ""]
+        + [f"- `{t}`: {d}" for t, d in assumptions()]
+        + ["", simple]
+    )
+    html_text = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{e(title)}</title><style>{CSS}</style></head><body><h1>{e(title)}</h1>
+<p>Five popular beliefs about co-creation, each turned into a question the simulation answers.
+Verdicts are computed from paired replicates: <b>supported</b> or <b>not supported</b> when the
+95 % interval of the difference lies on one side of zero, <b>inconclusive</b> when it does not.</p>
+<table class="text"><thead><tr><th>belief</th><th>verdict</th><th>when it holds</th></tr></thead>
+<tbody>{summary_rows}</tbody></table>{"".join(sections)}{facts_html}
+<h2>What the model assumes</h2><ul>{assumed}</ul>
+<pre style="white-space:pre-wrap">{e(simple)}</pre>
+<p class="muted">cocreate {e(__version__)}; full model description in docs/ODD.md.</p>
+</body></html>"""
+    return html_text, "\n".join(md) + "\n", figures
+
+
+def write(results: list[MythResult], facts: pd.DataFrame | None, out: Path, title: str) -> Path:
+    """Write report.html, report.md and figures/ into ``out``; returns the HTML path."""
+    html_text, md_text, figures = render(results, facts, title)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    for name, (_, png) in figures.items():
+        _atomic(out / "figures" / name, png)
+    _atomic(out / "report.md", md_text.encode())
+    _atomic(out / "report.html", html_text.encode())
+    return out / "report.html"
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

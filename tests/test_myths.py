@@ -1,0 +1,121 @@
+"""The five beliefs: verdict rules, boundary sentences, a small end-to-end answer and report."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.analysis.myths import MYTHS, MYTHS_DIR, MythResult, Verdict, answer, verdict
+from simulation.analysis.myths_report import assumptions, write
+from simulation.headlines import BY_KEY
+from simulation.validation import load_scenario
+
+SMALL = ("run.days=40", "community.consumers=200", "community.initial_members=40")
+
+
+def v(label: str) -> Verdict:
+    return Verdict(label, 0.0, -1.0, 1.0, 0.0, 3)
+
+
+def test_verdict_follows_the_interval_and_the_predicted_side():
+    up, down = np.array([5.0, 6, 7, 8]), np.array([1.0, 2, 2, 3])
+    assert verdict(up, down, +1, 0).label == "supported"
+    assert verdict(down, up, +1, 0).label == "not supported"
+    assert verdict(down, up, -1, 0).label == "supported"
+    noisy = verdict(np.array([1.0, -1, 2, -2]), np.zeros(4), +1, 0)
+    assert noisy.label == "inconclusive" and noisy.low <= 0 <= noisy.high
+
+
+@pytest.mark.parametrize(
+    ("labels", "fragment"),
+    [
+        (["supported"] * 3, "holds for every value tried"),
+        (["supported", "inconclusive", "not supported"], "holds when the"),
+        (["not supported", "inconclusive", "inconclusive"], "does not hold for any"),
+    ],
+)
+def test_boundary_sentence_is_computed_from_the_sweep(labels, fragment):
+    myth = MYTHS[1]
+    sweep = list(zip(myth.boundary.values, [v(label) for label in labels], strict=True))
+    result = MythResult(myth, None, v("inconclusive"), sweep)
+    assert fragment in result.sentence
+
+
+def test_every_myth_is_well_formed():
+    assert [m.number for m in MYTHS] == [1, 2, 3, 4, 5]
+    for myth in MYTHS:
+        assert myth.metric in BY_KEY and myth.holds_if in (-1, 1)
+        assert {myth.challenger, myth.reference} <= set(myth.arms)
+        for arm in myth.arms:
+            assert load_scenario(MYTHS_DIR / f"{arm}.toml").name == arm
+            assert (MYTHS_DIR / f"{arm}.toml").read_text().startswith("#")
+
+
+def test_assumptions_cover_every_scenario_table():
+    tables = [t for t, _ in assumptions()]
+    assert "consumers" in tables and "policies.reward" in tables and "decision" in tables
+
+
+def test_a_myth_answered_end_to_end_and_reported(tmp_path):
+    result = answer(MYTHS[3], replicates=2, root_seed=1, workers=1, overrides=SMALL)
+    assert result.verdict.label in ("supported", "not supported", "inconclusive")
+    assert [value for value, _ in result.sweep] == list(MYTHS[3].boundary.values)
+    facts = pd.DataFrame(
+        [
+            {
+                "id": "F1",
+                "claim": "c",
+                "source": "s",
+                "published": "p",
+                "model": 0.1,
+                "ci_low": 0.0,
+                "ci_high": 0.2,
+                "n": 2,
+                "rule": "r",
+                "passed": True,
+            }
+        ]
+    )
+    page = write([result], facts, tmp_path, "test").read_text()
+    assert "4. Co-creation slows innovation down." in page and "Stylized facts" in page
+    images = re.findall(r'src="data:image/png;base64,', page)
+    assert len(images) == len(list((tmp_path / "figures").glob("*.png"))) >= 2
+    assert result.verdict.label in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
+def test_myths_report_renders_in_chromium(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    result = answer(MYTHS[4], replicates=2, root_seed=2, workers=1, overrides=SMALL)
+    report = write([result], None, tmp_path, "browser")
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(report.as_uri())
+        widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+        browser.close()
+    assert not errors and widths and all(w > 0 for w in widths)
+
+
+@pytest.mark.parametrize("path", sorted(MYTHS_DIR.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_myth_arm_keeps_the_invariants(path):
+    from simulation import run_scenario
+    from tests.invariants import check_run
+
+    check_run(
+        run_scenario(
+            load_scenario(
+                path, ["run.days=60", "community.consumers=300", "community.initial_members=50"]
+            ),
+            seed=4,
+        )
+    )
