@@ -38,6 +38,8 @@ BANDS = {
     "churned_total": "Members who left (cumulative)",
     "quality_accepted": "Quality of accepted ideas",
     "time_to_decision_median": "Time to decision, median (days)",
+    "feasible_on_strategy_share": "Share of ideas feasible and on strategy",
+    "satisfaction_mean": "Member satisfaction (-1..1)",
 }
 
 

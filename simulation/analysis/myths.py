@@ -52,6 +52,7 @@ class Myth:
     reference: str
     holds_if: int  # +1: the belief holds if challenger > reference; -1 if challenger < reference
     boundary: Boundary
+    series: str  # the daily time series drawn with bands (simulation.analysis.compare.BANDS)
     caveat: str
     sources: str
 
@@ -72,6 +73,7 @@ MYTHS = (
             (0.0, 0.5, 1.0),
             "share of needs the firm knows from observing use",
         ),
+        series="quality_accepted",
         caveat="Quality is the true need fit times feasibility on an abstract NK landscape; the "
         "firm's own ideas start from its current product.",
         sources="von Hippel 1994; Poetz & Schreier 2012",
@@ -89,6 +91,7 @@ MYTHS = (
         boundary=Boundary(
             "consumers.intrinsic_mean", (0.5, 1.0, 1.5), "mean intrinsic interest of consumers"
         ),
+        series="active_members",
         caveat="Crowding-out acts on everyone taking part while cash is offered; the size of "
         "that loss per day is calibrated, not measured in a community.",
         sources="Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000; Gallus 2017",
@@ -108,6 +111,7 @@ MYTHS = (
             (0.25, 0.5, 1.0),
             "share of the firm's constraints disclosed when framing",
         ),
+        series="feasible_on_strategy_share",
         caveat="Feasibility and strategy are fixed regions of the idea space; framing discloses "
         "part of them exactly, without misunderstanding.",
         sources="Huang, Singh & Srinivasan 2014; Halfaker et al. 2013",
@@ -127,6 +131,7 @@ MYTHS = (
             (0.5, 2.0, 4.0),
             "hidden flaws per concept (how hard the problem is)",
         ),
+        series="time_to_decision_median",
         caveat="Flaws are found only by perspectives that cover them; coordination slows every "
         "gate by 5 % per extra member. Both are modelling choices.",
         sources="Stecklein et al. 2004; Hong & Page 2004; Grim et al. 2019",
@@ -144,6 +149,7 @@ MYTHS = (
         boundary=Boundary(
             "consumers.optimism", (0.2, 0.5, 0.8), "newcomers' own expected chance of acceptance"
         ),
+        series="satisfaction_mean",
         caveat="Lower expectations also lower the pull of expected influence, so fewer take "
         "part; satisfaction follows expectation-disconfirmation.",
         sources="Oliver 1980; Schiebler, Lee & Brodbeck 2025",

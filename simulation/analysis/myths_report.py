@@ -83,11 +83,10 @@ def myth_figures(result: MythResult) -> dict[str, tuple[str, bytes]]:
     myth, comparison = result.myth, result.comparison
     n = myth.number
     out = {}
-    if myth.metric in BANDS:
-        out[f"myth{n}_series.png"] = (
-            f"{BANDS[myth.metric]} over time, 95 % band of runs",
-            band_figure(comparison.bands, myth.metric, BANDS[myth.metric], comparison.arms),
-        )
+    out[f"myth{n}_series.png"] = (
+        f"{BANDS[myth.series]} over time: mean of the replicates, band = 95 % of runs",
+        band_figure(comparison.bands, myth.series, BANDS[myth.series], comparison.arms),
+    )
     out[f"myth{n}_distribution.png"] = (
         f"{metric_label(myth)}: one dot per replicate",
         distribution_figure(comparison.runs, myth.metric, metric_label(myth), comparison.arms),
