@@ -87,7 +87,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError(f"two scenarios share a name ({names}); give each its own `name`")
     out = args.out or Path("results", "compare", _slug("-vs-".join(names)))
     _make_out_dir(out)
-    with progress_callback(enabled=not args.quiet) as progress:
+    with progress_callback(enabled=not args.quiet, unit="runs") as progress:
         comparison = compare(arms, args.replicates, args.seed, args.workers, progress)
     title = args.title or f"{names[0]} vs {', '.join(names[1:])}"
     report = write_report(comparison, out, title)

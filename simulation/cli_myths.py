@@ -75,7 +75,7 @@ def cmd_myths(args: argparse.Namespace) -> int:
     if workers < 1:
         raise UsageError(f"--workers: {workers}; use 1 or more")
     _make_out_dir(args.out)
-    with progress_callback(enabled=True) as progress:
+    with progress_callback(enabled=True, unit="runs") as progress:
         results = run_myths(replicates, args.seed, workers, progress=progress)
     table = None
     if not args.no_facts:

@@ -178,13 +178,15 @@ def _number(x: float) -> str:
 
 
 @contextlib.contextmanager
-def progress_callback(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress callback for ``run_scenario`` (None when no bar can or should be shown)."""
+def progress_callback(
+    enabled: bool, unit: str = "days"
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback counting ``unit`` (None when no bar can or should be shown)."""
     console = Console(stderr=True)
     if not (enabled and console.is_terminal):
         yield None
         return
-    progress = LazyProgress(console)
+    progress = LazyProgress(console, unit=unit)
     try:
         yield progress
     finally:
@@ -197,14 +199,14 @@ class LazyProgress:
     Short runs print nothing; the bar is transient, so it disappears when the run ends.
     """
 
-    def __init__(self, console: Console, delay: float = PROGRESS_DELAY) -> None:
-        self._console, self._delay = console, delay
+    def __init__(self, console: Console, delay: float = PROGRESS_DELAY, unit: str = "days"):
+        self._console, self._delay, self._unit = console, delay, unit
         self._start = time.monotonic()
         self._bar: Progress | None = None
         self._task = None
 
     def __call__(self, day: int, days: int) -> None:
-        """Record that ``day`` of ``days`` days are done."""
+        """Record that ``day`` of ``days`` units (days of a run, or runs) are done."""
         if self._bar is None:
             if time.monotonic() - self._start < self._delay:
                 return
@@ -212,7 +214,7 @@ class LazyProgress:
                 TextColumn("simulating"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("days"),
+                TextColumn(self._unit),
                 TimeRemainingColumn(),
                 console=self._console,
                 transient=True,

@@ -65,7 +65,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if replicates < 2:
         raise UsageError(f"--replicates: {replicates}; use 2 or more for intervals")
     _make_out_dir(args.out)
-    with progress_callback(enabled=True) as progress:
+    with progress_callback(enabled=True, unit="runs") as progress:
         verdicts = facts.evaluate(
             replicates=replicates, root_seed=args.seed, workers=args.workers, progress=progress
         )

@@ -120,3 +120,14 @@ def test_every_myth_arm_keeps_the_invariants(path):
             seed=4,
         )
     )
+
+
+def test_run_counter_adds_up_runs_across_comparisons():
+    from simulation.analysis.myths_report import RunCounter, total_runs
+
+    seen = []
+    counter = RunCounter(7, lambda done, total: seen.append((done, total)))
+    for done in (1, 2, 3, 1, 2, 1, 2):  # three comparisons of 3, 2 and 2 runs
+        counter(done, 0)
+    assert seen[-1] == (7, 7) and [d for d, _ in seen] == [1, 2, 3, 4, 5, 6, 7]
+    assert total_runs(1) == sum(len(m.arms) + 2 * len(m.boundary.values) for m in MYTHS)

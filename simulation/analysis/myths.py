@@ -255,7 +255,7 @@ def answer(
             )
             for a in pair
         ]
-        result = compare(swept, replicates, root_seed, workers, executor=executor)
+        result = compare(swept, replicates, root_seed, workers, progress, executor)
         sweep.append(
             (
                 value,

@@ -29,6 +29,25 @@ from simulation.scenario import Scenario
 ODD = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
 
 
+class RunCounter:
+    """Turns the per-comparison progress of many comparisons into one count of runs."""
+
+    def __init__(self, total: int, report) -> None:
+        self.total, self.report, self.base, self.last = total, report, 0, 0
+
+    def __call__(self, done: int, _total: int) -> None:
+        """Record that ``done`` runs of the current comparison have finished."""
+        if done <= self.last:  # a new comparison started counting from 1
+            self.base += self.last
+        self.last = done
+        self.report(self.base + done, self.total)
+
+
+def total_runs(replicates: int) -> int:
+    """How many runs answering every myth takes (arms, then two arms per swept value)."""
+    return sum(len(m.arms) + 2 * len(m.boundary.values) for m in MYTHS) * replicates
+
+
 def run_myths(
     replicates: int,
     root_seed: int = 0,
@@ -42,13 +61,11 @@ def run_myths(
         if workers > 1
         else None
     )
+    counter = RunCounter(total_runs(replicates), progress) if progress else None
     try:
-        results = []
-        for i, myth in enumerate(MYTHS):
-            results.append(answer(myth, replicates, root_seed, workers, overrides, executor=pool))
-            if progress:
-                progress(i + 1, len(MYTHS))
-        return results
+        return [
+            answer(myth, replicates, root_seed, workers, overrides, counter, pool) for myth in MYTHS
+        ]
     finally:
         if pool is not None:
             pool.shutdown()
