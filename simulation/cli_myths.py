@@ -12,7 +12,12 @@ from simulation.analysis import facts
 from simulation.analysis.myths_report import run_myths, write
 from simulation.analysis.replicates import default_workers
 from simulation.cli_output import progress_callback
-from simulation.cli_validate import QUICK_LANDSCAPES, QUICK_REPLICATES, verdict_frame
+from simulation.cli_validate import (
+    FULL_LANDSCAPES,
+    QUICK_LANDSCAPES,
+    QUICK_REPLICATES,
+    verdict_frame,
+)
 
 MYTHS_EXAMPLES = """\
 examples:
@@ -79,13 +84,12 @@ def cmd_myths(args: argparse.Namespace) -> int:
         results = run_myths(replicates, args.seed, workers, progress=progress)
     table = None
     if not args.no_facts:
-        fact_replicates = QUICK_REPLICATES if args.quick else replicates
-        verdicts = facts.evaluate(replicates=fact_replicates, root_seed=args.seed, workers=workers)
-        landscapes = QUICK_LANDSCAPES if args.quick else 50
         table = verdict_frame(
-            sorted(
-                [*verdicts, *facts.hong_page(landscapes, args.seed)],
-                key=lambda v: (v.fact.id[0] != "F", v.fact.id),
+            facts.all_verdicts(
+                QUICK_REPLICATES if args.quick else replicates,
+                args.seed,
+                workers,
+                QUICK_LANDSCAPES if args.quick else FULL_LANDSCAPES,
             )
         )
     report = write(results, table, args.out, "Five beliefs about co-creation, tested")

@@ -65,15 +65,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if replicates < 2:
         raise UsageError(f"--replicates: {replicates}; use 2 or more for intervals")
     _make_out_dir(args.out)
-    with progress_callback(enabled=True, unit="runs") as progress:
-        verdicts = facts.evaluate(
-            replicates=replicates, root_seed=args.seed, workers=args.workers, progress=progress
-        )
     landscapes = QUICK_LANDSCAPES if args.quick else FULL_LANDSCAPES
-    verdicts = sorted(
-        [*verdicts, *facts.hong_page(landscapes, args.seed)],
-        key=lambda v: (v.fact.id[0] != "F", v.fact.id),  # calibration targets, then directions
-    )
+    with progress_callback(enabled=True, unit="runs") as progress:
+        verdicts = facts.all_verdicts(replicates, args.seed, args.workers, landscapes, progress)
     frame = verdict_frame(verdicts)
     frame.to_csv(args.out / "validation.csv", index=False)
     (args.out / "validation.md").write_text(verdict_markdown(frame), encoding="utf-8")

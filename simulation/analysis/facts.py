@@ -330,3 +330,18 @@ def hong_page(landscapes: int, root_seed: int = 0) -> tuple[Verdict, Verdict]:
         low, high = bootstrap_ci(values, seed=root_seed)
         out.append(Verdict(fact, float(values.mean()), low, high, values.size))
     return out[0], out[1]
+
+
+def all_verdicts(
+    replicates: int,
+    root_seed: int = 0,
+    workers: int | None = None,
+    landscapes: int = 50,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Verdict]:
+    """Every fact judged, Hong & Page included: calibration targets first, then directions."""
+    verdicts = [
+        *evaluate(None, replicates, root_seed, workers, progress),
+        *hong_page(landscapes, root_seed),
+    ]
+    return sorted(verdicts, key=lambda v: (v.fact.id[0] != "F", v.fact.id))
