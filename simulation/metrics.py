@@ -189,7 +189,27 @@ def counts_percentile(counts: np.ndarray, q: float) -> float:
 
 
 def organisation_metrics(org) -> dict[str, float]:
-    """The firm-side daily metrics, from the organisation's running figures."""
+    """The firm-side daily metrics, from the organisation's running figures.
+
+    They change only when something is promoted, decided or paid, so a quiet day reuses
+    yesterday's figures.
+    """
+    key = (
+        org.promoted,
+        org.decisions,
+        org.spend,
+        int(org.gates.open.size),
+        int(org.gates.found.sum()),
+    )
+    cached = getattr(org, "_metrics", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    figures = _organisation_figures(org)
+    org._metrics = (key, figures)
+    return figures
+
+
+def _organisation_figures(org) -> dict[str, float]:
     accepted = org.accepted_quality
     return {
         "quality_promoted": org.promoted_quality_sum / org.promoted if org.promoted else np.nan,

@@ -125,8 +125,7 @@ class CoCreationModel(mesa.Model):
         posters, builders, voters = pop.participate(day, incentive)
         authors = self.submit(posters, builders, day)
         votes = self.vote(voters, day)
-        org.expire(day, self.marketer_params.patience)
-        org.open_queue()
+        org.open_queue(org.expire(day, self.marketer_params.patience))
         if Marketer in self.agent_types:
             self.agents_by_type[Marketer].shuffle_do("step")
         org.close_review()
@@ -283,7 +282,7 @@ class CoCreationModel(mesa.Model):
             feasible_share=feasible,
             on_strategy_share=strategic,
             feasible_on_strategy_share=both,
-            queue=int(self.pending().size),
+            queue=int(self.organisation.queue.size),  # what the marketers left for tomorrow
         )
 
     def snapshot_schema(self) -> dict[str, np.ndarray]:

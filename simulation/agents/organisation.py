@@ -43,9 +43,9 @@ class Organisation(mesa.Agent):
         self.decision_times = np.zeros(64, dtype=np.int64)  # histogram of days to decision
 
     # --- the review queue -----------------------------------------------------------------------
-    def open_queue(self) -> None:
-        """Order today's queue: most-voted ideas first, then oldest first."""
-        pending = self.model.pending()
+    def open_queue(self, pending: np.ndarray | None = None) -> None:
+        """Order today's queue (``pending``, default all): most-voted first, then oldest first."""
+        pending = self.model.pending() if pending is None else pending
         votes = self.model.ideas["votes"][pending]
         self.queue = pending[np.lexsort((pending, -votes))]
 
@@ -54,17 +54,23 @@ class Organisation(mesa.Agent):
         taken, self.queue = self.queue[:count], self.queue[count:]
         return taken
 
-    def expire(self, day: int, patience: int) -> None:
-        """Ideas waiting longer than the marketers' patience count as ignored: silence."""
+    def expire(self, day: int, patience: int) -> np.ndarray:
+        """Ideas waiting longer than the marketers' patience count as ignored: silence.
+
+        Returns:
+            The ideas still pending.
+        """
         pool = self.model.ideas
         pending = self.model.pending()
-        old = pending[pool["day"][pending] <= day - patience]
+        expired = pool["day"][pending] <= day - patience
+        old = pending[expired]
         if old.size:
             pool["status"][old] = IdeaStatus.IGNORED
             none = np.zeros(old.size, dtype=bool)
             self.answer(
                 old, style="silent", promoted=none, decided=~none, accepted=none, ignored=True
             )
+        return pending[~expired]
 
     def assign(self, ids: np.ndarray, marketer) -> None:
         """Record which marketer reviews ``ids`` today; reviews run together in close_review."""
