@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from simulation.analysis.compare import HEADLINES, compare
-from simulation.analysis.replicates import default_workers
 from simulation.analysis.report import arm_label, fmt, verdict_class, write_report
+from simulation.cli_options import add_replicate_options, checked_workers
 from simulation.cli_output import progress_callback
 
 COMPARE_EXAMPLES = """\
@@ -37,34 +37,14 @@ def add_compare(commands, subparser, add_set_option) -> None:
         metavar="SCENARIO.toml",
         help="two or more scenario files; the first is the baseline",
     )
-    parser.add_argument(
-        "--replicates",
-        type=int,
-        default=10,
-        metavar="N",
-        help="runs per scenario (default 10; at least 2)",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help=f"local processes (default: all cores, {default_workers()} here)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=0,
-        metavar="N",
-        help="root seed; replicate r of every scenario gets the same seed",
-    )
     parser.add_argument("--days", metavar="N", help="days to simulate, for every scenario")
     add_set_option(parser)
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="report folder (default: results/compare/<first>-vs-<others>)",
+    add_replicate_options(
+        parser,
+        replicates=10,
+        what="scenario",
+        out=None,
+        out_help="report folder (default: results/compare/<first>-vs-<others>)",
     )
     parser.add_argument("--title", help="report title (default: the scenario names)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
@@ -77,10 +57,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     if len(args.scenarios) < 2:
         raise UsageError("compare needs at least two scenario files (the first is the baseline)")
-    if args.replicates < 2:
-        raise UsageError(f"--replicates: {args.replicates}; use 2 or more for intervals")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers: {args.workers}; use 1 or more")
+    workers = checked_workers(args.replicates, args.workers)
     arms = [_load(file, args.overrides, days=args.days) for file in args.scenarios]
     names = [a.name for a in arms]
     if len(set(names)) != len(names):
@@ -88,7 +65,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = args.out or Path("results", "compare", _slug("-vs-".join(names)))
     _make_out_dir(out)
     with progress_callback(enabled=not args.quiet, unit="runs") as progress:
-        comparison = compare(arms, args.replicates, args.seed, args.workers, progress)
+        comparison = compare(arms, args.replicates, args.seed, workers, progress)
     title = args.title or f"{names[0]} vs {', '.join(names[1:])}"
     report = write_report(comparison, out, title)
     if not args.quiet:

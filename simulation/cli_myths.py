@@ -10,7 +10,7 @@ from rich.table import Table
 
 from simulation.analysis import facts
 from simulation.analysis.myths_report import run_myths, write
-from simulation.analysis.replicates import default_workers
+from simulation.cli_options import add_replicate_options, checked_workers
 from simulation.cli_output import progress_callback
 from simulation.cli_validate import (
     FULL_LANDSCAPES,
@@ -43,42 +43,23 @@ def add_myths(commands, subparser) -> None:
         help=f"{QUICK_MYTH_REPLICATES} replicates per arm (wider intervals, "
         "more 'inconclusive'); a few minutes at most on 2 cores",
     )
-    parser.add_argument(
-        "--replicates",
-        type=int,
-        default=20,
-        metavar="N",
-        help="replicates per arm and per swept value (default 20)",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="local processes (default: all cores)",
-    )
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="root seed")
     parser.add_argument("--no-facts", action="store_true", help="leave out the stylized facts")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results", "myths"),
-        metavar="DIR",
-        help="report folder (default: %(default)s)",
+    add_replicate_options(
+        parser,
+        replicates=20,
+        what="arm and per swept value",
+        out=Path("results", "myths"),
+        out_help="report folder (default: %(default)s)",
     )
     parser.set_defaults(handler=cmd_myths)
 
 
 def cmd_myths(args: argparse.Namespace) -> int:
     """Answer every myth, measure the stylized facts, write and summarise the report."""
-    from simulation.cli import UsageError, _make_out_dir
+    from simulation.cli import _make_out_dir
 
     replicates = QUICK_MYTH_REPLICATES if args.quick else args.replicates
-    if replicates < 2:
-        raise UsageError(f"--replicates: {replicates}; use 2 or more for intervals")
-    workers = default_workers() if args.workers is None else args.workers
-    if workers < 1:
-        raise UsageError(f"--workers: {workers}; use 1 or more")
+    workers = checked_workers(replicates, args.workers)
     _make_out_dir(args.out)
     with progress_callback(enabled=True, unit="runs") as progress:
         results = run_myths(replicates, args.seed, workers, progress=progress)

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from simulation.analysis import facts
+from simulation.cli_options import add_replicate_options, checked_workers
 from simulation.cli_output import progress_callback
 
 VALIDATE_EXAMPLES = """\
@@ -31,43 +32,31 @@ def add_validate(commands, subparser) -> None:
         VALIDATE_EXAMPLES,
     )
     parser.add_argument(
-        "--replicates", type=int, default=20, metavar="N", help="runs per arm (default 20)"
-    )
-    parser.add_argument(
         "--quick",
         action="store_true",
         help=f"{QUICK_REPLICATES} replicates and {QUICK_LANDSCAPES} Hong-Page "
         "landscapes: a fast look, with wider intervals",
     )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="local processes (default: all cores)",
-    )
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="root seed")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results", "validate"),
-        metavar="DIR",
-        help="folder for validation.csv and validation.md (default: %(default)s)",
+    add_replicate_options(
+        parser,
+        replicates=20,
+        what="arm",
+        out=Path("results", "validate"),
+        out_help="folder for validation.csv and validation.md (default: %(default)s)",
     )
     parser.set_defaults(handler=cmd_validate)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Measure every fact, print the table, write it, and exit 0 (all pass) or 1."""
-    from simulation.cli import UsageError, _make_out_dir
+    from simulation.cli import _make_out_dir
 
     replicates = QUICK_REPLICATES if args.quick else args.replicates
-    if replicates < 2:
-        raise UsageError(f"--replicates: {replicates}; use 2 or more for intervals")
+    workers = checked_workers(replicates, args.workers)
     _make_out_dir(args.out)
     landscapes = QUICK_LANDSCAPES if args.quick else FULL_LANDSCAPES
     with progress_callback(enabled=True, unit="runs") as progress:
-        verdicts = facts.all_verdicts(replicates, args.seed, args.workers, landscapes, progress)
+        verdicts = facts.all_verdicts(replicates, args.seed, workers, landscapes, progress)
     frame = verdict_frame(verdicts)
     frame.to_csv(args.out / "validation.csv", index=False)
     (args.out / "validation.md").write_text(verdict_markdown(frame), encoding="utf-8")
