@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     from simulation.cli_myths import add_myths
 
     add_myths(commands, _subparser)
+    from simulation.cli_sweep import add_sweep
+
+    add_sweep(commands, _subparser)
     return parser
 
 

@@ -115,6 +115,17 @@ def _write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     if fmt == "csv":
         frame.to_csv(path, index=False, lineterminator="\n")
         return
+    pq.write_table(_arrow_table(frame), path, **PARQUET_OPTIONS)
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as the bytes of a Parquet file; the same frame always gives the same bytes."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(_arrow_table(frame), sink, **PARQUET_OPTIONS)
+    return sink.getvalue().to_pybytes()
+
+
+def _arrow_table(frame: pd.DataFrame) -> pa.Table:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     categories = {
         str(column): frame[column].cat.categories.tolist()
@@ -124,16 +135,20 @@ def _write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     if categories:  # Parquet keeps no dictionary for an empty column: store the categories
         meta = {**table.schema.metadata, CATEGORIES_KEY: json.dumps(categories, sort_keys=True)}
         table = table.replace_schema_metadata(meta)
-    pq.write_table(table, path, **PARQUET_OPTIONS)
+    return table
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
-    table = pq.read_table(path)
+def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
+    """A table read from Parquet as pandas, with the categories stored at write time restored."""
     frame = table.to_pandas()
     stored = (table.schema.metadata or {}).get(CATEGORIES_KEY)
     for column, categories in json.loads(stored or "{}").items():
         frame[column] = frame[column].cat.set_categories(categories)
     return frame
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    return arrow_to_pandas(pq.read_table(path))
 
 
 def _atomic_write(path: Path, write: Callable[[Path], Any]) -> None:

@@ -123,6 +123,20 @@ def apply_overrides(
     return scenario
 
 
+def set_values(
+    scenario: Scenario, values: typing.Mapping[str, Any], *, source: str = "<values>"
+) -> Scenario:
+    """Return ``scenario`` with typed values set by key path (``{"run.days": 90}``), validated.
+
+    The typed counterpart of :func:`apply_overrides`, for values that are already Python
+    objects (an experiment's design points, the dashboard's controls).
+    """
+    for key, value in values.items():
+        scenario = _set_path(scenario, key.split("."), value, source, key)
+    _check_consistency(scenario, source)
+    return scenario
+
+
 def _parse_value(raw: str) -> Any:
     try:
         return tomllib.loads(f"v = {raw}")["v"]

@@ -1,0 +1,154 @@
+"""Where the runs of a sweep execute: this process, local worker processes, or Dask.
+
+Every backend is a ``concurrent.futures.Executor``; the runner knows nothing else about it.
+A :class:`Backend` wraps one with what the runner needs besides: how many runs to keep in
+flight, a description for the manifest, and — for a local pool whose worker process died —
+a fresh pool to carry on with.
+
+Dask is an optional extra (``pip install cocreate[dask]``): ``local_dask`` starts a
+``LocalCluster`` of worker processes on 127.0.0.1; ``dask_client`` joins an existing scheduler
+by address or scheduler file. Dask's own ``ClientExecutor`` is the executor, so a killed Dask
+worker is handled by Dask (its tasks move to other workers) and a run that keeps killing
+workers ends as ``KilledWorker``, which the runner records as a failed run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from simulation.analysis.replicates import default_workers
+
+DASK_HINT = "Dask is not installed; install the extra: pip install 'cocreate[dask]'"
+
+
+class BackendError(Exception):
+    """The backend cannot be used (e.g. no Dask scheduler at the address given)."""
+
+
+class SequentialExecutor(Executor):
+    """Runs each call at once, in this process (for debugging and for tests)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """Run ``fn(*args, **kwargs)`` now; return a finished future."""
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # noqa: BLE001 - handed to the caller through the future
+            if isinstance(err, KeyboardInterrupt):
+                raise
+            future.set_exception(err)
+        return future
+
+
+@dataclass
+class Backend:
+    """An executor and what the runner needs to know about it.
+
+    Attributes:
+        executor: where runs are submitted.
+        slots: runs worth keeping in flight (twice the workers keeps every worker busy).
+        description: for the manifest and the progress line.
+        renew: makes a fresh executor after the old one broke (None: cannot).
+    """
+
+    executor: Executor
+    slots: int
+    description: str
+    renew: Callable[[], Executor] | None = None
+
+
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` fresh processes (spawned: no state inherited from this one)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+@contextlib.contextmanager
+def open_backend(
+    kind: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    scheduler_file: str | None = None,
+) -> Iterator[Backend]:
+    """Start (and at the end stop) the backend a sweep runs on.
+
+    Args:
+        kind: ``sequential``, ``local`` (process pool), ``dask`` (a local Dask cluster) or
+            ``dask-remote`` (join ``scheduler`` or ``scheduler_file``).
+        workers: processes for ``local`` and ``dask`` (default: all cores).
+        scheduler: ``tcp://HOST:PORT`` of a running Dask scheduler.
+        scheduler_file: the JSON file a Dask scheduler wrote (``dask scheduler --scheduler-file``).
+    """
+    workers = default_workers() if workers is None else workers
+    if kind == "sequential":
+        yield Backend(SequentialExecutor(), 1, "sequential (this process)")
+    elif kind == "local":
+        pool = local_pool(workers)
+        holder = {"pool": pool}
+
+        def renew() -> Executor:
+            holder["pool"].shutdown(wait=False, cancel_futures=True)
+            holder["pool"] = local_pool(workers)
+            return holder["pool"]
+
+        try:
+            yield Backend(pool, 2 * workers, f"local process pool, {workers} workers", renew)
+        finally:
+            holder["pool"].shutdown(wait=True, cancel_futures=True)
+    elif kind in ("dask", "dask-remote"):
+        with _dask_client(kind, workers, scheduler, scheduler_file) as (client, where):
+            threads = sum(client.nthreads().values())
+            yield Backend(
+                client.get_executor(pure=False),
+                2 * max(threads, 1),
+                f"dask {where}, {len(client.nthreads())} workers, {threads} threads",
+            )
+    else:
+        raise ValueError(f"unknown backend {kind!r}")
+
+
+@contextlib.contextmanager
+def _dask_client(
+    kind: str, workers: int, scheduler: str | None, scheduler_file: str | None
+) -> Iterator[tuple[Any, str]]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise BackendError(DASK_HINT) from None
+    if kind == "dask":
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        try:
+            with Client(cluster) as client:
+                yield client, f"local cluster {cluster.scheduler_address}"
+        finally:
+            cluster.close()
+        return
+    where = scheduler or f"scheduler file {scheduler_file}"
+    try:
+        if scheduler is not None:
+            client = Client(scheduler, timeout="20s")
+        else:
+            client = Client(scheduler_file=scheduler_file, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise BackendError(f"cannot reach the Dask scheduler at {where} ({err})") from None
+    try:
+        client.wait_for_workers(1, timeout=60)
+    except TimeoutError:
+        client.close()
+        raise BackendError(f"the Dask scheduler at {where} has no workers (waited 60 s)") from None
+    try:
+        yield client, where
+    finally:
+        client.close()

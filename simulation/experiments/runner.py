@@ -1,0 +1,383 @@
+"""Run a sweep on any ``concurrent.futures`` executor, crash-safe and in bounded memory.
+
+The coordinator keeps at most ``slots`` runs in flight. Each run executes in a worker
+(:func:`execute`), which turns its tables into Parquet bytes there; the coordinator only writes
+those bytes (atomically) and a journal line, then forgets them — so its memory does not grow
+with the number of runs. A run that raises is recorded with its traceback and the sweep goes on.
+A local worker process that dies breaks its pool: the runs in flight go back in the queue and a
+fresh pool carries on (a run in flight at three such deaths is recorded as failed).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import socket
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.experiments.design import RunTask, design_table, run_tasks
+from simulation.experiments.executors import Backend, open_backend
+from simulation.experiments.spec import SUMMARY, ExperimentSpec, TableSpec, load_experiment
+from simulation.experiments.store import Store, now, provenance
+from simulation.results_io import parquet_bytes
+from simulation.run import RunResult, run_scenario
+
+MAX_BREAKS = 3  # a run in flight when a worker died this many times is recorded as failed
+ID_COLUMNS = ("run_id", "point", "replicate", "seed")
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back: the run's parts as Parquet bytes, or its traceback."""
+
+    run_id: str
+    status: str
+    parts: dict[str, bytes] = field(default_factory=dict)
+    seconds: float = 0.0
+    worker: str = ""
+    error: str | None = None
+
+
+@dataclass
+class Progress:
+    """Counts of a sweep, as the progress callback receives them."""
+
+    total: int
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def pending(self) -> int:
+        """Runs neither done nor failed yet."""
+        return self.total - self.done - self.failed
+
+
+def execute(task: RunTask) -> Outcome:
+    """Run one task and return its tables as Parquet bytes (in the worker)."""
+    start = time.perf_counter()
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        result = run_scenario(task.scenario, seed=task.seed)
+        parts = {name: parquet_bytes(frame) for name, frame in run_tables(result, task).items()}
+    except Exception:  # a run that raises is a result too: recorded, and the sweep goes on
+        return Outcome(
+            task.run_id, "failed", {}, time.perf_counter() - start, worker, traceback.format_exc()
+        )
+    return Outcome(task.run_id, "done", parts, time.perf_counter() - start, worker)
+
+
+def run_tables(result: RunResult, task: RunTask) -> dict[str, pd.DataFrame]:
+    """The summary row and every recorded table of one run, with the run's id and labels."""
+    ids = {"run_id": task.run_id, "point": task.point, "replicate": task.replicate}
+    ids["seed"] = task.seed
+    summary = pd.DataFrame([{**ids, **task.labels, **_numeric(result.summary)}])
+    tables = {SUMMARY: summary}
+    for spec in task.tables:
+        tables[spec.name] = _labelled(select(result, spec), ids, task.labels)
+    return tables
+
+
+def select(result: RunResult, spec: TableSpec) -> pd.DataFrame:
+    """The rows and columns of a run table that ``spec`` records."""
+    frame = getattr(result, spec.source)
+    if spec.source in ("timeseries", "snapshots") and len(frame):
+        last = int(result.timeseries["day"].iloc[-1])
+        day = frame["day"].to_numpy()
+        frame = frame[(day % spec.every == 0) | (day == last)]
+    if spec.columns:
+        keep = ["day"] if spec.source == "timeseries" else []
+        frame = frame[keep + [c for c in spec.columns if c in frame.columns and c not in keep]]
+    return frame.reset_index(drop=True)
+
+
+def _labelled(frame: pd.DataFrame, ids: dict[str, Any], labels: dict[str, Any]) -> pd.DataFrame:
+    front = pd.DataFrame({k: [v] * len(frame) for k, v in {**ids, **labels}.items()})
+    front = front.astype({"point": np.int64, "replicate": np.int64, "seed": np.int64})
+    return pd.concat([front, frame.reset_index(drop=True)], axis=1)
+
+
+def _numeric(summary: dict[str, Any]) -> dict[str, float]:
+    return {k: float(v) for k, v in summary.items() if k not in ("seed",)}
+
+
+def run_experiment(
+    spec: ExperimentSpec | str | Path,
+    executor: Executor | None = None,
+    *,
+    backend: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    scheduler_file: str | None = None,
+    force: bool = False,
+    retry_failed: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+) -> Path:
+    """Run (or resume) a sweep and return its results folder.
+
+    Runs already done are skipped; a part file found damaged is redone; failed runs are kept
+    as failed unless ``retry_failed``.
+
+    Args:
+        spec: an experiment spec or the path of an experiment file.
+        executor: any ``concurrent.futures.Executor`` (e.g. a Dask ``client.get_executor()``);
+            default: the ``backend`` below.
+        backend: ``sequential``, ``local``, ``dask`` or ``dask-remote`` (see
+            :func:`simulation.experiments.executors.open_backend`).
+        workers: processes of a local pool or local Dask cluster (default: all cores).
+        scheduler: address of a running Dask scheduler (backend ``dask-remote``).
+        scheduler_file: scheduler file of a running Dask scheduler (backend ``dask-remote``).
+        force: when the folder holds results of another spec, move them aside and start again.
+        retry_failed: run again the runs that failed before.
+        progress: called with a :class:`Progress` after every finished run.
+
+    Raises:
+        SpecChangedError: the folder holds results of another spec and ``force`` is False.
+    """
+    if not isinstance(spec, ExperimentSpec):
+        spec = load_experiment(spec)
+    design = design_table(spec)
+    tasks = run_tasks(spec, design)
+    store = Store(spec.out)
+    store.open(spec.spec_hash(), force=force)
+    todo, counts = plan(store, tasks, retry_failed)
+    started = now()
+    manifest = _manifest(store, spec, design, len(tasks), started)
+    store.write_design(design)
+    store.write_json("experiment.json", spec.raw)
+    if executor is not None:
+        backend_obj = Backend(executor, 2 * _guess_workers(executor), type(executor).__name__)
+        _run(backend_obj, store, todo, counts, progress, manifest)
+    else:
+        with open_backend(backend, workers, scheduler, scheduler_file) as backend_obj:
+            _run(backend_obj, store, todo, counts, progress, manifest)
+    return spec.out
+
+
+def plan(store: Store, tasks: list[RunTask], retry_failed: bool) -> tuple[list[RunTask], Progress]:
+    """The runs still to do, and the counts so far."""
+    done, failed = store.done_ids(), store.failed_ids()
+    todo = [t for t in tasks if t.run_id not in done and (retry_failed or t.run_id not in failed)]
+    ids = {t.run_id for t in tasks}
+    counts = Progress(len(tasks), done=len(done & ids))
+    counts.failed = 0 if retry_failed else len(failed & ids)
+    counts.skipped = counts.done + counts.failed
+    return todo, counts
+
+
+def _manifest(
+    store: Store, spec: ExperimentSpec, design: pd.DataFrame, runs: int, started: str
+) -> dict[str, Any]:
+    old = store.read_manifest() or {}
+    manifest = {
+        "experiment": spec.name,
+        "description": spec.description,
+        "spec_file": spec.source,
+        "spec_hash": spec.spec_hash(),
+        "spec": spec.raw,
+        "design": spec.design,
+        "samples": spec.samples,
+        "levels": spec.levels,
+        "second_order": spec.second_order,
+        "points": len(design),
+        "replicates": spec.replicates,
+        "runs": runs,
+        "root_seed": spec.seed,
+        "seeds": spec.seeds,
+        "factors": [f.key for f in spec.factors],
+        "tables": [t.name for t in spec.tables],
+        "created": old.get("created", started),
+        "sessions": old.get("sessions", []),
+        **provenance(),
+    }
+    manifest["started"] = started
+    manifest["ended"] = None
+    manifest["status"] = "running"
+    return manifest
+
+
+def _run(
+    backend: Backend,
+    store: Store,
+    todo: list[RunTask],
+    counts: Progress,
+    progress: Callable[[Progress], None] | None,
+    manifest: dict[str, Any],
+) -> None:
+    session = {"started": manifest["started"], "executor": backend.description}
+    manifest["sessions"] = [*manifest["sessions"], session]
+    manifest["executor"] = backend.description
+    store.write_json("manifest.json", manifest)
+    status = "interrupted"
+    try:
+        _loop(backend, store, todo, counts, progress)
+        status = "complete" if counts.pending == 0 and counts.failed == 0 else "incomplete"
+    finally:
+        manifest["ended"] = session["ended"] = now()
+        manifest["status"] = session["status"] = status
+        session.update(done=counts.done, failed=counts.failed)
+        store.write_json("manifest.json", manifest)
+
+
+def _loop(
+    backend: Backend,
+    store: Store,
+    todo: list[RunTask],
+    counts: Progress,
+    progress: Callable[[Progress], None] | None,
+) -> None:
+    queue = collections.deque(todo)
+    in_flight: dict[Any, RunTask] = {}
+    breaks: collections.Counter[str] = collections.Counter()
+    executor = backend.executor
+    if progress:
+        progress(counts)
+    try:
+        while queue or in_flight:
+            while queue and len(in_flight) < backend.slots:
+                task = queue.popleft()
+                in_flight[executor.submit(execute, task)] = task
+            finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            broken = False
+            for future in finished:
+                task = in_flight.pop(future)
+                try:
+                    outcome = future.result()
+                except (BrokenProcessPool, CancelledError):
+                    broken = True
+                    _requeue(task, queue, breaks, store, counts)
+                    continue
+                except Exception as err:  # the infrastructure failed (e.g. Dask KilledWorker)
+                    outcome = Outcome(task.run_id, "failed", error=_describe(err))
+                _store(store, task, outcome, counts)
+                if progress:
+                    progress(counts)
+            if broken:
+                if backend.renew is None:
+                    raise RuntimeError(
+                        "the executor broke (a worker process died); re-run to resume"
+                    )
+                for future, task in list(in_flight.items()):
+                    future.cancel()
+                    _requeue(task, queue, breaks, store, counts)
+                in_flight.clear()
+                executor = backend.executor = backend.renew()
+    finally:
+        for future in in_flight:
+            future.cancel()
+
+
+def _requeue(
+    task: RunTask,
+    queue: collections.deque[RunTask],
+    breaks: collections.Counter[str],
+    store: Store,
+    counts: Progress,
+) -> None:
+    breaks[task.run_id] += 1
+    if breaks[task.run_id] >= MAX_BREAKS:
+        message = f"a worker process died {MAX_BREAKS} times while this run was in flight"
+        _store(store, task, Outcome(task.run_id, "failed", error=message), counts)
+    else:
+        queue.appendleft(task)
+
+
+def _store(store: Store, task: RunTask, outcome: Outcome, counts: Progress) -> None:
+    record = {
+        "run": task.run_id,
+        "point": task.point,
+        "replicate": task.replicate,
+        "seed": task.seed,
+        "status": outcome.status,
+        "seconds": round(outcome.seconds, 4),
+        "worker": outcome.worker,
+        "time": now(),
+    }
+    if outcome.status == "done":
+        record["parts"] = store.write_parts(task.run_id, outcome.parts)
+        counts.done += 1
+    else:
+        record["error"] = outcome.error
+        counts.failed += 1
+    store.record(record)
+
+
+def _describe(err: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(err), err)).strip()
+
+
+def _guess_workers(executor: Executor) -> int:
+    workers = getattr(executor, "_max_workers", None)
+    if workers:
+        return int(workers)
+    client = getattr(executor, "_client", None)
+    if client is not None:
+        return max(1, sum(client.nthreads().values()))
+    return os.cpu_count() or 1
+
+
+@dataclass
+class Estimate:
+    """What ``--dry-run`` prints: run counts and a cost estimate from pilot runs."""
+
+    runs: int
+    points: int
+    done: int
+    failed: int
+    todo: int
+    pilot_seconds: list[float]
+    workers: int
+
+    @property
+    def seconds_per_run(self) -> float:
+        """Mean time of a pilot run."""
+        return float(np.mean(self.pilot_seconds)) if self.pilot_seconds else float("nan")
+
+    @property
+    def core_hours(self) -> float:
+        """Estimated core-hours of the runs still to do."""
+        return self.todo * self.seconds_per_run / 3600
+
+    @property
+    def wall_hours(self) -> float:
+        """Estimated wall-clock hours on ``workers`` cores (perfect scaling)."""
+        return self.core_hours / max(self.workers, 1)
+
+
+def estimate(
+    spec: ExperimentSpec, *, pilots: int = 3, workers: int | None = None, retry_failed=False
+) -> Estimate:
+    """Count the runs and time a few pilot runs spread over the design (nothing is written)."""
+    from simulation.analysis.replicates import default_workers
+
+    design = design_table(spec)
+    tasks = run_tasks(spec, design)
+    store = Store(spec.out)
+    if store.read_manifest():
+        store.journal = store.read_journal()
+    todo, counts = plan(store, tasks, retry_failed)
+    picks = np.unique(np.linspace(0, len(tasks) - 1, min(pilots, len(tasks))).round().astype(int))
+    seconds = []
+    for i in picks:
+        start = time.perf_counter()
+        run_scenario(tasks[i].scenario, seed=tasks[i].seed)
+        seconds.append(time.perf_counter() - start)
+    return Estimate(
+        runs=len(tasks),
+        points=len(design),
+        done=counts.done,
+        failed=counts.failed,
+        todo=len(todo),
+        pilot_seconds=seconds,
+        workers=default_workers() if workers is None else workers,
+    )
