@@ -73,7 +73,9 @@ def heatmaps(results: ExperimentResults, summary: pd.DataFrame) -> dict[str, tup
             rows = summary[summary["metric"] == metric]
             if sub is not None:
                 rows = rows[rows["subexperiment"] == sub]
-            grid = rows.pivot_table(index=factors[0], columns=factors[1], values="mean")
+            grid = rows.pivot_table(
+                index=factors[0], columns=factors[1], values="mean", dropna=False
+            )
             suffix = f"_{sub}" if sub is not None else ""
             caption = f"{headline_label(metric)}: mean over replicates" + (
                 f" ({sub})" if sub is not None else ""
@@ -268,9 +270,7 @@ def _summary_table(summary: pd.DataFrame, labels: list[str]) -> str:
         return "<p>No finished runs.</p>"
     e = html.escape
     metrics = list(dict.fromkeys(summary["metric"]))
-    wide = summary.pivot_table(
-        index="point", columns="metric", values=["mean", "ci_low", "ci_high"]
-    )
+    wide = summary.pivot(index="point", columns="metric", values=["mean", "ci_low", "ci_high"])
     first = summary.groupby("point")[labels].first() if labels else pd.DataFrame(index=wide.index)
     head = "".join(f"<th>{e(k)}</th>" for k in ["point", *labels]) + "".join(
         f"<th>{e(headline_label(m))}</th>" for m in metrics

@@ -84,7 +84,7 @@ def run_tables(result: RunResult, task: RunTask) -> dict[str, pd.DataFrame]:
     summary = pd.DataFrame([{**ids, **task.labels, **_numeric(result.summary)}])
     tables = {SUMMARY: summary}
     for spec in task.tables:
-        tables[spec.name] = _labelled(select(result, spec), ids, task.labels)
+        tables[spec.name] = _labelled(select(result, spec), ids, task.labels, spec.source)
     return tables
 
 
@@ -101,8 +101,20 @@ def select(result: RunResult, spec: TableSpec) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _labelled(frame: pd.DataFrame, ids: dict[str, Any], labels: dict[str, Any]) -> pd.DataFrame:
-    front = pd.DataFrame({k: [v] * len(frame) for k, v in {**ids, **labels}.items()})
+def _labelled(
+    frame: pd.DataFrame, ids: dict[str, Any], labels: dict[str, Any], source: str
+) -> pd.DataFrame:
+    """Prepend the run's ids and labels to a table.
+
+    A table column of the same name gets the source as prefix (the ideas' ``point`` in the
+    idea space becomes ``ideas_point``).
+    """
+    n = len(frame)  # repeat one-row Series: an empty table keeps the columns' types
+    front = pd.DataFrame(
+        {k: pd.Series([v]).repeat(n).reset_index(drop=True) for k, v in {**ids, **labels}.items()}
+    )
+    clash = {c: f"{source}_{c}" for c in frame.columns if c in front.columns}
+    frame = frame.rename(columns=clash)
     front = front.astype({"point": np.int64, "replicate": np.int64, "seed": np.int64})
     return pd.concat([front, frame.reset_index(drop=True)], axis=1)
 

@@ -258,6 +258,9 @@ def experiment_from_dict(
         out=out_path,
         raw=raw,
     )
+    from simulation.experiments.design import design_table, point_scenarios
+
+    point_scenarios(spec, design_table(spec))  # every point validates before anything runs
     return spec
 
 

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.dataset as ds
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from simulation import __version__
 from simulation.results_io import arrow_to_pandas, parquet_bytes
@@ -330,7 +331,9 @@ def load_results(path: str | Path, tables: list[str] | None = None) -> Experimen
         files = [store.part_path(name, run) for run in done]
         files = [str(f) for f in files if f.exists()]
         frames[name] = (
-            arrow_to_pandas(ds.dataset(files, format="parquet").to_table())
+            arrow_to_pandas(
+                pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive")
+            )
             if files
             else pd.DataFrame()
         )
