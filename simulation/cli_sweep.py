@@ -91,7 +91,7 @@ def add_sweep(commands, subparser) -> None:
     analyze = subparser(
         commands,
         "analyze",
-        "Summarise a sweep: mean and 95 % interval per design point, Sobol / Morris indices, "
+        "Summarise a sweep: mean and confidence interval per design point, Sobol / Morris indices, "
         "figures and an HTML page (written to DIR/analysis/).",
         ANALYZE_EXAMPLES,
     )

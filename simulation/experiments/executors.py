@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import re
+import socket
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -112,6 +114,21 @@ def open_backend(
         raise ValueError(f"unknown backend {kind!r}")
 
 
+def _check_reachable(address: str) -> None:
+    """Fail at once, with a clear message, when nothing listens at a tcp:// address."""
+    match = re.fullmatch(r"(?:tcp://)?\[?([^\]]+?)\]?:(\d+)", address)
+    if match is None:
+        raise BackendError(f"--scheduler: '{address}' is not tcp://HOST:PORT")
+    host, port = match.group(1), int(match.group(2))
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except OSError as err:
+        raise BackendError(
+            f"cannot reach the Dask scheduler at {address} ({err.strerror or err}); is "
+            "`dask scheduler` running there?"
+        ) from None
+
+
 @contextlib.contextmanager
 def _dask_client(
     kind: str, workers: int, scheduler: str | None, scheduler_file: str | None
@@ -136,6 +153,8 @@ def _dask_client(
             cluster.close()
         return
     where = scheduler or f"scheduler file {scheduler_file}"
+    if scheduler is not None:
+        _check_reachable(scheduler)
     try:
         if scheduler is not None:
             client = Client(scheduler, timeout="20s")
