@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import multiprocessing
 import os
@@ -209,10 +210,8 @@ def test_killed_coordinator_resumes_without_loss_or_duplicates(tmp_path, referen
         os.kill(first.pid, signal.SIGKILL)
         first.wait()
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(first.pid, signal.SIGKILL)  # the orphaned pool workers
-        except ProcessLookupError:
-            pass
     interrupted = sum(r["status"] == "done" for r in _journal(out))
     assert 5 <= interrupted < 20, "killed mid-sweep"
     assert json.loads((out / "manifest.json").read_text())["status"] == "running"
