@@ -149,8 +149,19 @@ def test_sweep_joins_a_separate_dask_scheduler_and_worker(tmp_path, reference):
     address = f"tcp://127.0.0.1:{port}"
     logs = open(tmp_path / "dask.log", "wb")  # noqa: SIM115 - closed below
     common = {"stdout": logs, "stderr": subprocess.STDOUT, "cwd": tmp_path}
+    scheduler_file = tmp_path / "scheduler.json"
     scheduler = subprocess.Popen(
-        [BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        [
+            BIN / "dask",
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-dashboard",
+            "--scheduler-file",
+            scheduler_file,
+        ],
         **common,
     )
     worker = None
@@ -177,6 +188,11 @@ def test_sweep_joins_a_separate_dask_scheduler_and_worker(tmp_path, reference):
         assert part_digests(out) == reference
         manifest = json.loads((out / "manifest.json").read_text())
         assert manifest["executor"].startswith(f"dask {address}")
+        # the same cluster found through its scheduler file
+        other = tmp_path / "by-file"
+        run = _cocreate("sweep", path, "--scheduler-file", scheduler_file, "--out", other, "-q")
+        assert run.returncode == 0, run.stderr
+        assert part_digests(other) == reference
     finally:
         if worker is not None:
             _stop(worker)
