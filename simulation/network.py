@@ -50,18 +50,18 @@ def small_world_edges(n: int, k: int, p: float, rng: np.random.Generator) -> np.
     v = (u + np.tile(np.arange(1, k // 2 + 1), n)) % n
     rewire = np.flatnonzero(rng.random(u.size) < p)
     v[rewire] = rng.integers(0, n, rewire.size)
-    for _ in range(100):  # redraw rewired ties that hit oneself or duplicate another tie
+    for _ in range(100):  # redraw rewired ties that hit oneself or double another tie
         key = np.minimum(u, v) * n + np.maximum(u, v)
-        _, first = np.unique(key, return_index=True)
-        duplicate = np.ones(u.size, dtype=bool)
-        duplicate[first] = False
-        bad = rewire[(u[rewire] == v[rewire]) | duplicate[rewire]]
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        doubled = counts[inverse] > 1  # both copies, whichever comes first in the array
+        bad = rewire[(u[rewire] == v[rewire]) | doubled[rewire]]
         if not bad.size:
             break
         v[bad] = rng.integers(0, n, bad.size)
     edges = np.column_stack([np.minimum(u, v), np.maximum(u, v)])
     keep = edges[:, 0] != edges[:, 1]
-    return np.unique(edges[keep], axis=0) if not keep.all() else edges
+    unique = np.unique(edges[keep], axis=0)
+    return edges if len(unique) == len(edges) else unique  # drop what 100 redraws left
 
 
 @dataclass
@@ -81,7 +81,8 @@ class Friendships:
         adjacency = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
         adjacency.sum_duplicates()
         adjacency.sort_indices()
-        degree = np.asarray(adjacency.sum(axis=1)).ravel()
+        adjacency.data[:] = 1.0  # a tie listed twice is still one tie
+        degree = np.diff(adjacency.indptr).astype(np.float64)
         scale = sp.diags_array(np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0))
         share = sp.csr_array(scale @ adjacency)
         return cls(

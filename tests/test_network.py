@@ -54,3 +54,17 @@ def test_every_network_kind_is_seeded(kind):
     b = build_edges(params, np.random.default_rng(5))
     assert np.array_equal(a, b)
     assert (len(a) == 0) == (kind == "none")
+
+
+def test_rewired_ties_never_double_a_lattice_tie():
+    # a rewired tie can land on a lattice tie listed later in the array; both copies count
+    for seed in range(300):
+        edges = small_world_edges(60, 6, 0.3, np.random.default_rng(seed))
+        assert len(np.unique(edges, axis=0)) == len(edges) == 60 * 3, seed
+
+
+def test_a_tie_listed_twice_is_one_tie():
+    doubled = Friendships.from_edges(3, np.array([[0, 1], [0, 1], [1, 2]]))
+    assert doubled.degree.tolist() == [1, 2, 1]
+    assert sorted(doubled.friends_of(np.array([0, 1])).tolist()) == [0, 1, 2]
+    assert doubled.share_of_friends(np.array([False, True, False])).tolist() == [1.0, 0.0, 1.0]
