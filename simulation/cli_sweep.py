@@ -24,6 +24,8 @@ examples:
 Re-running the same command resumes: finished runs are skipped, damaged part files redone.
 The results folder (results/<experiment>/) holds manifest.json, journal.jsonl, design.parquet
 and parts/<table>/<run>.parquet; `cocreate analyze` summarises it.
+Exit code: 0 when every run is done, 1 when some failed (see journal.jsonl), 2 for a mistake in
+the file or the options, 130 on Ctrl-C (finished runs are kept).
 """
 ANALYZE_EXAMPLES = """\
 examples:

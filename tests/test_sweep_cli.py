@@ -90,3 +90,12 @@ def test_examples_in_readme_exist():
     readme = (ROOT / "README.md").read_text()
     for path in sorted((ROOT / "experiments").glob("*.toml")):
         assert f"experiments/{path.name}" in readme
+
+
+def test_refuses_to_write_into_a_folder_that_is_not_a_sweeps(tmp_path, capsys):
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "thesis.docx").write_text("precious")
+    assert main(["sweep", str(experiment(tmp_path)), "--out", str(busy), "--sequential"]) == 2
+    assert "is not a sweep's folder (it holds thesis.docx)" in capsys.readouterr().err
+    assert sorted(p.name for p in busy.iterdir()) == ["thesis.docx"]

@@ -45,6 +45,7 @@ JOURNAL, MANIFEST, DESIGN, SPEC = (
     "experiment.json",
 )
 PARTS = "parts"
+OWN_FILES = {JOURNAL, MANIFEST, DESIGN, SPEC, PARTS}
 PACKAGES = (
     "mesa",
     "numpy",
@@ -89,6 +90,13 @@ class Store:
         """
         moved = None
         manifest = self.read_manifest()
+        if manifest is None and self.root.is_dir():
+            strangers = sorted(p.name for p in self.root.iterdir() if p.name not in OWN_FILES)
+            if strangers:
+                raise SpecChangedError(
+                    f"{self.root} is not a sweep's folder (it holds {', '.join(strangers[:3])}"
+                    f"{', ...' if len(strangers) > 3 else ''}); choose a new or empty --out"
+                )
         if manifest is not None and manifest.get("spec_hash") != spec_hash:
             if not force:
                 raise SpecChangedError(
