@@ -75,7 +75,8 @@ def label_of(key: str) -> str:
     """
     parts = key.split(".")
     if parts[0] == "policies":
-        return f"{parts[1]} policy" if parts[-1] == "kind" else f"{parts[1]}: {parts[-1]}"
+        name = parts[-1].replace("_", " ")
+        return f"{parts[1]} policy" if parts[-1] == "kind" else f"{parts[1]}: {name}"
     if key == "decision.team":
         return "decision team"
     return f"{parts[0]}: {parts[-1].replace('_', ' ')}"

@@ -242,7 +242,7 @@ def NetworkPanel():
     count = len(room.models)
     view = solara.use_memo(
         lambda: views.NetworkView(
-            views.figure(4.6 * count, 4.4).subplots(1, count, squeeze=False)[0]
+            views.figure(4.4 * count, 4.0).subplots(1, count, squeeze=False)[0]
         ),
         [count],
     )
@@ -252,9 +252,7 @@ def NetworkPanel():
     solara.FigureMatplotlib(
         fig, dependencies=[update_counter.value, selected.value, id(room)], format="jpeg"
     )
-    solara.Text(
-        f"Nodes: {views.legend_text()}; size = days taken part.", style={"font-size": "0.8rem"}
-    )
+    solara.HTML("div", unsafe_innerHTML=views.legend_html(), style={"font-size": "0.8rem"})
 
 
 @solara.component
@@ -262,7 +260,7 @@ def PlotsPanel():
     """Live plots, the arms overlaid."""
     update_counter.get()
     room = classroom.value
-    view = solara.use_memo(lambda: views.PlotsView(views.figure(7.5, 4.6).subplots(2, 2).flat), [])
+    view = solara.use_memo(lambda: views.PlotsView(views.figure(7.0, 4.4).subplots(2, 2).flat), [])
     view.update(room.names, room.models)
     fig = view.axes[0].figure
     fig.subplots_adjust(0.07, 0.07, 0.98, 0.93, 0.2, 0.4)
@@ -350,10 +348,8 @@ def Page():
     with solara.Column(style={"padding": "8px"}):
         PresetBanner()
         HeadlineRow()
+        NetworkPanel()
         with solara.Row(style={"flex-wrap": "wrap"}):
-            with solara.Column():
-                NetworkPanel()
-                Inspector()
-            with solara.Column():
-                PlotsPanel()
-                PipelinePanel()
+            PlotsPanel()
+            PipelinePanel()
+        Inspector()

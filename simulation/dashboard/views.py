@@ -219,9 +219,13 @@ class NetworkView:
             ax.set_title(f"{name}: day {model.steps}", fontsize=10)
 
 
-def legend_text() -> str:
-    """The colour legend of the network, in words."""
-    return " · ".join(f"{name} = {colour}" for name, colour in STATE_COLOURS.values())
+def legend_html() -> str:
+    """The colour legend of the network, as HTML."""
+    items = (
+        f"<span style='color:{colour}'>&#9679;</span> {name}"
+        for name, colour in STATE_COLOURS.values()
+    )
+    return " &nbsp; ".join(items) + " &nbsp; (size: days taken part)"
 
 
 class PlotsView:
@@ -280,6 +284,7 @@ def draw_pipeline(ax, names, models) -> None:
         labels = [label for label, _ in rows]
     ax.set_yticks(np.arange(len(labels)) + height * (len(models) - 1) / 2, labels, fontsize=7)
     ax.invert_yaxis()
+    ax.yaxis.tick_right()
     ax.tick_params(axis="x", labelsize=7)
     ax.set_title("Idea pipeline", fontsize=9)
 
