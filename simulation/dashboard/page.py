@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from html import escape
 
 import solara
 from mesa.visualization import SolaraViz
@@ -273,12 +274,8 @@ def PipelinePanel():
     update_counter.get()
     room = classroom.value
     rows = [views.pipeline(m) for m in room.models]
-    header = "| stage | " + " | ".join(room.names) + " |\n|---|" + "---:|" * len(rows) + "\n"
-    body = "".join(
-        f"| {label} | " + " | ".join(str(r[i][1]) for r in rows) + " |\n"
-        for i, (label, _) in enumerate(rows[0])
-    )
-    solara.Markdown("**Idea pipeline**\n\n" + header + body)
+    table = [(label, [str(r[i][1]) for r in rows]) for i, (label, _) in enumerate(rows[0])]
+    html_table("Idea pipeline", ["stage", *room.names], table)
 
 
 @solara.component
@@ -316,12 +313,24 @@ def Inspector():
             for model in room.models:
                 agent = model.agents_by_type[Consumer].to_list()[selected.value]
                 states.append(agent.state() | {"tenure": agent.tenure})
-            header = "| | " + " | ".join(room.names) + " |\n|---|" + "---:|" * len(states) + "\n"
-            body = "".join(
-                f"| {label} | " + " | ".join(_cell(s[key]) for s in states) + " |\n"
-                for key, label in INSPECTED
-            )
-            solara.Markdown(header + body)
+            table = [(label, [_cell(s[key]) for s in states]) for key, label in INSPECTED]
+            html_table(f"Consumer {selected.value}", ["", *room.names], table)
+
+
+def html_table(title: str, header: list[str], rows: list[tuple[str, list[str]]]) -> None:
+    """A small HTML table (plain HTML: Solara's Markdown would fetch KaTeX from a CDN)."""
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{escape(h)}</th>" for h in header)
+    body = "".join(
+        f"<tr><td style='padding:1px 8px'>{escape(label)}</td>"
+        + "".join(f"<td style='text-align:right;padding:1px 8px'>{escape(c)}</td>" for c in cells)
+        + "</tr>"
+        for label, cells in rows
+    )
+    solara.HTML(
+        "div",
+        unsafe_innerHTML=f"<b>{escape(title)}</b><table><tr>{head}</tr>{body}</table>",
+        style={"font-size": "0.85rem", "margin": "6px"},
+    )
 
 
 def _cell(value) -> str:
