@@ -178,5 +178,5 @@ def test_page_loads_a_preset_side_by_side_and_inspects_a_consumer(rendered):
     _button(rc, "Step").click()
     _button(rc, "most active").click()
     assert page.selected.value is not None
-    tables = [w for w in rc.find(v.Html).widgets if "expected influence" in str(w.attributes)]
+    tables = [w for w in rc.find(widgets.HTML).widgets if "expected influence" in w.value]
     assert len(tables) == 1
