@@ -178,5 +178,6 @@ def test_page_loads_a_preset_side_by_side_and_inspects_a_consumer(rendered):
     _button(rc, "Step").click()
     _button(rc, "most active").click()
     assert page.selected.value is not None
-    tables = [w for w in rc.find(widgets.HTML).widgets if "expected influence" in w.value]
+    html = rc.find(solara.widgets.HTML).widgets
+    tables = [w for w in html if "expected influence" in w.unsafe_innerHTML]
     assert len(tables) == 1
