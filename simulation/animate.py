@@ -20,7 +20,7 @@ def frame_count(days: int, every: int = 1) -> int:
     """Frames of an animation of ``days`` days drawn every ``every`` days (day 0 included).
 
     >>> frame_count(30), frame_count(30, every=7)
-    (31, 6)
+    (31, 5)
     """
     return 1 + days // every
 

@@ -11,9 +11,11 @@ run up again at day 0; refused values leave the run as it was and say why.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import replace
 from html import escape
 
+import ipywidgets as widgets
 import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
@@ -27,6 +29,7 @@ from simulation.validation import ScenarioError, load_scenario
 
 SCENARIO_ENV = "COCREATE_DASHBOARD_SCENARIO"  # set by `cocreate dashboard SCENARIO.toml`
 PLAY_INTERVAL_MS = 20
+DRAWING = threading.RLock()
 INSPECTED = (
     ("status", "status"),
     ("tenure", "tenure (days)"),
@@ -247,12 +250,12 @@ def NetworkPanel():
         ),
         [count],
     )
-    view.update(room.names, room.models, selected.value)
-    fig = view.axes[0].figure
-    fig.subplots_adjust(0.01, 0.01, 0.99, 0.93, 0.02)
-    solara.FigureMatplotlib(
-        fig, dependencies=[update_counter.value, selected.value, id(room)], format="jpeg"
-    )
+    with DRAWING:  # the play thread and a click may render at once; a figure is not thread-safe
+        view.update(room.names, room.models, selected.value)
+        fig = view.axes[0].figure
+        fig.subplots_adjust(0.01, 0.01, 0.99, 0.93, 0.02)
+        image = views.image_bytes(fig, "jpeg")
+    widgets.Image.element(value=image, format="jpeg")
     solara.HTML("div", unsafe_innerHTML=views.legend_html(), style={"font-size": "0.8rem"})
 
 
@@ -262,10 +265,12 @@ def PlotsPanel():
     update_counter.get()
     room = classroom.value
     view = solara.use_memo(lambda: views.PlotsView(views.figure(7.0, 4.4).subplots(2, 2).flat), [])
-    view.update(room.names, room.models)
-    fig = view.axes[0].figure
-    fig.subplots_adjust(0.07, 0.07, 0.98, 0.93, 0.2, 0.4)
-    solara.FigureMatplotlib(fig, dependencies=[update_counter.value, id(room)], format="png")
+    with DRAWING:
+        view.update(room.names, room.models)
+        fig = view.axes[0].figure
+        fig.subplots_adjust(0.07, 0.07, 0.98, 0.93, 0.2, 0.4)
+        image = views.image_bytes(fig, "png")
+    widgets.Image.element(value=image, format="png")
 
 
 @solara.component
