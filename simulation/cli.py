@@ -1,4 +1,4 @@
-"""The ``cocreate`` command: run or compare scenarios, list the parameters, check files.
+"""The ``cocreate`` command: run or compare scenarios, list the parameters, check files, teach.
 
 Every user mistake ends as one ``error: ...`` line on stderr and exit code 2 (argparse's usage
 errors too); Ctrl-C ends with exit code 130. The figures shown after a run are formatted in
@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     from simulation.cli_sweep import add_sweep
 
     add_sweep(commands, _subparser)
+    from simulation.cli_dashboard import add_animate, add_dashboard
+
+    add_dashboard(commands, _subparser)
+    add_animate(commands, _subparser, _add_set_option)
     return parser
 
 

@@ -1,0 +1,7 @@
+"""The teaching dashboard (``cocreate dashboard``) and its GIF export (``cocreate animate``).
+
+Pure pieces (no Solara): :mod:`.controls` (controls generated from the scenario dataclasses),
+:mod:`.arms` (the arms run side by side in step), :mod:`.presets` (one per belief),
+:mod:`.views` (what the network, plots, pipeline and headline figures show, drawn with
+matplotlib). :mod:`.page` builds the Solara page from them; ``simulation/app.py`` serves it.
+"""

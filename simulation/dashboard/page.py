@@ -1,0 +1,369 @@
+"""The dashboard page (Solara), built on Mesa's SolaraViz.
+
+SolaraViz supplies the app bar and its controller card: Reset (NetLogo's *setup*: day 0 with the
+current settings), play / pause, Step, the speed (play interval) and how many days pass between
+drawings. Around it this module adds what SolaraViz's generic parameter card cannot do: controls
+generated from the scenario dataclasses for arm A or arm B, the seed, one-click presets that
+fill both arms, and the views. Every change is validated (``controls.set_value``) and sets the
+run up again at day 0; refused values leave the run as it was and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import replace
+from html import escape
+
+import ipywidgets as widgets
+import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import force_update, update_counter
+
+from simulation.agents.consumer import Consumer
+from simulation.dashboard import controls, views
+from simulation.dashboard.arms import Classroom, Settings
+from simulation.dashboard.presets import BY_NUMBER, PRESETS, load_preset
+from simulation.scenario import Scenario
+from simulation.validation import ScenarioError, load_scenario
+
+SCENARIO_ENV = "COCREATE_DASHBOARD_SCENARIO"  # set by `cocreate dashboard SCENARIO.toml`
+PLAY_INTERVAL_MS = 20
+DRAWING = threading.RLock()
+INSPECTED = (
+    ("status", "status"),
+    ("tenure", "tenure (days)"),
+    ("intrinsic", "motivation: intrinsic interest (fun)"),
+    ("identity", "motivation: identity (friendship)"),
+    ("recognition", "motivation: recognition (first/feedback)"),
+    ("extrinsic", "motivation: sensitivity to cash (finance)"),
+    ("paid", "cash received (EUR)"),
+    ("satisfaction", "satisfaction (-1..1)"),
+    ("expectation", "expected influence (chance an idea is taken up)"),
+    ("contributions", "ideas and builds posted"),
+    ("friends", "friends"),
+)
+
+
+def initial_settings() -> tuple[Settings, str]:
+    """The settings the page opens with: the scenario file ``cocreate dashboard`` was given.
+
+    The path comes from the command line (an environment variable), never from the page.
+    """
+    path = os.environ.get(SCENARIO_ENV)
+    if not path:
+        return Settings.from_scenario(Scenario()), ""
+    try:
+        return Settings.from_scenario(load_scenario(path)), ""
+    except (ScenarioError, OSError) as err:
+        return Settings.from_scenario(Scenario()), f"{err}; showing the defaults"
+
+
+# Session state (Solara keeps a module-level reactive per browser session).
+settings = solara.reactive(None)
+classroom = solara.reactive(None)
+editing = solara.reactive(0)  # the arm the controls edit: 0 = A, 1 = B
+selected = solara.reactive(None)  # consumer index shown by the inspector
+message = solara.reactive("")  # the last refused value, shown until the next change
+
+
+def apply(new: Settings) -> None:
+    """Take validated settings and set the run up again at day 0."""
+    settings.set(new)
+    classroom.set(Classroom(new))
+    message.set("")
+    force_update()
+
+
+def change(key: str, value) -> None:
+    """Set one parameter of the edited arm, or refuse it with a message."""
+    current = settings.value
+    index = editing.value if current.side_by_side else 0
+    try:
+        scenario = controls.set_value(current.arms[index].scenario, key, value)
+    except ScenarioError as err:
+        message.set(f"Refused: {err}")
+        return
+    apply(current.with_arm(index, scenario))
+
+
+@solara.component
+def PolicyControls(scenario: Scenario):
+    """A chooser per policy family."""
+    for c in controls.policy_controls():
+        solara.Select(
+            c.label,
+            value=controls.current(scenario, c.key),
+            values=list(c.choices),
+            on_value=lambda v, key=c.key: change(key, v),
+        )
+
+
+@solara.component
+def SliderControls(scenario: Scenario):
+    """Sliders for the main parameters (span and default from the dataclasses)."""
+    for c in controls.slider_controls():
+        value = controls.current(scenario, c.key)
+        slider = solara.SliderInt if c.is_int else solara.SliderFloat
+        slider(
+            f"{c.label} ({c.unit})",
+            value=value,
+            min=c.low,
+            max=c.high,
+            step=c.step,
+            on_value=lambda v, key=c.key: change(key, v),
+        )
+
+
+@solara.component
+def TypedControl(scenario: Scenario):
+    """Any parameter, typed as ``key.path = value`` (validated; `cocreate params` lists keys)."""
+    text = solara.use_reactive("")
+
+    def submit(value: str) -> None:
+        text.set(value)
+        if not value.strip():
+            return
+        current = settings.value
+        index = editing.value if current.side_by_side else 0
+        try:
+            new = controls.set_typed(current.arms[index].scenario, value)
+        except ScenarioError as err:
+            message.set(f"Refused: {err}")
+            return
+        apply(current.with_arm(index, new))
+
+    solara.InputText(
+        "any parameter: key.path = value (Enter)",
+        value=text.value,
+        on_value=submit,
+        placeholder="consumers.intrinsic_mean = 0.5",
+    )
+
+
+@solara.component
+def SeedControl():
+    """The seed both arms share."""
+
+    def set_seed(value: str) -> None:
+        try:
+            seed = int(value)
+            controls.set_value(Scenario(), "run.seed", seed)
+        except (ValueError, ScenarioError) as err:
+            message.set(f"Refused: seed: {err}")
+            return
+        apply(replace(settings.value, seed=seed))
+
+    solara.InputText("seed", value=str(settings.value.seed), on_value=set_seed)
+
+
+@solara.component
+def ArmControls():
+    """Side by side on/off, which arm the controls edit, the seed."""
+    current = settings.value
+    solara.Switch(
+        label="side by side (arm B next to arm A)",
+        value=current.side_by_side,
+        on_value=lambda on: apply(replace(settings.value, side_by_side=on)),
+    )
+    if current.side_by_side:
+        solara.ToggleButtonsSingle(
+            value=f"edit arm {'AB'[editing.value]}",
+            values=["edit arm A", "edit arm B"],
+            on_value=lambda v: editing.set(0 if v.endswith("A") else 1),
+        )
+    SeedControl()
+
+
+@solara.component
+def PresetButtons():
+    """One button per belief: loads its two arms side by side."""
+    for preset in PRESETS:
+        with solara.Tooltip(preset.title):
+            solara.Button(
+                f"Belief {preset.number}",
+                on_click=lambda n=preset.number: (
+                    editing.set(0),
+                    apply(load_preset(n, settings.value.seed)),
+                ),
+                outlined=settings.value.preset != str(preset.number),
+                color="primary",
+                style={"margin": "2px"},
+            )
+
+
+@solara.component
+def Sidebar():
+    """The page's own controls, under SolaraViz's controller."""
+    current = settings.value
+    index = editing.value if current.side_by_side else 0
+    scenario = current.arms[index].scenario
+    with solara.Sidebar():
+        with solara.Card("Presets: the five beliefs"), solara.Row(style={"flex-wrap": "wrap"}):
+            PresetButtons()
+        with solara.Card("Arms and seed"):
+            ArmControls()
+        if message.value:
+            solara.Error(message.value)
+        with solara.Card(f"Policies (arm {'AB'[index]})"):
+            PolicyControls(scenario)
+        with solara.Card(f"Parameters (arm {'AB'[index]})"):
+            SliderControls(scenario)
+            TypedControl(scenario)
+
+
+@solara.component
+def PresetBanner():
+    """The loaded belief and what to watch for (two lines)."""
+    current = settings.value
+    if current.preset:
+        preset = BY_NUMBER[int(current.preset)]
+        solara.Info(f"{preset.title} — {preset.explanation}")
+
+
+@solara.component
+def HeadlineRow():
+    """The headline figures so far, one card each, a value per arm."""
+    update_counter.get()
+    room = classroom.value
+    per_arm = [views.headlines(m) for m in room.models]
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}):
+        for i, (label, _, unit) in enumerate(per_arm[0]):
+            values = " | ".join(rows[i][1] for rows in per_arm)
+            with solara.Card(margin=0, style={"min-width": "150px", "max-width": "210px"}):
+                solara.Text(label, style={"font-size": "0.75rem"})
+                solara.HTML(
+                    "div",
+                    unsafe_innerHTML=f"<b class='headline-value'>{values}</b> {unit}",
+                )
+
+
+@solara.component
+def NetworkPanel():
+    """The arms' social networks."""
+    update_counter.get()
+    room = classroom.value
+    count = len(room.models)
+    view = solara.use_memo(
+        lambda: views.NetworkView(
+            views.figure(4.4 * count, 4.0).subplots(1, count, squeeze=False)[0]
+        ),
+        [count],
+    )
+    with DRAWING:  # the play thread and a click may render at once; a figure is not thread-safe
+        view.update(room.names, room.models, selected.value)
+        fig = view.axes[0].figure
+        fig.subplots_adjust(0.01, 0.01, 0.99, 0.93, 0.02)
+        image = views.image_bytes(fig, "jpeg")
+    widgets.Image.element(value=image, format="jpeg")
+    solara.HTML("div", unsafe_innerHTML=views.legend_html(), style={"font-size": "0.8rem"})
+
+
+@solara.component
+def PlotsPanel():
+    """Live plots, the arms overlaid."""
+    update_counter.get()
+    room = classroom.value
+    view = solara.use_memo(lambda: views.PlotsView(views.figure(7.0, 4.4).subplots(2, 2).flat), [])
+    with DRAWING:
+        view.update(room.names, room.models)
+        fig = view.axes[0].figure
+        fig.subplots_adjust(0.07, 0.07, 0.98, 0.93, 0.2, 0.4)
+        image = views.image_bytes(fig, "png")
+    widgets.Image.element(value=image, format="png")
+
+
+@solara.component
+def PipelinePanel():
+    """The idea pipeline, a column per arm."""
+    update_counter.get()
+    room = classroom.value
+    rows = [views.pipeline(m) for m in room.models]
+    table = [(label, [str(r[i][1]) for r in rows]) for i, (label, _) in enumerate(rows[0])]
+    html_table("Idea pipeline", ["stage", *room.names], table)
+
+
+@solara.component
+def Inspector():
+    """One consumer's state in every arm: pick by number or take the most active member."""
+    update_counter.get()
+    room = classroom.value
+    size = room.models[0].consumers.size
+
+    def choose(value: str) -> None:
+        try:
+            index = int(value)
+        except ValueError:
+            message.set(f"Refused: consumer '{value}' is not a whole number")
+            return
+        if not 0 <= index < size:
+            message.set(f"Refused: consumer {index} does not exist; choose 0 to {size - 1}")
+            return
+        message.set("")
+        selected.set(index)
+
+    def most_active() -> None:
+        selected.set(int(room.models[0].consumers.active_days.argmax()))
+
+    with solara.Card("Consumer inspector"):
+        with solara.Row():
+            solara.InputText(
+                f"consumer (0 to {size - 1}; ringed in the network)",
+                value="" if selected.value is None else str(selected.value),
+                on_value=choose,
+            )
+            solara.Button("most active", on_click=most_active, outlined=True)
+        if selected.value is not None and selected.value < size:
+            states = []
+            for model in room.models:
+                agent = model.agents_by_type[Consumer].to_list()[selected.value]
+                states.append(agent.state() | {"tenure": agent.tenure})
+            table = [(label, [_cell(s[key]) for s in states]) for key, label in INSPECTED]
+            html_table(f"Consumer {selected.value}", ["", *room.names], table)
+
+
+def html_table(title: str, header: list[str], rows: list[tuple[str, list[str]]]) -> None:
+    """A small HTML table (plain HTML: Solara's Markdown would fetch KaTeX from a CDN)."""
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{escape(h)}</th>" for h in header)
+    body = "".join(
+        f"<tr><td style='padding:1px 8px'>{escape(label)}</td>"
+        + "".join(f"<td style='text-align:right;padding:1px 8px'>{escape(c)}</td>" for c in cells)
+        + "</tr>"
+        for label, cells in rows
+    )
+    solara.HTML(
+        "div",
+        unsafe_innerHTML=f"<b>{escape(title)}</b><table><tr>{head}</tr>{body}</table>",
+        style={"font-size": "0.85rem", "margin": "6px"},
+    )
+
+
+def _cell(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+@solara.component
+def Page():
+    """The dashboard: SolaraViz's controller, the page's controls and the views."""
+    first, problem = solara.use_memo(initial_settings, [])
+    if settings.value is None:
+        settings.set(first)
+        classroom.set(Classroom(first))
+        if problem:
+            message.set(problem)
+    SolaraViz(
+        classroom,
+        components=[],
+        model_params={"settings": lambda: settings.value},
+        play_interval=PLAY_INTERVAL_MS,
+        name="cocreate: a co-creation community",
+    )
+    Sidebar()
+    with solara.Column(style={"padding": "8px"}):
+        PresetBanner()
+        HeadlineRow()
+        NetworkPanel()
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            PlotsPanel()
+            PipelinePanel()
+        Inspector()
