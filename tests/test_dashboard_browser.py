@@ -54,7 +54,7 @@ def test_dashboard_in_chromium(tmp_path):
         f'extends = "{ROOT / "scenarios" / "baseline.toml"}"\nname = "class"\n'
         # a small class on the default small-world graph (400 consumers on seed 42 had a
         # doubled tie before network.py was fixed)
-        '[community]\nconsumers = 400\ninitial_members = 80\n'
+        "[community]\nconsumers = 400\ninitial_members = 80\n"
     )
     log = (tmp_path / "server.log").open("w")
     server, url = _start(scenario, log)
