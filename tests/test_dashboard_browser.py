@@ -64,6 +64,7 @@ def test_dashboard_in_chromium(tmp_path):
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
             page = browser.new_page(viewport={"width": 1500, "height": 1100})
             page.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)  # expect() has its own 5 s default
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
