@@ -59,8 +59,12 @@ def child(args: argparse.Namespace) -> None:
     start = time.perf_counter()
     kwargs = {"progress": lambda p: finished.append(time.perf_counter())}
     if args.backend == "dask-client":  # Dask through the Python API (any executor)
+        import dask
         from distributed import Client, LocalCluster
 
+        from simulation.experiments.executors import LOCAL_DASK_CONFIG
+
+        dask.config.set(LOCAL_DASK_CONFIG)  # the settings `cocreate sweep --dask` uses
         with (
             LocalCluster(
                 n_workers=args.workers,
