@@ -264,12 +264,14 @@ def PlotsPanel():
     """Live plots, the arms overlaid."""
     update_counter.get()
     room = classroom.value
-    view = solara.use_memo(lambda: views.PlotsView(views.figure(7.0, 4.4).subplots(2, 2).flat), [])
+    view = solara.use_memo(
+        lambda: views.PlotsView(views.figure(7.0, 4.4).subplots(2, 2).flat, blit=True), []
+    )
     with DRAWING:
-        view.update(room.names, room.models)
         fig = view.axes[0].figure
         fig.subplots_adjust(0.07, 0.07, 0.98, 0.93, 0.2, 0.4)
-        image = views.image_bytes(fig, "png")
+        view.update(room.names, room.models)
+        image = view.image("png")
     widgets.Image.element(value=image, format="png")
 
 

@@ -242,14 +242,26 @@ def legend_html() -> str:
 class PlotsView:
     """The live plots, every arm overlaid: active members, churn, idea quality, time to decision.
 
+    Drawing four axes with their ticks and titles costs ~80 ms; so the axes keep their limits
+    until the data outgrow them (then a quarter more room is added) and, with ``blit``, the
+    axes are drawn once into a background and each day only the lines are drawn on top of it
+    (:meth:`image`): about ten times faster, which is what lets the page play at 2,000
+    consumers.
+
     Args:
         axes: four matplotlib axes, one per entry of ``PLOTS``.
+        blit: draw the lines over a cached background in :meth:`image` (the page); False for
+            figures saved whole (``cocreate animate``).
     """
 
-    def __init__(self, axes):
+    HEADROOM = 1.25
+
+    def __init__(self, axes, blit: bool = False):
         self.axes = list(axes)
         self.lines: list[list] = []
         self._names: tuple = ()
+        self.blit = blit
+        self._background = None
 
     def _setup(self, names, days: int) -> None:
         self.lines = []
@@ -263,8 +275,12 @@ class PlotsView:
                 row.append(ax.plot([], [], color=colour, lw=1.5, label=name)[0])
                 if secondary:
                     row.append(ax.plot([], [], color=colour, lw=1, ls="--")[0])
+            for line in row:
+                line.set_animated(self.blit)
+            ax.set_ylim(0, 1)
             self.lines.append(row)
         self.axes[0].legend(loc="upper left", fontsize=7, frameon=False)
+        self._background = None
 
     def update(self, names, models) -> None:
         """Draw every arm's series so far."""
@@ -280,8 +296,48 @@ class PlotsView:
                 if secondary:
                     y2 = series(model, secondary)
                     row[i * per_arm + 1].set_data(np.arange(y2.size), y2)
-            ax.relim()
-            ax.autoscale_view(scalex=False)
+            self._fit(ax, row)
+
+    def _fit(self, ax, row) -> None:
+        """Widen the y-axis when the data leave it (the background must then be redrawn)."""
+        values = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in row])
+        values = values[np.isfinite(values)]
+        if not values.size:
+            return
+        low, high = ax.get_ylim()
+        top, bottom = float(values.max()), min(float(values.min()), 0.0)
+        if top > high or bottom < low:
+            span = max(top - bottom, 1e-9)
+            ax.set_ylim(bottom, bottom + self.HEADROOM * span)
+            self._background = None
+
+    def image(self, fmt: str = "png") -> bytes:
+        """The figure as image bytes; with ``blit``, only the lines are drawn anew."""
+        fig = self.axes[0].figure
+        if not self.blit:
+            return image_bytes(fig, fmt)
+        canvas = fig.canvas
+        if self._background is None or self._background[0] != fig.bbox.bounds:
+            canvas.draw()  # everything but the (animated) lines
+            self._background = (fig.bbox.bounds, canvas.copy_from_bbox(fig.bbox))
+        canvas.restore_region(self._background[1])
+        for ax, row in zip(self.axes, self.lines, strict=True):
+            for line in row:
+                ax.draw_artist(line)
+        return encode(np.asarray(canvas.buffer_rgba()), fmt)
+
+
+def encode(rgba: np.ndarray, fmt: str = "png") -> bytes:
+    """An RGBA pixel buffer as PNG (fast compression) or JPEG bytes."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    picture = Image.fromarray(rgba, "RGBA")
+    if fmt == "png":
+        picture.save(buffer, format="png", compress_level=1)
+    else:
+        picture.convert("RGB").save(buffer, format=fmt, quality=85)
+    return buffer.getvalue()
 
 
 def draw_pipeline(ax, names, models) -> None:
