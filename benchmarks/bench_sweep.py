@@ -55,9 +55,9 @@ def child(args: argparse.Namespace) -> None:
 
     out = Path(args.out)
     spec = experiment_from_dict(spec_dict(args.runs, args.days, json.loads(args.fixed), out))
-    finished: list[float] = []
+    finished: list[tuple[float, int]] = []  # (time, runs done) at every progress call
     start = time.perf_counter()
-    kwargs = {"progress": lambda p: finished.append(time.perf_counter())}
+    kwargs = {"progress": lambda p: finished.append((time.perf_counter(), p.done))}
     if args.backend == "dask-client":  # Dask through the Python API (any executor)
         import dask
         from distributed import Client, LocalCluster
@@ -82,7 +82,11 @@ def child(args: argparse.Namespace) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before reading back
     runs = len(load_results(out, tables=[]).summary)
     ticks = finished[1:]  # the first call reports the state before any run
-    steady = (len(ticks) - 1) / (ticks[-1] - ticks[0]) if len(ticks) > 1 else float("nan")
+    steady = (
+        (ticks[-1][1] - ticks[0][1]) / (ticks[-1][0] - ticks[0][0])
+        if len(ticks) > 1
+        else float("nan")
+    )
     print(json.dumps({"runs": runs, "wall": wall, "steady": steady, "peak_mb": peak_mb}))
 
 

@@ -77,6 +77,11 @@ def execute(task: RunTask) -> Outcome:
     return Outcome(task.run_id, "done", parts, time.perf_counter() - start, worker)
 
 
+def execute_batch(tasks: list[RunTask]) -> list[Outcome]:
+    """Run several tasks one after the other in the same worker (see :class:`BatchSizer`)."""
+    return [execute(task) for task in tasks]
+
+
 def run_tables(result: RunResult, task: RunTask) -> dict[str, pd.DataFrame]:
     """The summary row and every recorded table of one run, with the run's id and labels."""
     ids = {"run_id": task.run_id, "point": task.point, "replicate": task.replicate}
@@ -249,29 +254,33 @@ def _loop(
     progress: Callable[[Progress], None] | None,
 ) -> None:
     queue = collections.deque(todo)
-    in_flight: dict[Any, RunTask] = {}
+    in_flight: dict[Any, list[RunTask]] = {}
     breaks: collections.Counter[str] = collections.Counter()
+    sizer = BatchSizer(backend.slots)
     executor = backend.executor
     if progress:
         progress(counts)
     try:
         while queue or in_flight:
             while queue and len(in_flight) < backend.slots:
-                task = queue.popleft()
-                in_flight[executor.submit(execute, task)] = task
+                batch = [queue.popleft() for _ in range(min(sizer.size(len(queue)), len(queue)))]
+                in_flight[executor.submit(execute_batch, batch)] = batch
             finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             broken = False
             for future in finished:
-                task = in_flight.pop(future)
+                batch = in_flight.pop(future)
                 try:
-                    outcome = future.result()
+                    outcomes = future.result()
                 except (BrokenProcessPool, CancelledError):
                     broken = True
-                    _requeue(task, queue, breaks, store, counts)
+                    for task in reversed(batch):
+                        _requeue(task, queue, breaks, store, counts)
                     continue
                 except Exception as err:  # the infrastructure failed (e.g. Dask KilledWorker)
-                    outcome = Outcome(task.run_id, "failed", error=_describe(err))
-                _store(store, task, outcome, counts)
+                    outcomes = [Outcome(t.run_id, "failed", error=_describe(err)) for t in batch]
+                for task, outcome in zip(batch, outcomes, strict=True):
+                    _store(store, task, outcome, counts)
+                    sizer.record(outcome.seconds)
                 if progress:
                     progress(counts)
             if broken:
@@ -279,14 +288,56 @@ def _loop(
                     raise RuntimeError(
                         "the executor broke (a worker process died); re-run to resume"
                     )
-                for future, task in list(in_flight.items()):
+                for future, batch in list(in_flight.items()):
                     future.cancel()
-                    _requeue(task, queue, breaks, store, counts)
+                    for task in reversed(batch):
+                        _requeue(task, queue, breaks, store, counts)
                 in_flight.clear()
                 executor = backend.executor = backend.renew()
     finally:
         for future in in_flight:
             future.cancel()
+
+
+class BatchSizer:
+    """How many runs to send a worker at once: enough to make each task last ~half a second.
+
+    Every task costs the executor a round trip (a few milliseconds on a local pool, more on
+    Dask, whose scheduler shares the cores); batching short runs makes that cost negligible
+    without changing any result (each run still has its own seed, journal line and parts).
+    Batches start at one run, grow once run times are known, and shrink at the end of the
+    queue so that every worker still gets a share of the last runs.
+
+    >>> sizer = BatchSizer(slots=4)
+    >>> sizer.size(100)
+    1
+    >>> for _ in range(4):
+    ...     sizer.record(0.05)
+    >>> sizer.size(100), sizer.size(8)
+    (10, 2)
+    """
+
+    TARGET_SECONDS = 0.5
+    MAX_RUNS = 16
+    WARMUP = 4  # runs timed before batching starts
+
+    def __init__(self, slots: int):
+        self.slots = max(slots, 1)
+        self.count, self.total = 0, 0.0
+
+    def record(self, seconds: float) -> None:
+        """Note the time one run took in its worker."""
+        if seconds > 0:
+            self.count += 1
+            self.total += seconds
+
+    def size(self, queued: int) -> int:
+        """Runs in the next batch, given how many are waiting."""
+        if self.count < self.WARMUP:
+            return 1
+        mean = self.total / self.count
+        wanted = min(self.MAX_RUNS, max(1, round(self.TARGET_SECONDS / mean)))
+        return max(1, min(wanted, queued // self.slots))
 
 
 def _requeue(
