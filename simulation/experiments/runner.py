@@ -1,9 +1,9 @@
 """Run a sweep on any ``concurrent.futures`` executor, crash-safe and in bounded memory.
 
-The coordinator keeps at most ``slots`` runs in flight. Each run executes in a worker
-(:func:`execute`), which turns its tables into Parquet bytes there; the coordinator only writes
-those bytes (atomically) and a journal line, then forgets them — so its memory does not grow
-with the number of runs. A run that raises is recorded with its traceback and the sweep goes on.
+The coordinator keeps at most ``slots`` tasks in flight, each a batch of runs
+(:class:`BatchSizer`). Each run executes in a worker (:func:`execute`), which turns its tables
+into Parquet bytes there; the coordinator only writes those bytes (atomically) and a journal
+line, then forgets them — so its memory does not grow with the number of runs. A run that raises is recorded with its traceback and the sweep goes on.
 A local worker process that dies breaks its pool: the runs in flight go back in the queue and a
 fresh pool carries on (a run in flight at three such deaths is recorded as failed).
 """
