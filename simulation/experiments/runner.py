@@ -3,9 +3,10 @@
 The coordinator keeps at most ``slots`` tasks in flight, each a batch of runs
 (:class:`BatchSizer`). Each run executes in a worker (:func:`execute`), which turns its tables
 into Parquet bytes there; the coordinator only writes those bytes (atomically) and a journal
-line, then forgets them — so its memory does not grow with the number of runs. A run that raises is recorded with its traceback and the sweep goes on.
-A local worker process that dies breaks its pool: the runs in flight go back in the queue and a
-fresh pool carries on (a run in flight at three such deaths is recorded as failed).
+line, then forgets them — so its memory does not grow with the number of runs. A run that
+raises is recorded with its traceback and the sweep goes on. A local worker process that dies
+breaks its pool: the runs in flight go back in the queue and a fresh pool carries on (a run in
+flight at three such deaths is recorded as failed).
 """
 
 from __future__ import annotations
