@@ -131,18 +131,45 @@ def _button(rc, label):
     return rc.find(v.Btn, children=[label]).widget
 
 
+def _pictures(rc):
+    network = rc.find(v.Html, tag="img").widget.attributes["src"]
+    return network, rc.find(widgets.Image).widget.value  # the network, the plots
+
+
 def test_page_steps_and_shows_views(rendered):
     rc = rendered
     assert page.classroom.value.models[0].consumers.size == 300
-    images = rc.find(widgets.Image)
-    assert len(images.widgets) == 2  # the network and the plots
-    before = [w.value for w in images.widgets]
+    before = _pictures(rc)
     for _ in range(3):
         _button(rc, "Step").click()
     assert page.classroom.value.day == 3
     rc.find(children=["Time: 3.0"]).assert_single()
-    after = [w.value for w in rc.find(widgets.Image).widgets]
+    after = _pictures(rc)
     assert all(a != b for a, b in zip(before, after, strict=True))
+
+
+def test_clicking_a_consumer_in_the_network_inspects_it(rendered):
+    rc = rendered
+    _button(rc, "Step").click()
+    picture = rc.find(v.Html, tag="img").widget
+    height = picture.attributes["height"]
+    model = page.classroom.value.models[0]
+    # where consumer 42 is drawn, in the image's pixels from its top left
+    view = views.NetworkView(
+        views.figure(4.4, 4.0).subplots(1, 1, squeeze=False)[0]
+    )  # the page's geometry
+    view.axes[0].figure.subplots_adjust(0.01, 0.01, 0.99, 0.93, 0.02)
+    view.update(["a"], [model])
+    x, y = view.axes[0].transData.transform(views.network_layout(model)[42])
+    picture.fire_event("click", {"offsetX": x, "offsetY": height - y})
+    assert page.selected.value == view.consumer_at(x, height - y, [model]) == 42
+    assert not page.message.value
+    tables = [
+        w for w in rc.find(solara.widgets.HTML).widgets if "Consumer 42" in w.unsafe_innerHTML
+    ]
+    assert len(tables) == 1
+    picture.fire_event("click", {"offsetX": 1, "offsetY": 1})  # a corner: nobody there
+    assert page.selected.value == 42 and "No consumer there" in page.message.value
 
 
 def test_page_changes_a_policy_and_a_slider(rendered):

@@ -107,6 +107,17 @@ def test_dashboard_in_chromium(tmp_path):
             expect(page.locator("img")).to_have_count(2)
             step.click()
             expect(page.get_by_text("Time: 1.0")).to_be_visible()
+            # click a consumer in the network (the densest part of arm A's drawing first)
+            network = page.locator("img.network-image")
+            box = network.bounding_box()
+            inspected = page.get_by_text(re.compile(r"^Consumer \d+$"))
+            for fx, fy in [(0.25, 0.55), (0.3, 0.5), (0.2, 0.5), (0.25, 0.45), (0.3, 0.6)]:
+                network.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
+                page.wait_for_timeout(300)
+                if inspected.count():
+                    break
+            expect(inspected).to_be_visible()
+            expect(page.get_by_text("motivation: intrinsic interest (fun)")).to_be_visible()
             assert page.get_by_text("Refused").count() == 0
             assert page.get_by_text(re.compile("error in step|Traceback")).count() == 0
             shots = ROOT / "results" / "test-artifacts"

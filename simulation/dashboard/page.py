@@ -10,6 +10,7 @@ run up again at day 0; refused values leave the run as it was and say why.
 
 from __future__ import annotations
 
+import base64
 import os
 import threading
 from dataclasses import replace
@@ -255,7 +256,35 @@ def NetworkPanel():
         fig = view.axes[0].figure
         fig.subplots_adjust(0.01, 0.01, 0.99, 0.93, 0.02)
         image = views.image_bytes(fig, "jpeg")
-    widgets.Image.element(value=image, format="jpeg")
+        width, height = int(fig.bbox.width), int(fig.bbox.height)
+
+    def clicked(widget, event, data) -> None:
+        """Inspect the consumer under the pointer (the image is shown at its own size)."""
+        try:
+            x, y = float(data["offsetX"]), float(data["offsetY"])
+        except (TypeError, KeyError, ValueError):
+            return  # not a pointer event: nothing to look up
+        with DRAWING:
+            index = view.consumer_at(x, y, classroom.value.models)
+        if index is None:
+            message.set("No consumer there: click on a dot to inspect it")
+        else:
+            message.set("")
+            selected.set(index)
+
+    picture = solara.v.Html(
+        tag="img",
+        attributes={
+            "src": "data:image/jpeg;base64," + base64.b64encode(image).decode(),
+            "width": width,
+            "height": height,
+            "alt": "the community's social network; click a consumer to inspect it",
+            "title": "click a consumer to inspect it",
+        },
+        style_=f"width:{width}px;height:{height}px;max-width:none;cursor:crosshair",
+        class_="network-image",
+    )
+    solara.v.use_event(picture, "click", clicked)
     solara.HTML("div", unsafe_innerHTML=views.legend_html(), style={"font-size": "0.8rem"})
 
 
@@ -287,7 +316,7 @@ def PipelinePanel():
 
 @solara.component
 def Inspector():
-    """One consumer's state in every arm: pick by number or take the most active member."""
+    """One consumer's state in every arm (click a dot, type a number, or the most active)."""
     update_counter.get()
     room = classroom.value
     size = room.models[0].consumers.size

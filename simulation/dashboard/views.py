@@ -229,6 +229,23 @@ class NetworkView:
             mark.set_offsets(xy[[selected]] if inside else np.empty((0, 2)))
             ax.set_title(f"{name}: day {model.steps}", fontsize=10)
 
+    def consumer_at(self, x: float, y: float, models, radius: float = 10.0) -> int | None:
+        """The consumer drawn nearest to pixel (x, y) of the image (from its top left).
+
+        ``None`` when no node lies within ``radius`` pixels. The image must be shown at its own
+        size (the page does), so that its pixels are the figure's.
+        """
+        fig = self.axes[0].figure
+        point = np.array([x, fig.bbox.height - y])  # matplotlib counts pixels from the bottom
+        for ax, model in zip(self.axes, models, strict=False):
+            if not ax.bbox.contains(*point):
+                continue
+            nodes = ax.transData.transform(network_layout(model))
+            distance = np.hypot(*(nodes - point).T)
+            nearest = int(distance.argmin())
+            return nearest if distance[nearest] <= radius else None
+        return None
+
 
 def legend_html() -> str:
     """The colour legend of the network, as HTML."""
