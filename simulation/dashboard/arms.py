@@ -86,6 +86,8 @@ class Classroom(mesa.Model):
             for arm in self.settings.running_arms
             for seed in [self.settings.seed]
         ]
+        # called before every step; the page sets it to wait while it is being drawn
+        self.before_step: Callable[[], None] | None = None
 
     @property
     def day(self) -> int:
@@ -94,6 +96,8 @@ class Classroom(mesa.Model):
 
     def step(self) -> None:
         """Advance every arm one day; stop when the arms' runs are over."""
+        if self.before_step is not None:
+            self.before_step()
         for model in self.models:
             if model.running:
                 model.step()

@@ -11,12 +11,14 @@ run up again at day 0; refused values leave the run as it was and say why.
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import threading
 from dataclasses import replace
 from html import escape
 
 import ipywidgets as widgets
+import reacton.core
 import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
@@ -66,6 +68,23 @@ classroom = solara.reactive(None)
 editing = solara.reactive(0)  # the arm the controls edit: 0 = A, 1 = B
 selected = solara.reactive(None)  # consumer index shown by the inspector
 message = solara.reactive("")  # the last refused value, shown until the next change
+
+
+def wait_while_drawn(render_context, timeout: float = 10.0) -> None:
+    """Before a step: wait until no other thread is drawing the page.
+
+    SolaraViz's play thread changes the page's state after every step. While another thread
+    renders (a click on pause, a preset, a slider), that change does not wait: it asks the
+    rendering thread for one more pass, and a play thread that steps faster than a pass takes
+    keeps it rendering until Solara gives up ("Too many renders triggered"). Waiting for the
+    render lock before each step lets that pass finish first. Never waits for its own thread's
+    render, and gives up after ``timeout`` seconds rather than block the play thread forever.
+    """
+    lock = getattr(render_context, "thread_lock", None)
+    if lock is None or getattr(render_context, "_lock_thread", None) is threading.current_thread():
+        return
+    if lock.acquire(timeout=timeout):
+        lock.release()
 
 
 def apply(new: Settings) -> None:
@@ -382,6 +401,9 @@ def Page():
         classroom.set(Classroom(first))
         if problem:
             message.set(problem)
+    render_context = reacton.core.get_render_context(required=False)
+    if render_context is not None:  # the model SolaraViz's Reset makes comes through here too
+        classroom.value.before_step = functools.partial(wait_while_drawn, render_context)
     SolaraViz(
         classroom,
         components=[],
