@@ -208,3 +208,32 @@ def test_page_loads_a_preset_side_by_side_and_inspects_a_consumer(rendered):
     html = rc.find(solara.widgets.HTML).widgets
     tables = [w for w in html if "expected influence" in w.unsafe_innerHTML]
     assert len(tables) == 1
+
+
+def test_the_play_thread_waits_while_another_thread_draws():
+    import threading
+    from types import SimpleNamespace
+
+    context = SimpleNamespace(thread_lock=threading.Lock(), _lock_thread=None)
+    events = []
+    held, release = threading.Event(), threading.Event()
+
+    def draw():  # another thread holds the render lock until told to let go
+        with context.thread_lock:
+            context._lock_thread = threading.current_thread()
+            held.set()
+            release.wait(10)
+            events.append("drawn")
+            context._lock_thread = None
+
+    drawer = threading.Thread(target=draw)
+    drawer.start()
+    held.wait(10)
+    threading.Timer(0.05, release.set).start()
+    page.wait_while_drawn(context)
+    events.append("stepped")
+    drawer.join()
+    assert events == ["drawn", "stepped"]
+    context._lock_thread = threading.current_thread()  # its own render: no wait, no deadlock
+    with context.thread_lock:
+        page.wait_while_drawn(context)
