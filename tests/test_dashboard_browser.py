@@ -119,6 +119,7 @@ def test_dashboard_in_chromium(tmp_path):
             expect(inspected).to_be_visible()
             expect(page.get_by_text("motivation: intrinsic interest (fun)")).to_be_visible()
             assert page.get_by_text("Refused").count() == 0
+            assert not page.get_by_text("Model Parameters").is_visible()  # SolaraViz's, empty
             assert page.get_by_text(re.compile("error in step|Traceback")).count() == 0
             shots = ROOT / "results" / "test-artifacts"
             shots.mkdir(parents=True, exist_ok=True)

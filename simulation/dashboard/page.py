@@ -411,6 +411,9 @@ def Page():
         play_interval=PLAY_INTERVAL_MS,
         name="cocreate: a co-creation community",
     )
+    # SolaraViz always shows its "Model Parameters" card; the page's own cards hold the
+    # parameters, so hide a card whose only content is an empty column
+    solara.Style(".v-card:has(> .v-card__text > .v-sheet:only-child:empty) {display: none}")
     Sidebar()
     with solara.Column(style={"padding": "8px"}):
         PresetBanner()
