@@ -105,7 +105,7 @@ def add_sweep(commands, subparser) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Load and check the experiment, then estimate or run it."""
     from simulation.cli import UsageError
-    from simulation.experiments import SpecChangedError, estimate, load_experiment, run_experiment
+    from simulation.experiments import StoreError, estimate, load_experiment, run_experiment
     from simulation.experiments.executors import BackendError
 
     for option in ("workers", "replicates", "pilots"):
@@ -152,7 +152,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 retry_failed=args.retry_failed,
                 progress=progress,
             )
-    except SpecChangedError as err:
+    except StoreError as err:
         raise UsageError(str(err)) from None
     except BackendError as err:
         raise UsageError(str(err)) from None

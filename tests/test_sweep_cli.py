@@ -99,3 +99,18 @@ def test_refuses_to_write_into_a_folder_that_is_not_a_sweeps(tmp_path, capsys):
     assert main(["sweep", str(experiment(tmp_path)), "--out", str(busy), "--sequential"]) == 2
     assert "is not a sweep's folder (it holds thesis.docx)" in capsys.readouterr().err
     assert sorted(p.name for p in busy.iterdir()) == ["thesis.docx"]
+
+
+def test_a_second_sweep_on_the_same_folder_waits_its_turn(tmp_path, capsys):
+    from simulation.experiments.store import Store
+
+    path = experiment(tmp_path)
+    holder = Store(load_experiment(path).out)
+    holder.root.mkdir(parents=True)
+    holder.lock()  # as a sweep running in another process would
+    try:
+        assert main(["sweep", str(path), "--sequential", "-q"]) == 2
+        assert "another `cocreate sweep` is writing here" in capsys.readouterr().err
+    finally:
+        holder.unlock()
+    assert main(["sweep", str(path), "--sequential", "-q"]) == 0

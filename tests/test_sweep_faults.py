@@ -247,3 +247,30 @@ def _cocreate(*args, timeout: float = 180) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*_command(), *map(str, args)], capture_output=True, text=True, timeout=timeout
     )
+
+
+def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path, reference):
+    path = _fault_experiment(tmp_path)
+    out = load_experiment(path).out
+    sweep = subprocess.Popen(
+        [*_command(), "sweep", str(path), "--workers", "2", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while sum(r["status"] == "done" for r in _journal(out)) < 5:
+        assert sweep.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(sweep.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends to the whole group
+    _, err = sweep.communicate(timeout=60)
+    if sweep.returncode == 0:
+        pytest.skip("the sweep finished before Ctrl-C reached it")
+    assert sweep.returncode == 130 and "run the same command to resume" in err
+    assert "Traceback" not in err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    again = _cocreate("sweep", path, "--workers", "2", "-q")
+    assert again.returncode == 0, again.stderr
+    _exactly_once(out, load_experiment(path))
+    assert part_digests(out) == reference

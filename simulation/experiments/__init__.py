@@ -13,15 +13,23 @@ The Python API of ``cocreate sweep``::
 from simulation.experiments.design import RunTask, design_table, run_seed, run_tasks
 from simulation.experiments.runner import Estimate, Progress, estimate, run_experiment
 from simulation.experiments.spec import ExperimentSpec, experiment_from_dict, load_experiment
-from simulation.experiments.store import ExperimentResults, SpecChangedError, load_results
+from simulation.experiments.store import (
+    BusyError,
+    ExperimentResults,
+    SpecChangedError,
+    StoreError,
+    load_results,
+)
 
 __all__ = [
+    "BusyError",
     "Estimate",
     "ExperimentResults",
     "ExperimentSpec",
     "Progress",
     "RunTask",
     "SpecChangedError",
+    "StoreError",
     "design_table",
     "estimate",
     "experiment_from_dict",

@@ -161,6 +161,7 @@ def run_experiment(
 
     Raises:
         SpecChangedError: the folder holds results of another spec and ``force`` is False.
+        BusyError: another sweep is writing to the folder.
     """
     if not isinstance(spec, ExperimentSpec):
         spec = load_experiment(spec)
@@ -168,17 +169,20 @@ def run_experiment(
     tasks = run_tasks(spec, design)
     store = Store(spec.out)
     store.open(spec.spec_hash(), force=force)
-    todo, counts = plan(store, tasks, retry_failed)
-    started = now()
-    manifest = _manifest(store, spec, design, len(tasks), started)
-    store.write_design(design)
-    store.write_json("experiment.json", spec.raw)
-    if executor is not None:
-        backend_obj = Backend(executor, 2 * _guess_workers(executor), type(executor).__name__)
-        _run(backend_obj, store, todo, counts, progress, manifest)
-    else:
-        with open_backend(backend, workers, scheduler, scheduler_file) as backend_obj:
+    try:
+        todo, counts = plan(store, tasks, retry_failed)
+        started = now()
+        manifest = _manifest(store, spec, design, len(tasks), started)
+        store.write_design(design)
+        store.write_json("experiment.json", spec.raw)
+        if executor is not None:
+            backend_obj = Backend(executor, 2 * _guess_workers(executor), type(executor).__name__)
             _run(backend_obj, store, todo, counts, progress, manifest)
+        else:
+            with open_backend(backend, workers, scheduler, scheduler_file) as backend_obj:
+                _run(backend_obj, store, todo, counts, progress, manifest)
+    finally:
+        store.unlock()
     return spec.out
 
 

@@ -44,8 +44,8 @@ JOURNAL, MANIFEST, DESIGN, SPEC = (
     "design.parquet",
     "experiment.json",
 )
-PARTS = "parts"
-OWN_FILES = {JOURNAL, MANIFEST, DESIGN, SPEC, PARTS}
+PARTS, LOCK = "parts", ".lock"
+OWN_FILES = {JOURNAL, MANIFEST, DESIGN, SPEC, PARTS, LOCK}
 PACKAGES = (
     "mesa",
     "numpy",
@@ -59,8 +59,16 @@ PACKAGES = (
 )
 
 
-class SpecChangedError(Exception):
+class StoreError(Exception):
+    """The results folder cannot take this sweep (the message says why and what to do)."""
+
+
+class SpecChangedError(StoreError):
     """The folder holds results of a different spec (refuse unless ``--force``)."""
+
+
+class BusyError(StoreError):
+    """Another sweep is writing to the folder right now."""
 
 
 @dataclass
@@ -69,6 +77,7 @@ class Store:
 
     root: Path
     journal: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _lock: Any = field(default=None, repr=False)
 
     @property
     def manifest_path(self) -> Path:
@@ -88,15 +97,24 @@ class Store:
         Raises:
             SpecChangedError: results of another spec are here and ``force`` is False.
         """
-        moved = None
-        manifest = self.read_manifest()
-        if manifest is None and self.root.is_dir():
+        if self.root.is_dir() and self.read_manifest() is None:
             strangers = sorted(p.name for p in self.root.iterdir() if p.name not in OWN_FILES)
-            if strangers:
+            if strangers:  # checked before anything is written into it
                 raise SpecChangedError(
                     f"{self.root} is not a sweep's folder (it holds {', '.join(strangers[:3])}"
                     f"{', ...' if len(strangers) > 3 else ''}); choose a new or empty --out"
                 )
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.lock()
+        try:
+            return self._prepare(spec_hash, force)
+        except BaseException:
+            self.unlock()
+            raise
+
+    def _prepare(self, spec_hash: str, force: bool) -> Path | None:
+        moved = None
+        manifest = self.read_manifest()
         if manifest is not None and manifest.get("spec_hash") != spec_hash:
             if not force:
                 raise SpecChangedError(
@@ -106,12 +124,42 @@ class Store:
                 )
             stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
             moved = self.root.with_name(f"{self.root.name}.replaced-{stamp}")
+            self.unlock()
             self.root.rename(moved)
+            self.root.mkdir(parents=True)
+            self.lock()
         (self.root / PARTS).mkdir(parents=True, exist_ok=True)
         for tmp in self.root.rglob(".*.tmp"):  # left by a crash mid-write
             tmp.unlink(missing_ok=True)
         self.journal = self.read_journal()
         return moved
+
+    def lock(self) -> None:
+        """Hold the folder for this process: two sweeps must not write it at once.
+
+        Raises:
+            BusyError: another process holds it (the lock goes with its process, even killed).
+        """
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no lock
+            return
+        handle = (self.root / LOCK).open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise BusyError(
+                f"{self.root}: another `cocreate sweep` is writing here; let it finish (or stop "
+                "it), then run the command again to resume"
+            ) from None
+        self._lock = handle
+
+    def unlock(self) -> None:
+        """Let the folder go (at the end of a sweep)."""
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the lock
+            self._lock = None
 
     def read_manifest(self) -> dict[str, Any] | None:
         """The manifest, or None when there is none (yet)."""
