@@ -211,18 +211,8 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
 def test_killed_coordinator_resumes_without_loss_or_duplicates(tmp_path, reference):
     path = _fault_experiment(tmp_path)
     out = load_experiment(path).out
-    first = subprocess.Popen(
-        [*_command(), "sweep", str(path), "--workers", "2", "-q"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: the pool's workers go with it
-    )
+    first = _sweep_in_background(path, out, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
-        while sum(r["status"] == "done" for r in _journal(out)) < 5:
-            assert first.poll() is None, "the sweep ended before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
         os.kill(first.pid, signal.SIGKILL)
         first.wait()
     finally:
@@ -236,6 +226,27 @@ def test_killed_coordinator_resumes_without_loss_or_duplicates(tmp_path, referen
     _exactly_once(out, load_experiment(path))
     assert part_digests(out) == reference
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+
+
+def _sweep_in_background(path: Path, out: Path, **streams) -> subprocess.Popen:
+    """Start ``cocreate sweep`` in its own process group; return once 5 runs are done."""
+    sweep = subprocess.Popen(
+        [*_command(), "sweep", str(path), "--workers", "2", "-q"],
+        text=True,
+        start_new_session=True,  # its own process group: the pool's workers go with it
+        **streams,
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while sum(r["status"] == "done" for r in _journal(out)) < 5:
+            assert sweep.poll() is None, "the sweep ended before it could be stopped"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(sweep.pid, signal.SIGKILL)
+        raise
+    return sweep
 
 
 def _command() -> list[str]:
@@ -252,17 +263,7 @@ def _cocreate(*args, timeout: float = 180) -> subprocess.CompletedProcess:
 def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path, reference):
     path = _fault_experiment(tmp_path)
     out = load_experiment(path).out
-    sweep = subprocess.Popen(
-        [*_command(), "sweep", str(path), "--workers", "2", "-q"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while sum(r["status"] == "done" for r in _journal(out)) < 5:
-        assert sweep.poll() is None and time.monotonic() < deadline
-        time.sleep(0.02)
+    sweep = _sweep_in_background(path, out, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     os.killpg(sweep.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends to the whole group
     _, err = sweep.communicate(timeout=60)
     if sweep.returncode == 0:
