@@ -92,12 +92,21 @@ class Friendships:
             degree.astype(np.int64),
         )
 
+    def edges(self) -> np.ndarray:
+        """The friendships as an (E, 2) array, each tie once (lower index first).
+
+        >>> PATH = Friendships.from_edges(3, np.array([[1, 0], [1, 2]]))
+        >>> PATH.edges().tolist()
+        [[0, 1], [1, 2]]
+        """
+        rows = np.repeat(np.arange(self.degree.size), self.degree)
+        upper = rows < self.indices
+        return np.column_stack([rows[upper], self.indices[upper]])
+
     def graph(self) -> nx.Graph:
         """The friendships as a networkx graph (built on demand: dashboards, notebooks)."""
         graph = nx.empty_graph(self.degree.size)
-        rows = np.repeat(np.arange(self.degree.size), self.degree)
-        upper = rows < self.indices
-        graph.add_edges_from(zip(rows[upper].tolist(), self.indices[upper].tolist(), strict=True))
+        graph.add_edges_from(self.edges().tolist())
         return graph
 
     def share_of_friends(self, flags: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from simulation.experiments import (
     run_seed,
     run_tasks,
 )
-from simulation.experiments import runner as runner_module
+from simulation.experiments import worker as worker_module
 from simulation.experiments.design import UNIT_PREFIX
 from simulation.experiments.store import ExperimentResults
 from simulation.validation import ScenarioError
@@ -237,14 +237,14 @@ def test_changed_spec_is_refused_unless_forced(tmp_path):
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     spec = load_experiment(experiment(tmp_path))
     bad = {t.seed for t in run_tasks(spec) if t.point == 2}
-    real = runner_module.run_scenario
+    real = worker_module.run_scenario
 
     def flaky(scenario, seed=None, progress=None):
         if seed in bad:
             raise RuntimeError("model exploded at point 2")
         return real(scenario, seed=seed)
 
-    monkeypatch.setattr(runner_module, "run_scenario", flaky)
+    monkeypatch.setattr(worker_module, "run_scenario", flaky)
     out = run_experiment(spec, backend="sequential")
     results = load_results(out)
     failed = results.runs[results.runs["status"] == "failed"]
@@ -255,7 +255,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     assert json.loads((out / "manifest.json").read_text())["status"] == "incomplete"
     run_experiment(spec, backend="sequential")  # failed runs stay failed without the flag
     assert len(load_results(out).summary) == 6
-    monkeypatch.setattr(runner_module, "run_scenario", real)
+    monkeypatch.setattr(worker_module, "run_scenario", real)
     run_experiment(spec, backend="sequential", retry_failed=True)
     assert len(load_results(out).summary) == 8
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"

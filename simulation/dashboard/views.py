@@ -66,9 +66,8 @@ def network_layout(model) -> np.ndarray:
     friends = model.consumers.friends
     key = hashlib.sha1(friends.indptr.tobytes() + friends.indices.tobytes()).hexdigest()
     if key not in _LAYOUTS:
-        n = friends.indptr.size - 1
-        graph = nx.empty_graph(n)
-        graph.add_edges_from(edges(model).tolist())
+        n = friends.degree.size
+        graph = model.graph
         if graph.number_of_edges() == 0 or n < 3:
             pos = nx.circular_layout(graph)
         else:
@@ -81,18 +80,6 @@ def network_layout(model) -> np.ndarray:
             _LAYOUTS.clear()
         _LAYOUTS[key] = 2 * (xy - low) / np.where(high > low, high - low, 1.0) - 1
     return _LAYOUTS[key]
-
-
-def edges(model) -> np.ndarray:
-    """The friendships as an (E, 2) array, each tie once.
-
-    Row lengths come from the CSR pointers, not ``Friendships.degree``: that one counts a tie
-    drawn twice twice, so it can disagree with the rows (and ``model.graph`` then fails).
-    """
-    friends = model.consumers.friends
-    rows = np.repeat(np.arange(friends.indptr.size - 1), np.diff(friends.indptr))
-    upper = rows < friends.indices
-    return np.column_stack([rows[upper], friends.indices[upper]])
 
 
 def node_style(model) -> tuple[np.ndarray, np.ndarray]:
@@ -204,7 +191,7 @@ class NetworkView:
         fig = figure(max(box.width, 10) / dpi, max(box.height, 10) / dpi, int(dpi))
         back = fig.add_axes((0, 0, 1, 1))
         back.set_axis_off()
-        ties = edges(model)
+        ties = model.consumers.friends.edges()
         segments = np.stack([xy[ties[:, 0]], xy[ties[:, 1]]], axis=1)
         back.add_collection(LineCollection(segments, linewidths=0.3, colors="#888888", alpha=0.25))
         back.set_xlim(-1.05, 1.05)

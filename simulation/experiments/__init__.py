@@ -11,7 +11,8 @@ The Python API of ``cocreate sweep``::
 """
 
 from simulation.experiments.design import RunTask, design_table, run_seed, run_tasks
-from simulation.experiments.runner import Estimate, Progress, estimate, run_experiment
+from simulation.experiments.estimate import Estimate, estimate
+from simulation.experiments.runner import Progress, run_experiment
 from simulation.experiments.spec import ExperimentSpec, experiment_from_dict, load_experiment
 from simulation.experiments.store import (
     BusyError,

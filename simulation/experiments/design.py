@@ -63,6 +63,8 @@ def design_table(spec: ExperimentSpec) -> pd.DataFrame:
     >>> design_table(spec)[["run.days", "community.consumers"]].to_numpy().tolist()
     [[10, 300], [10, 400], [20, 300], [20, 400]]
     """
+    if spec.points is not None:  # built at load
+        return spec.points
     if spec.design in ("grid", "list"):
         grid = list(itertools.product(*(f.values for f in spec.factors)))
         rows = []
@@ -179,7 +181,8 @@ def run_id(labels: dict[str, Any], point: int, replicate: int, seed: int) -> str
 def run_tasks(spec: ExperimentSpec, design: pd.DataFrame | None = None) -> list[RunTask]:
     """Every run of the experiment, ordered by point then replicate."""
     design = design_table(spec) if design is None else design
-    scenarios = point_scenarios(spec, design)
+    validated = spec.scenarios and design is spec.points
+    scenarios = spec.scenarios if validated else point_scenarios(spec, design)
     label_columns = [c for c in design.columns if c != "point" and not c.startswith(UNIT_PREFIX)]
     tasks = []
     for row, scenario in zip(design.itertuples(index=False), scenarios, strict=True):

@@ -1,8 +1,8 @@
 """Run a sweep on any ``concurrent.futures`` executor, crash-safe and in bounded memory.
 
 The coordinator keeps at most ``slots`` tasks in flight, each a batch of runs
-(:class:`BatchSizer`). Each run executes in a worker (:func:`execute`), which turns its tables
-into Parquet bytes there; the coordinator only writes those bytes (atomically) and a journal
+(:class:`BatchSizer`). Each run executes in a worker (:mod:`.worker`), which turns its tables into
+Parquet bytes there; the coordinator only writes those bytes (atomically) and a journal
 line, then forgets them — so its memory does not grow with the number of runs. A run that
 raises is recorded with its traceback and the sweep goes on. A local worker process that dies
 breaks its pool: the runs in flight go back in the queue and a fresh pool carries on (a run in
@@ -13,40 +13,24 @@ from __future__ import annotations
 
 import collections
 import os
-import socket
-import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from simulation.experiments.design import RunTask, design_table, run_tasks
 from simulation.experiments.executors import Backend, open_backend
-from simulation.experiments.spec import SUMMARY, ExperimentSpec, TableSpec, load_experiment
-from simulation.experiments.store import Store, now, provenance
-from simulation.results_io import parquet_bytes
-from simulation.run import RunResult, run_scenario
+from simulation.experiments.provenance import now, provenance
+from simulation.experiments.spec import ExperimentSpec, load_experiment
+from simulation.experiments.store import Store
+from simulation.experiments.worker import Outcome, execute_batch
 
 MAX_BREAKS = 3  # a run in flight when a worker died this many times is recorded as failed
-ID_COLUMNS = ("run_id", "point", "replicate", "seed")
-
-
-@dataclass
-class Outcome:
-    """What a worker sends back: the run's parts as Parquet bytes, or its traceback."""
-
-    run_id: str
-    status: str
-    parts: dict[str, bytes] = field(default_factory=dict)
-    seconds: float = 0.0
-    worker: str = ""
-    error: str | None = None
 
 
 @dataclass
@@ -56,77 +40,11 @@ class Progress:
     total: int
     done: int = 0
     failed: int = 0
-    skipped: int = 0
 
     @property
     def pending(self) -> int:
         """Runs neither done nor failed yet."""
         return self.total - self.done - self.failed
-
-
-def execute(task: RunTask) -> Outcome:
-    """Run one task and return its tables as Parquet bytes (in the worker)."""
-    start = time.perf_counter()
-    worker = f"{socket.gethostname()}:{os.getpid()}"
-    try:
-        result = run_scenario(task.scenario, seed=task.seed)
-        parts = {name: parquet_bytes(frame) for name, frame in run_tables(result, task).items()}
-    except Exception:  # a run that raises is a result too: recorded, and the sweep goes on
-        return Outcome(
-            task.run_id, "failed", {}, time.perf_counter() - start, worker, traceback.format_exc()
-        )
-    return Outcome(task.run_id, "done", parts, time.perf_counter() - start, worker)
-
-
-def execute_batch(tasks: list[RunTask]) -> list[Outcome]:
-    """Run several tasks one after the other in the same worker (see :class:`BatchSizer`)."""
-    return [execute(task) for task in tasks]
-
-
-def run_tables(result: RunResult, task: RunTask) -> dict[str, pd.DataFrame]:
-    """The summary row and every recorded table of one run, with the run's id and labels."""
-    ids = {"run_id": task.run_id, "point": task.point, "replicate": task.replicate}
-    ids["seed"] = task.seed
-    summary = pd.DataFrame([{**ids, **task.labels, **_numeric(result.summary)}])
-    tables = {SUMMARY: summary}
-    for spec in task.tables:
-        tables[spec.name] = _labelled(select(result, spec), ids, task.labels, spec.source)
-    return tables
-
-
-def select(result: RunResult, spec: TableSpec) -> pd.DataFrame:
-    """The rows and columns of a run table that ``spec`` records."""
-    frame = getattr(result, spec.source)
-    if spec.source in ("timeseries", "snapshots") and len(frame):
-        last = int(result.timeseries["day"].iloc[-1])
-        day = frame["day"].to_numpy()
-        frame = frame[(day % spec.every == 0) | (day == last)]
-    if spec.columns:
-        keep = ["day"] if spec.source == "timeseries" else []
-        frame = frame[keep + [c for c in spec.columns if c in frame.columns and c not in keep]]
-    return frame.reset_index(drop=True)
-
-
-def _labelled(
-    frame: pd.DataFrame, ids: dict[str, Any], labels: dict[str, Any], source: str
-) -> pd.DataFrame:
-    """Prepend the run's ids and labels to a table.
-
-    A table column of the same name gets the source as prefix (the ideas' ``point`` in the
-    idea space becomes ``ideas_point``).
-    """
-    n = len(frame)  # repeat one-row Series: an empty table keeps the columns' types
-    front = pd.DataFrame(
-        {k: pd.Series([v]).repeat(n).reset_index(drop=True) for k, v in {**ids, **labels}.items()}
-    )
-    clash = {c: f"{source}_{c}" for c in frame.columns if c in front.columns}
-    frame = frame.rename(columns=clash)
-    front = front.astype({"point": np.int64, "replicate": np.int64, "seed": np.int64})
-    return pd.concat([front, frame.reset_index(drop=True)], axis=1)
-
-
-def _numeric(summary: dict[str, Any]) -> dict[str, float]:
-    return {k: float(v) for k, v in summary.items() if k not in ("seed",)}
 
 
 def run_experiment(
@@ -193,7 +111,6 @@ def plan(store: Store, tasks: list[RunTask], retry_failed: bool) -> tuple[list[R
     ids = {t.run_id for t in tasks}
     counts = Progress(len(tasks), done=len(done & ids))
     counts.failed = 0 if retry_failed else len(failed & ids)
-    counts.skipped = counts.done + counts.failed
     return todo, counts
 
 
@@ -392,60 +309,3 @@ def _guess_workers(executor: Executor) -> int:
     if client is not None:
         return max(1, sum(client.nthreads().values()))
     return os.cpu_count() or 1
-
-
-@dataclass
-class Estimate:
-    """What ``--dry-run`` prints: run counts and a cost estimate from pilot runs."""
-
-    runs: int
-    points: int
-    done: int
-    failed: int
-    todo: int
-    pilot_seconds: list[float]
-    workers: int
-
-    @property
-    def seconds_per_run(self) -> float:
-        """Mean time of a pilot run."""
-        return float(np.mean(self.pilot_seconds)) if self.pilot_seconds else float("nan")
-
-    @property
-    def core_hours(self) -> float:
-        """Estimated core-hours of the runs still to do."""
-        return self.todo * self.seconds_per_run / 3600
-
-    @property
-    def wall_hours(self) -> float:
-        """Estimated wall-clock hours on ``workers`` cores (perfect scaling)."""
-        return self.core_hours / max(self.workers, 1)
-
-
-def estimate(
-    spec: ExperimentSpec, *, pilots: int = 3, workers: int | None = None, retry_failed=False
-) -> Estimate:
-    """Count the runs and time a few pilot runs spread over the design (nothing is written)."""
-    from simulation.analysis.replicates import default_workers
-
-    design = design_table(spec)
-    tasks = run_tasks(spec, design)
-    store = Store(spec.out)
-    if store.read_manifest():
-        store.journal = store.read_journal()
-    todo, counts = plan(store, tasks, retry_failed)
-    picks = np.unique(np.linspace(0, len(tasks) - 1, min(pilots, len(tasks))).round().astype(int))
-    seconds = []
-    for i in picks:
-        start = time.perf_counter()
-        run_scenario(tasks[i].scenario, seed=tasks[i].seed)
-        seconds.append(time.perf_counter() - start)
-    return Estimate(
-        runs=len(tasks),
-        points=len(design),
-        done=counts.done,
-        failed=counts.failed,
-        todo=len(todo),
-        pilot_seconds=seconds,
-        workers=default_workers() if workers is None else workers,
-    )

@@ -30,7 +30,7 @@ import json
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,8 @@ class ExperimentSpec:
         tables: the tables recorded from every run (the summary table is always recorded).
         out: output folder.
         raw: the file's content as read (with the resolved base scenario), for the manifest.
+        points: the design table, built and validated once at load (``design.design_table``).
+        scenarios: the validated scenario of every design point, in the table's order.
     """
 
     name: str
@@ -153,6 +155,8 @@ class ExperimentSpec:
     tables: tuple[TableSpec, ...]
     out: Path
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
+    points: Any = field(default=None, compare=False, repr=False)  # a pandas DataFrame
+    scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
 
     def spec_hash(self) -> str:
         """SHA-256 of everything that decides the results (not the output folder)."""
@@ -260,8 +264,8 @@ def experiment_from_dict(
     )
     from simulation.experiments.design import design_table, point_scenarios
 
-    point_scenarios(spec, design_table(spec))  # every point validates before anything runs
-    return spec
+    points = design_table(spec)  # every point validates before anything runs, once
+    return replace(spec, points=points, scenarios=tuple(point_scenarios(spec, points)))
 
 
 def _scenario(file: str | None, base_dir: Path, source: str, key: str) -> Scenario:

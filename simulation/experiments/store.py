@@ -22,12 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-import platform
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +30,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simulation import __version__
 from simulation.results_io import arrow_to_pandas, parquet_bytes
 
 JOURNAL, MANIFEST, DESIGN, SPEC = (
@@ -46,17 +40,6 @@ JOURNAL, MANIFEST, DESIGN, SPEC = (
 )
 PARTS, LOCK = "parts", ".lock"
 OWN_FILES = {JOURNAL, MANIFEST, DESIGN, SPEC, PARTS, LOCK}
-PACKAGES = (
-    "mesa",
-    "numpy",
-    "pandas",
-    "scipy",
-    "networkx",
-    "pyarrow",
-    "SALib",
-    "dask",
-    "distributed",
-)
 
 
 class StoreError(Exception):
@@ -262,57 +245,6 @@ def _ends_with_newline(path: Path) -> bool:
     with path.open("rb") as handle:
         handle.seek(-1, os.SEEK_END)
         return handle.read(1) == b"\n"
-
-
-# ----- provenance ----------------------------------------------------------------------------
-def provenance() -> dict[str, Any]:
-    """Versions, Python, platform and the git state of the code that runs the sweep."""
-    versions = {"cocreate": __version__}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return {
-        "versions": versions,
-        "python": sys.version.split()[0],
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "host": platform.node(),
-        "cpus": os.cpu_count(),
-        "git": git_state(Path(__file__).resolve().parents[2]),
-    }
-
-
-def git_state(repo: Path) -> dict[str, Any]:
-    """The commit and whether the working tree differs from it (None outside a git checkout)."""
-    git = shutil.which("git")
-    if git is None or not (repo / ".git").exists():
-        return {"commit": None, "dirty": None}
-    try:
-        commit = subprocess.run(
-            [git, "-C", str(repo), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        status = subprocess.run(
-            [git, "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
-    return {"commit": commit, "dirty": bool(status.strip())}
-
-
-def now() -> str:
-    """The current UTC time, ISO 8601."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 # ----- reading -------------------------------------------------------------------------------
