@@ -12,8 +12,9 @@ The Python API of ``cocreate sweep``::
 
 from simulation.experiments.design import RunTask, design_table, run_seed, run_tasks
 from simulation.experiments.estimate import Estimate, estimate
+from simulation.experiments.loading import experiment_from_dict, load_experiment
 from simulation.experiments.runner import Progress, run_experiment
-from simulation.experiments.spec import ExperimentSpec, experiment_from_dict, load_experiment
+from simulation.experiments.spec import ExperimentSpec
 from simulation.experiments.store import (
     BusyError,
     ExperimentResults,

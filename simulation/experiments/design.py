@@ -57,7 +57,7 @@ class RunTask:
 def design_table(spec: ExperimentSpec) -> pd.DataFrame:
     """One row per design point: ``point``, ``subexperiment`` (if any), one column per factor.
 
-    >>> from simulation.experiments.spec import experiment_from_dict
+    >>> from simulation.experiments.loading import experiment_from_dict
     >>> factors = {"run.days": [10, 20], "community.consumers": [300, 400]}
     >>> spec = experiment_from_dict({"parameters": factors})
     >>> design_table(spec)[["run.days", "community.consumers"]].to_numpy().tolist()
@@ -159,7 +159,7 @@ def point_scenarios(spec: ExperimentSpec, design: pd.DataFrame) -> list[Scenario
 def run_seed(spec: ExperimentSpec, point: int, replicate: int) -> int:
     """The seed of run (point, replicate), from the root SeedSequence (63 bits).
 
-    >>> from simulation.experiments.spec import experiment_from_dict
+    >>> from simulation.experiments.loading import experiment_from_dict
     >>> spec = experiment_from_dict({"seed": 1, "seeds": "common"})
     >>> run_seed(spec, 0, 2) == run_seed(spec, 5, 2) != run_seed(spec, 0, 1)
     True

@@ -25,8 +25,9 @@ import pandas as pd
 
 from simulation.experiments.design import RunTask, design_table, run_tasks
 from simulation.experiments.executors import Backend, open_backend
+from simulation.experiments.loading import load_experiment
 from simulation.experiments.provenance import now, provenance
-from simulation.experiments.spec import ExperimentSpec, load_experiment
+from simulation.experiments.spec import ExperimentSpec
 from simulation.experiments.store import Store
 from simulation.experiments.worker import Outcome, execute_batch
 
