@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from simulation.dashboard import SCENARIO_ENV
+
 DASHBOARD_EXAMPLES = """\
 examples:
   cocreate dashboard
@@ -30,7 +32,6 @@ examples:
 """
 DEFAULT_PORT = 8765
 START_TIMEOUT_S = 120
-SCENARIO_ENV = "COCREATE_DASHBOARD_SCENARIO"  # read by simulation.dashboard.page
 
 
 def add_dashboard(commands, subparser) -> None:

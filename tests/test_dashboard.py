@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import solara
 
-from simulation.dashboard import controls, page, views
+from simulation.dashboard import controls, page, state, views
 from simulation.dashboard.arms import Classroom, Settings
 from simulation.dashboard.presets import PRESETS, load_preset
 from simulation.policies import POLICIES
@@ -107,15 +107,15 @@ def rendered(monkeypatch, tmp_path):
         'extends = "%s"\n[community]\nconsumers = 300\ninitial_members = 60\n'
         % (page.__file__.rsplit("/simulation/", 1)[0] + "/scenarios/baseline.toml")
     )
-    monkeypatch.setenv(page.SCENARIO_ENV, str(scenario))
-    for state, value in (
-        (page.settings, None),
-        (page.classroom, None),
-        (page.editing, 0),
-        (page.selected, None),
-        (page.message, ""),
+    monkeypatch.setenv(state.SCENARIO_ENV, str(scenario))
+    for reactive, value in (
+        (state.settings, None),
+        (state.classroom, None),
+        (state.editing, 0),
+        (state.selected, None),
+        (state.message, ""),
     ):
-        state.set(value)
+        reactive.set(value)
 
     @solara.component
     def Root():
@@ -138,11 +138,11 @@ def _pictures(rc):
 
 def test_page_steps_and_shows_views(rendered):
     rc = rendered
-    assert page.classroom.value.models[0].consumers.size == 300
+    assert state.classroom.value.models[0].consumers.size == 300
     before = _pictures(rc)
     for _ in range(3):
         _button(rc, "Step").click()
-    assert page.classroom.value.day == 3
+    assert state.classroom.value.day == 3
     rc.find(children=["Time: 3.0"]).assert_single()
     after = _pictures(rc)
     assert all(a != b for a, b in zip(before, after, strict=True))
@@ -153,7 +153,7 @@ def test_clicking_a_consumer_in_the_network_inspects_it(rendered):
     _button(rc, "Step").click()
     picture = rc.find(v.Html, tag="img").widget
     height = picture.attributes["height"]
-    model = page.classroom.value.models[0]
+    model = state.classroom.value.models[0]
     # where consumer 42 is drawn, in the image's pixels from its top left
     view = views.NetworkView(
         views.figure(4.4, 4.0).subplots(1, 1, squeeze=False)[0]
@@ -162,14 +162,14 @@ def test_clicking_a_consumer_in_the_network_inspects_it(rendered):
     view.update(["a"], [model])
     x, y = view.axes[0].transData.transform(views.network_layout(model)[42])
     picture.fire_event("click", {"offsetX": x, "offsetY": height - y})
-    assert page.selected.value == view.consumer_at(x, height - y, [model]) == 42
-    assert not page.message.value
+    assert state.selected.value == view.consumer_at(x, height - y, [model]) == 42
+    assert not state.message.value
     tables = [
         w for w in rc.find(solara.widgets.HTML).widgets if "Consumer 42" in w.unsafe_innerHTML
     ]
     assert len(tables) == 1
     picture.fire_event("click", {"offsetX": 1, "offsetY": 1})  # a corner: nobody there
-    assert page.selected.value == 42 and "No consumer there" in page.message.value
+    assert state.selected.value == 42 and "No consumer there" in state.message.value
 
 
 def test_page_changes_a_policy_and_a_slider(rendered):
@@ -177,34 +177,34 @@ def test_page_changes_a_policy_and_a_slider(rendered):
     _button(rc, "Step").click()
     select = rc.find(v.Select, label="reward policy").widget
     select.v_model = "per_idea"
-    assert page.settings.value.arms[0].scenario.policies.reward.kind == "per_idea"
-    assert page.classroom.value.day == 0  # set up again with the new policy
+    assert state.settings.value.arms[0].scenario.policies.reward.kind == "per_idea"
+    assert state.classroom.value.day == 0  # set up again with the new policy
     slider = rc.find(v.Slider, label="marketers: count (people)").widget
     slider.v_model = 4
-    assert page.settings.value.arms[0].scenario.marketers.count == 4
-    assert not page.message.value
+    assert state.settings.value.arms[0].scenario.marketers.count == 4
+    assert not state.message.value
 
 
 def test_page_refuses_a_typed_value_with_a_message(rendered):
     rc = rendered
-    before = page.settings.value
+    before = state.settings.value
     field = rc.find(v.TextField, label="any parameter: key.path = value (Enter)").widget
     field.v_model = "community.consumers = -5"
     field.fire_event("keyup.enter", None)
-    assert page.settings.value is before
-    assert "out of range" in page.message.value
-    rc.find(v.Alert, children=[page.message.value]).assert_single()
+    assert state.settings.value is before
+    assert "out of range" in state.message.value
+    rc.find(v.Alert, children=[state.message.value]).assert_single()
 
 
 def test_page_loads_a_preset_side_by_side_and_inspects_a_consumer(rendered):
     rc = rendered
     _button(rc, "Belief 2").click()
-    room = page.classroom.value
-    assert room.names == ["recognition", "cash"] and page.settings.value.side_by_side
+    room = state.classroom.value
+    assert room.names == ["recognition", "cash"] and state.settings.value.side_by_side
     assert any("Watch active members" in str(w.children) for w in rc.find(v.Alert).widgets)
     _button(rc, "Step").click()
     _button(rc, "most active").click()
-    assert page.selected.value is not None
+    assert state.selected.value is not None
     html = rc.find(solara.widgets.HTML).widgets
     tables = [w for w in html if "expected influence" in w.unsafe_innerHTML]
     assert len(tables) == 1

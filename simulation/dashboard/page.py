@@ -12,25 +12,28 @@ from __future__ import annotations
 
 import base64
 import functools
-import os
 import threading
-from dataclasses import replace
 from html import escape
 
 import ipywidgets as widgets
 import reacton.core
 import solara
 from mesa.visualization import SolaraViz
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
 from simulation.agents.consumer import Consumer
-from simulation.dashboard import controls, views
-from simulation.dashboard.arms import Classroom, Settings
-from simulation.dashboard.presets import BY_NUMBER, PRESETS, load_preset
-from simulation.scenario import Scenario
-from simulation.validation import ScenarioError, load_scenario
+from simulation.dashboard import views
+from simulation.dashboard.arms import Classroom
+from simulation.dashboard.presets import BY_NUMBER
+from simulation.dashboard.sidebar import Sidebar
+from simulation.dashboard.state import (
+    classroom,
+    initial_settings,
+    message,
+    selected,
+    settings,
+)
 
-SCENARIO_ENV = "COCREATE_DASHBOARD_SCENARIO"  # set by `cocreate dashboard SCENARIO.toml`
 PLAY_INTERVAL_MS = 20
 DRAWING = threading.RLock()
 INSPECTED = (
@@ -48,28 +51,6 @@ INSPECTED = (
 )
 
 
-def initial_settings() -> tuple[Settings, str]:
-    """The settings the page opens with: the scenario file ``cocreate dashboard`` was given.
-
-    The path comes from the command line (an environment variable), never from the page.
-    """
-    path = os.environ.get(SCENARIO_ENV)
-    if not path:
-        return Settings.from_scenario(Scenario()), ""
-    try:
-        return Settings.from_scenario(load_scenario(path)), ""
-    except (ScenarioError, OSError) as err:
-        return Settings.from_scenario(Scenario()), f"{err}; showing the defaults"
-
-
-# Session state (Solara keeps a module-level reactive per browser session).
-settings = solara.reactive(None)
-classroom = solara.reactive(None)
-editing = solara.reactive(0)  # the arm the controls edit: 0 = A, 1 = B
-selected = solara.reactive(None)  # consumer index shown by the inspector
-message = solara.reactive("")  # the last refused value, shown until the next change
-
-
 def wait_while_drawn(render_context, timeout: float = 10.0) -> None:
     """Before a step: wait until no other thread is drawing the page.
 
@@ -85,151 +66,6 @@ def wait_while_drawn(render_context, timeout: float = 10.0) -> None:
         return
     if lock.acquire(timeout=timeout):
         lock.release()
-
-
-def apply(new: Settings) -> None:
-    """Take validated settings and set the run up again at day 0."""
-    settings.set(new)
-    classroom.set(Classroom(new))
-    message.set("")
-    force_update()
-
-
-def change(key: str, value) -> None:
-    """Set one parameter of the edited arm, or refuse it with a message."""
-    current = settings.value
-    index = editing.value if current.side_by_side else 0
-    try:
-        scenario = controls.set_value(current.arms[index].scenario, key, value)
-    except ScenarioError as err:
-        message.set(f"Refused: {err}")
-        return
-    apply(current.with_arm(index, scenario))
-
-
-@solara.component
-def PolicyControls(scenario: Scenario):
-    """A chooser per policy family."""
-    for c in controls.policy_controls():
-        solara.Select(
-            c.label,
-            value=controls.current(scenario, c.key),
-            values=list(c.choices),
-            on_value=lambda v, key=c.key: change(key, v),
-        )
-
-
-@solara.component
-def SliderControls(scenario: Scenario):
-    """Sliders for the main parameters (span and default from the dataclasses)."""
-    for c in controls.slider_controls():
-        value = controls.current(scenario, c.key)
-        slider = solara.SliderInt if c.is_int else solara.SliderFloat
-        slider(
-            f"{c.label} ({c.unit})",
-            value=value,
-            min=c.low,
-            max=c.high,
-            step=c.step,
-            on_value=lambda v, key=c.key: change(key, v),
-        )
-
-
-@solara.component
-def TypedControl(scenario: Scenario):
-    """Any parameter, typed as ``key.path = value`` (validated; `cocreate params` lists keys)."""
-    text = solara.use_reactive("")
-
-    def submit(value: str) -> None:
-        text.set(value)
-        if not value.strip():
-            return
-        current = settings.value
-        index = editing.value if current.side_by_side else 0
-        try:
-            new = controls.set_typed(current.arms[index].scenario, value)
-        except ScenarioError as err:
-            message.set(f"Refused: {err}")
-            return
-        apply(current.with_arm(index, new))
-
-    solara.InputText(
-        "any parameter: key.path = value (Enter)",
-        value=text.value,
-        on_value=submit,
-        placeholder="consumers.intrinsic_mean = 0.5",
-    )
-
-
-@solara.component
-def SeedControl():
-    """The seed both arms share."""
-
-    def set_seed(value: str) -> None:
-        try:
-            seed = int(value)
-            controls.set_value(Scenario(), "run.seed", seed)
-        except (ValueError, ScenarioError) as err:
-            message.set(f"Refused: seed: {err}")
-            return
-        apply(replace(settings.value, seed=seed))
-
-    solara.InputText("seed", value=str(settings.value.seed), on_value=set_seed)
-
-
-@solara.component
-def ArmControls():
-    """Side by side on/off, which arm the controls edit, the seed."""
-    current = settings.value
-    solara.Switch(
-        label="side by side (arm B next to arm A)",
-        value=current.side_by_side,
-        on_value=lambda on: apply(replace(settings.value, side_by_side=on)),
-    )
-    if current.side_by_side:
-        solara.ToggleButtonsSingle(
-            value=f"edit arm {'AB'[editing.value]}",
-            values=["edit arm A", "edit arm B"],
-            on_value=lambda v: editing.set(0 if v.endswith("A") else 1),
-        )
-    SeedControl()
-
-
-@solara.component
-def PresetButtons():
-    """One button per belief: loads its two arms side by side."""
-    for preset in PRESETS:
-        with solara.Tooltip(preset.title):
-            solara.Button(
-                f"Belief {preset.number}",
-                on_click=lambda n=preset.number: (
-                    editing.set(0),
-                    apply(load_preset(n, settings.value.seed)),
-                ),
-                outlined=settings.value.preset != str(preset.number),
-                color="primary",
-                style={"margin": "2px"},
-            )
-
-
-@solara.component
-def Sidebar():
-    """The page's own controls, under SolaraViz's controller."""
-    current = settings.value
-    index = editing.value if current.side_by_side else 0
-    scenario = current.arms[index].scenario
-    with solara.Sidebar():
-        with solara.Card("Presets: the five beliefs"), solara.Row(style={"flex-wrap": "wrap"}):
-            PresetButtons()
-        with solara.Card("Arms and seed"):
-            ArmControls()
-        if message.value:
-            solara.Error(message.value)
-        with solara.Card(f"Policies (arm {'AB'[index]})"):
-            PolicyControls(scenario)
-        with solara.Card(f"Parameters (arm {'AB'[index]})"):
-            SliderControls(scenario)
-            TypedControl(scenario)
 
 
 @solara.component
