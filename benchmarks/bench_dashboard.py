@@ -27,8 +27,7 @@ from pathlib import Path
 
 from simulation.dashboard import views
 from simulation.dashboard.arms import Classroom, Settings
-from simulation.scenario import Scenario
-from simulation.validation import apply_overrides
+from simulation.scenario import Scenario, apply_overrides
 
 CONSUMERS = 2000
 

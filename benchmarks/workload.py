@@ -28,6 +28,6 @@ def scaled_overrides(consumers: int, days: int) -> list[str]:
 def build_scenario(consumers: int, days: int) -> Scenario:
     """The validated scenario for ``consumers`` × ``days``, built through the public seam."""
     from simulation import Scenario
-    from simulation.validation import apply_overrides
+    from simulation.scenario import apply_overrides
 
     return apply_overrides(Scenario(), scaled_overrides(consumers, days))

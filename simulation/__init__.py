@@ -9,8 +9,7 @@ The seam every other part goes through::
 
 from simulation.model import CoCreationModel
 from simulation.run import RunResult, run_scenario
-from simulation.scenario import Scenario
-from simulation.validation import ScenarioError, load_scenario
+from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = [
     "CoCreationModel",

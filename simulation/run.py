@@ -21,7 +21,8 @@ class RunResult:
 
     Attributes:
         scenario: the scenario that ran (with the seed actually used).
-        timeseries: one row per day, one column per reporter (``simulation.metrics.REPORTERS``).
+        timeseries: one row per day, one column per daily metric
+            (``simulation.model.metrics.REPORTERS``).
         ideas: one row per submitted idea.
         decisions: one row per concept decided at the stage gates.
         snapshots: one row per member per snapshot day.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from simulation import Scenario
-from simulation.validation import apply_overrides
+from simulation.scenario import apply_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))

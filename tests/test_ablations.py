@@ -12,7 +12,7 @@ import pytest
 
 from simulation.analysis.compare import compare
 from simulation.analysis.myths import MYTHS, MYTHS_DIR, arm_values, verdict
-from simulation.validation import load_scenario
+from simulation.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
 SMALL = ["run.days=200", "community.consumers=400", "community.initial_members=80"]

@@ -13,7 +13,7 @@ from scipy import stats
 
 from simulation import Scenario, run_scenario
 from simulation.analysis.stats import cohens_d, rate_between
-from simulation.validation import apply_overrides
+from simulation.scenario import apply_overrides
 
 pytestmark = pytest.mark.slow
 

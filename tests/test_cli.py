@@ -17,11 +17,10 @@ from rich.console import Console
 
 from simulation import __version__
 from simulation.cli import main
-from simulation.cli_output import HEADLINES, LazyProgress
-from simulation.results_io import read_run
+from simulation.cli.output import HEADLINES, LazyProgress
+from simulation.results import read_run
 from simulation.run import TABLES
-from simulation.scenario import Scenario, iter_params
-from simulation.validation import load_scenario
+from simulation.scenario import Scenario, iter_params, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

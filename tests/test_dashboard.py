@@ -12,9 +12,8 @@ import solara
 from simulation.dashboard import controls, page, state, views
 from simulation.dashboard.arms import Classroom, Settings
 from simulation.dashboard.presets import PRESETS, load_preset
-from simulation.policies import POLICIES
-from simulation.scenario import Scenario, iter_params
-from simulation.validation import ScenarioError
+from simulation.model.policies import POLICIES
+from simulation.scenario import Scenario, ScenarioError, iter_params
 from tests.conftest import small
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.decisions import FLAW_PERSPECTIVES, StageGates
-from simulation.policies import Team
+from simulation.model.decisions import FLAW_PERSPECTIVES, StageGates
+from simulation.model.policies import Team
 from simulation.scenario import DecisionParams
 
 

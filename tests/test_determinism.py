@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulation.cli import main
-from simulation.results_io import read_run
+from simulation.results import read_run
 from simulation.run import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulation.cli import main
-from simulation.metrics import REPORTERS
+from simulation.model.metrics import REPORTERS
 from simulation.scenario import iter_params
 from tests.conftest import ROOT, SCENARIOS
 

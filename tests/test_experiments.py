@@ -23,7 +23,7 @@ from simulation.experiments import (
 from simulation.experiments import worker as worker_module
 from simulation.experiments.design import UNIT_PREFIX
 from simulation.experiments.store import ExperimentResults
-from simulation.validation import ScenarioError
+from simulation.scenario import ScenarioError
 from tests.sweeps import ROOT, experiment, part_digests
 
 EXAMPLES = sorted((ROOT / "experiments").glob("*.toml"))

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from simulation import load_scenario, run_scenario
-from simulation.validation import apply_overrides
+from simulation.scenario import apply_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).with_name("golden_hashes.json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.ideas import IdeaSpace, nk_contributions, point_bits
+from simulation.model.ideas.space import IdeaSpace, nk_contributions, point_bits
 from simulation.scenario import IdeaParams
 
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from simulation import CoCreationModel, load_scenario, run_scenario
-from simulation.agents.consumer import Consumer, ConsumerStatus
-from simulation.agents.marketer import Marketer
-from simulation.agents.organisation import Organisation
-from simulation.metrics import REPORTERS
+from simulation.model.agents.consumer import Consumer, ConsumerStatus
+from simulation.model.agents.marketer import Marketer
+from simulation.model.agents.organisation import Organisation
+from simulation.model.metrics import REPORTERS
 from tests.conftest import SCENARIOS, small
 from tests.invariants import check_run
 

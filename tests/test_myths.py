@@ -13,7 +13,7 @@ from simulation.analysis.compare import BANDS
 from simulation.analysis.myths import MYTHS, MYTHS_DIR, MythResult, Verdict, answer, verdict
 from simulation.analysis.myths_report import assumptions, write
 from simulation.headlines import BY_KEY
-from simulation.validation import load_scenario
+from simulation.scenario import load_scenario
 
 SMALL = ("run.days=40", "community.consumers=200", "community.initial_members=40")
 

@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from simulation.network import Friendships, build_edges, small_world_edges
+from simulation.model.network import Friendships, build_edges, small_world_edges
 from simulation.scenario import CommunityParams
 
 # a path 0-1-2 and a lone node 3

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from simulation import run_scenario
-from simulation.policies import (
+from simulation.model.policies import (
     POLICIES,
     ClosedControl,
     CoCreationTeam,

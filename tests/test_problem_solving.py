@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from simulation.problem_solving import (
+from simulation.analysis.problem_solving import (
     HongPageResult,
     ability,
     all_heuristics,

@@ -7,9 +7,8 @@ from dataclasses import fields
 import pytest
 
 from simulation import Scenario, ScenarioError, load_scenario
-from simulation.policies import POLICIES
-from simulation.scenario import iter_params, to_dict
-from simulation.validation import apply_overrides, scenario_from_dict
+from simulation.model.policies import POLICIES
+from simulation.scenario import apply_overrides, iter_params, scenario_from_dict, to_dict
 from tests.conftest import SCENARIOS
 
 

@@ -24,11 +24,10 @@ from simulation.analysis.measures import (
     reply_effect,
     summary,
 )
+from simulation.analysis.problem_solving import hong_page_experiment
 from simulation.analysis.replicates import replicate_seeds, run_replicates
 from simulation.analysis.stats import bootstrap_ci
-from simulation.problem_solving import hong_page_experiment
-from simulation.scenario import Scenario
-from simulation.validation import apply_overrides
+from simulation.scenario import Scenario, apply_overrides
 
 
 @dataclass(frozen=True)

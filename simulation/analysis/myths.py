@@ -25,7 +25,7 @@ import numpy as np
 from simulation.analysis.compare import Comparison, compare
 from simulation.analysis.stats import bootstrap_ci, cohens_d
 from simulation.headlines import BY_KEY
-from simulation.validation import apply_overrides, load_scenario
+from simulation.scenario import apply_overrides, load_scenario
 
 MYTHS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "myths"
 

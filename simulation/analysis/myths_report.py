@@ -21,9 +21,9 @@ import pandas as pd
 from simulation import __version__
 from simulation.analysis.compare import BANDS
 from simulation.analysis.myths import MYTHS, MythResult, answer, metric_label
+from simulation.analysis.plots import band_figure, distribution_figure, png_bytes
 from simulation.analysis.report import CSS, figure_html, fmt, table_html, table_markdown
 from simulation.headlines import BY_KEY
-from simulation.plots import band_figure, distribution_figure, png_bytes
 from simulation.scenario import Scenario
 
 ODD = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from simulation import __version__
 from simulation.analysis.compare import BANDS, HEADLINES, Comparison
-from simulation.plots import band_figure, distribution_figure
+from simulation.analysis.plots import band_figure, distribution_figure
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:980px;margin:2em auto;

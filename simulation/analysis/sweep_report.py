@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulation.analysis.plots import COLOURS, plt, png_bytes
 from simulation.analysis.report import CSS, figure_html, fmt
 from simulation.analysis.sweep import (
     Sensitivity,
@@ -24,7 +25,6 @@ from simulation.analysis.sweep import (
     sensitivity,
 )
 from simulation.experiments.store import ExperimentResults, atomic_write
-from simulation.plots import COLOURS, plt, png_bytes
 
 MAX_SERIES = 10  # design points drawn in one time-series figure
 MAX_ROWS = 60  # design points listed in the HTML summary table

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulation.cli_output import get_param, toml_literal
-from simulation.policies import POLICIES
-from simulation.scenario import Scenario, iter_params
-from simulation.validation import ScenarioError, apply_overrides
+from simulation.cli.output import get_param, toml_literal
+from simulation.model.policies import POLICIES
+from simulation.scenario import Scenario, ScenarioError, apply_overrides, iter_params
 
 # The scenario key that chooses each policy family (the families of ``POLICIES``).
 POLICY_KEYS = {
@@ -139,7 +138,7 @@ def set_value(scenario: Scenario, key: str, value: Any, *, source: str = "dashbo
     >>> set_value(Scenario(), "community.consumers", -3)
     Traceback (most recent call last):
     ...
-    simulation.validation.ScenarioError: dashboard: community.consumers: -3 is out of range; ...
+    simulation.scenario.loading.ScenarioError: dashboard: community.consumers: -3 is out ...
     """
     try:
         literal = toml_literal(value)
@@ -156,7 +155,7 @@ def set_typed(scenario: Scenario, text: str, *, source: str = "dashboard") -> Sc
     >>> set_typed(Scenario(), "run.seed = 'x'")
     Traceback (most recent call last):
     ...
-    simulation.validation.ScenarioError: dashboard: run.seed: expected int (e.g. 3), got 'x'
+    simulation.scenario.loading.ScenarioError: dashboard: run.seed: expected int (e.g. 3), got 'x'
     """
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():

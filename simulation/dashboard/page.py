@@ -21,7 +21,6 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from simulation.agents.consumer import Consumer
 from simulation.dashboard import views
 from simulation.dashboard.arms import Classroom
 from simulation.dashboard.presets import BY_NUMBER
@@ -33,6 +32,7 @@ from simulation.dashboard.state import (
     selected,
     settings,
 )
+from simulation.model.agents.consumer import Consumer
 
 PLAY_INTERVAL_MS = 20
 DRAWING = threading.RLock()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from simulation.analysis.myths import MYTHS, MYTHS_DIR, Myth
 from simulation.dashboard.arms import Arm, Settings
 from simulation.headlines import BY_KEY
-from simulation.validation import load_scenario
+from simulation.scenario import load_scenario
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ import solara
 from simulation.dashboard import controls
 from simulation.dashboard.presets import PRESETS, load_preset
 from simulation.dashboard.state import apply, change, edit, editing, message, settings
-from simulation.scenario import Scenario
-from simulation.validation import ScenarioError
+from simulation.scenario import Scenario, ScenarioError
 
 
 @solara.component

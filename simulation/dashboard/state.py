@@ -15,8 +15,7 @@ from mesa.visualization.utils import force_update
 
 from simulation.dashboard import SCENARIO_ENV, controls
 from simulation.dashboard.arms import Classroom, Settings
-from simulation.scenario import Scenario
-from simulation.validation import ScenarioError, load_scenario
+from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 
 def initial_settings() -> tuple[Settings, str]:

@@ -20,11 +20,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from simulation.agents.consumer import ConsumerStatus
-from simulation.cli_output import format_figure
-from simulation.decisions import GATES
+from simulation.cli.output import format_figure
 from simulation.headlines import BY_KEY
-from simulation.idea_pool import IdeaStatus
+from simulation.model.agents.consumer import ConsumerStatus
+from simulation.model.decisions import GATES
+from simulation.model.ideas.pool import IdeaStatus
 
 # state -> (legend name, colour); prospects are the population not (yet) in the community
 STATE_COLOURS = {

@@ -25,8 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from simulation.experiments.spec import ExperimentSpec, Factor, TableSpec
-from simulation.scenario import Scenario
-from simulation.validation import ScenarioError, set_values
+from simulation.scenario import Scenario, ScenarioError, set_values
 
 UNIT_PREFIX = "x."
 

@@ -17,7 +17,7 @@ by dotted key path, a design, replicates, days, the tables to record and the out
     every = 7
 
 Everything is checked here, once, like a scenario: every mistake becomes one
-:class:`~simulation.validation.ScenarioError` naming the file, the key path and the fix (the CLI
+:class:`~simulation.scenario.ScenarioError` naming the file, the key path and the fix (the CLI
 prints it and exits with code 2). Every design point's scenario is built and validated before
 the first run starts, so a value out of range cannot fail a sweep half-way.
 """
@@ -46,9 +46,8 @@ from simulation.experiments.spec import (
     SubExperiment,
     TableSpec,
 )
-from simulation.metrics import REPORTERS
-from simulation.scenario import Scenario, to_dict
-from simulation.validation import ScenarioError, load_scenario, set_values
+from simulation.model.metrics import REPORTERS
+from simulation.scenario import Scenario, ScenarioError, load_scenario, set_values, to_dict
 
 
 def load_experiment(

@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simulation.results_io import arrow_to_pandas, parquet_bytes
+from simulation.results import arrow_to_pandas, parquet_bytes
 
 JOURNAL, MANIFEST, DESIGN, SPEC = (
     "journal.jsonl",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from simulation.experiments.design import RunTask
 from simulation.experiments.spec import SUMMARY, TableSpec
-from simulation.results_io import parquet_bytes
+from simulation.results import parquet_bytes
 from simulation.run import RunResult, run_scenario
 
 

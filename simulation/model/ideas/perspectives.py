@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.ideas import IdeaSpace
-from simulation.policies import Framing, Team
+from simulation.model.ideas.space import IdeaSpace
+from simulation.model.policies import Framing, Team
 from simulation.scenario import Scenario
 
 MAX_PROFILES = 64

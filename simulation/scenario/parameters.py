@@ -2,7 +2,7 @@
 
 A scenario is a tree of frozen dataclasses. TOML files, the CLI's ``--set``, ``cocreate params``
 and (later) the dashboard all read these definitions; no default is written anywhere else.
-Validation happens once, here, at the boundary (``simulation.validation``); the model trusts
+Validation happens once, here, at the boundary (``simulation.scenario``); the model trusts
 what it is given.
 """
 

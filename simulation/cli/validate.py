@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from simulation.analysis import facts
-from simulation.cli_options import add_replicate_options, checked_workers
-from simulation.cli_output import progress_callback
+from simulation.cli.options import add_replicate_options, checked_workers
+from simulation.cli.output import progress_callback
 
 VALIDATE_EXAMPLES = """\
 examples:

@@ -8,13 +8,14 @@ import mesa
 import networkx as nx
 import numpy as np
 
-from simulation.agents.consumer import Consumer, ConsumerPopulation
-from simulation.agents.marketer import Marketer
-from simulation.agents.organisation import Organisation
-from simulation.decisions import StageGates
-from simulation.idea_pool import FIRM, IdeaPool
-from simulation.ideas import IdeaSpace
-from simulation.metrics import (
+from simulation.model.agents.consumer import Consumer, ConsumerPopulation
+from simulation.model.agents.marketer import Marketer
+from simulation.model.agents.organisation import Organisation
+from simulation.model.decisions import StageGates
+from simulation.model.ideas.perspectives import PerspectiveViews
+from simulation.model.ideas.pool import FIRM, IdeaPool
+from simulation.model.ideas.space import IdeaSpace
+from simulation.model.metrics import (
     QUALITY_STEPS,
     REPORTERS,
     counts_percentile,
@@ -22,10 +23,9 @@ from simulation.metrics import (
     population_metrics,
     quality_histogram,
 )
-from simulation.network import Friendships, build_edges
-from simulation.policies import make_policies
+from simulation.model.network import Friendships, build_edges
+from simulation.model.policies import make_policies
 from simulation.scenario import Scenario
-from simulation.views import PerspectiveViews
 
 SNAPSHOT_COLUMNS = (
     "status",

@@ -7,7 +7,7 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
-from simulation.columns import Columns, Spec
+from simulation.model.columns import Columns, Spec
 
 FIRM = -1  # author id of ideas the firm develops internally
 

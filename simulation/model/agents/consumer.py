@@ -12,7 +12,7 @@ from enum import IntEnum
 import mesa
 import numpy as np
 
-from simulation.network import Friendships
+from simulation.model.network import Friendships
 from simulation.scenario import CommunityParams, ConsumerParams, RecognitionParams
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation import results_io
-from simulation.results_io import read_run, write_run
+from simulation import results
+from simulation.results import read_run, write_run
 from simulation.run import TABLES, RunResult
 from simulation.scenario import Scenario
 
@@ -89,7 +89,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monke
         path.write_bytes(b"half a file")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(results_io, "_write_table", broken)
+    monkeypatch.setattr(results, "_write_table", broken)
     with pytest.raises(OSError):
         write_run(hand_built_result(), tmp_path)
     assert (tmp_path / "timeseries.parquet").read_bytes() == before

@@ -1,8 +1,8 @@
 """``cocreate dashboard`` (the teaching page in the browser) and ``cocreate animate`` (a GIF).
 
 ``dashboard`` checks the scenario file and the address first (one ``error:`` line and exit 2
-when something is wrong), then runs ``solara run simulation.app`` as a child process, prints
-the address once it serves, and stops it on Ctrl-C (exit 130) or when it is terminated.
+when something is wrong), then runs ``solara run simulation.dashboard.app`` as a child process,
+prints the address once it serves, and stops it on Ctrl-C (exit 130) or when it is terminated.
 """
 
 from __future__ import annotations
@@ -100,9 +100,9 @@ def _positive(option: str, text: str, low: int = 1, high: int = 1000) -> int:
 
 def cmd_animate(args: argparse.Namespace) -> int:
     """``cocreate animate``: run the scenario and write the GIF."""
-    from simulation.animate import animate, frame_count
     from simulation.cli import UsageError, _load, _make_out_dir, default_out_dir
-    from simulation.cli_output import progress_callback
+    from simulation.cli.output import progress_callback
+    from simulation.dashboard.animate import animate, frame_count
 
     fps = _positive("--fps", args.fps, 1, 100)
     every = _positive("--every", args.every, 1, 10_000)
@@ -126,7 +126,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """``cocreate dashboard``: check the input, serve the page, print its address."""
     from simulation.cli import UsageError
-    from simulation.validation import load_scenario
+    from simulation.scenario import load_scenario
 
     env = dict(os.environ)
     if args.scenario is not None:
@@ -141,7 +141,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         "-m",
         "solara",
         "run",
-        "simulation.app",
+        "simulation.dashboard.app",
         "--host",
         args.host,
         "--port",

@@ -7,10 +7,10 @@ from dataclasses import astuple
 import mesa
 import numpy as np
 
-from simulation.agents.marketer import review
-from simulation.decisions import StageGates
-from simulation.idea_pool import IdeaStatus, Response
-from simulation.metrics import QUALITY_STEPS, quality_histogram
+from simulation.model.agents.marketer import review
+from simulation.model.decisions import StageGates
+from simulation.model.ideas.pool import IdeaStatus, Response
+from simulation.model.metrics import QUALITY_STEPS, quality_histogram
 from simulation.scenario import OrganisationParams
 
 

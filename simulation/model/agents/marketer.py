@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from simulation.idea_pool import IdeaStatus
+from simulation.model.ideas.pool import IdeaStatus
 
 
 class Marketer(mesa.Agent):

@@ -10,9 +10,9 @@ from rich.table import Table
 
 from simulation.analysis import facts
 from simulation.analysis.myths_report import run_myths, write
-from simulation.cli_options import add_replicate_options, checked_workers
-from simulation.cli_output import progress_callback
-from simulation.cli_validate import (
+from simulation.cli.options import add_replicate_options, checked_workers
+from simulation.cli.output import progress_callback
+from simulation.cli.validate import (
     FULL_LANDSCAPES,
     QUICK_LANDSCAPES,
     QUICK_REPLICATES,

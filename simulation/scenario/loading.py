@@ -13,7 +13,7 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from simulation.scenario import Scenario
+from simulation.scenario.parameters import Scenario
 
 
 class ScenarioError(ValueError):

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulation.columns import Columns
-from simulation.policies import Team
+from simulation.model.columns import Columns
+from simulation.model.policies import Team
 from simulation.scenario import DecisionParams
 
 GATES = ("concept", "design", "build", "test")

@@ -11,8 +11,8 @@ from rich.table import Table
 
 from simulation.analysis.compare import HEADLINES, compare
 from simulation.analysis.report import arm_label, fmt, verdict_class, write_report
-from simulation.cli_options import add_replicate_options, checked_workers
-from simulation.cli_output import progress_callback
+from simulation.cli.options import add_replicate_options, checked_workers
+from simulation.cli.output import progress_callback
 
 COMPARE_EXAMPLES = """\
 examples:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.decisions import GATES
+from simulation.model.decisions import GATES
 
 # name -> description; every one is a column of the model time series (mesa.DataCollector).
 REPORTERS: dict[str, str] = {

@@ -2,7 +2,7 @@
 
 Every user mistake ends as one ``error: ...`` line on stderr and exit code 2 (argparse's usage
 errors too); Ctrl-C ends with exit code 130. The figures shown after a run are formatted in
-``simulation.cli_output``.
+``simulation.cli.output``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 
 from simulation import __version__
-from simulation.cli_output import (
+from simulation.cli.output import (
     changed_params,
     headline_table,
     param_tables,
@@ -27,10 +27,9 @@ from simulation.cli_output import (
     params_table,
     progress_callback,
 )
-from simulation.results_io import write_run
+from simulation.results import write_run
 from simulation.run import run_scenario
-from simulation.scenario import Scenario
-from simulation.validation import ScenarioError, apply_overrides, load_scenario
+from simulation.scenario import Scenario, ScenarioError, apply_overrides, load_scenario
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 
@@ -93,19 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(commands)
     _add_params(commands)
     _add_check(commands)
-    from simulation.cli_compare import add_compare  # imports the analysis stack only here
+    from simulation.cli.compare import add_compare  # imports the analysis stack only here
 
     add_compare(commands, _subparser, _add_set_option)
-    from simulation.cli_validate import add_validate
+    from simulation.cli.validate import add_validate
 
     add_validate(commands, _subparser)
-    from simulation.cli_myths import add_myths
+    from simulation.cli.myths import add_myths
 
     add_myths(commands, _subparser)
-    from simulation.cli_sweep import add_sweep
+    from simulation.cli.sweep import add_sweep
 
     add_sweep(commands, _subparser)
-    from simulation.cli_dashboard import add_animate, add_dashboard
+    from simulation.cli.dashboard import add_animate, add_dashboard
 
     add_dashboard(commands, _subparser)
     add_animate(commands, _subparser, _add_set_option)

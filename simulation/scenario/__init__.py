@@ -1,0 +1,59 @@
+"""What a scenario is and how one is read.
+
+:mod:`.parameters` declares every parameter (default, unit, range, meaning) as frozen
+dataclasses; :mod:`.loading` turns TOML files and ``--set`` overrides into a validated
+:class:`Scenario`, or one :class:`ScenarioError` that names the file, the key and the fix.
+Neither imports the model, so the command line can check a file without loading Mesa.
+"""
+
+from simulation.scenario.loading import (
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    scenario_from_dict,
+    set_values,
+)
+from simulation.scenario.parameters import (
+    PERSPECTIVES,
+    CommunityParams,
+    ConsumerParams,
+    ControlParams,
+    DecisionParams,
+    ExpectationParams,
+    IdeaParams,
+    MarketerParams,
+    OrganisationParams,
+    PolicyParams,
+    RecognitionParams,
+    RewardParams,
+    RunParams,
+    Scenario,
+    iter_params,
+    param,
+    to_dict,
+)
+
+__all__ = [
+    "PERSPECTIVES",
+    "CommunityParams",
+    "ConsumerParams",
+    "ControlParams",
+    "DecisionParams",
+    "ExpectationParams",
+    "IdeaParams",
+    "MarketerParams",
+    "OrganisationParams",
+    "PolicyParams",
+    "RecognitionParams",
+    "RewardParams",
+    "RunParams",
+    "Scenario",
+    "ScenarioError",
+    "apply_overrides",
+    "iter_params",
+    "load_scenario",
+    "param",
+    "scenario_from_dict",
+    "set_values",
+    "to_dict",
+]
