@@ -1,31 +1,11 @@
-"""Shared fixtures: small scenarios that run in well under a second."""
+"""Shared fixtures (helpers such as ``small`` live in ``tests/helpers.py``)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from simulation import Scenario
-from simulation.scenario import apply_overrides
-
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
-
-
-def small(*overrides: str, days: int = 60, consumers: int = 300) -> Scenario:
-    """The baseline shrunk to ``consumers`` and ``days``, with extra overrides."""
-    return apply_overrides(
-        Scenario(),
-        [
-            f"run.days={days}",
-            f"community.consumers={consumers}",
-            f"community.initial_members={consumers // 5}",
-            "community.arrival_rate=1.0",
-            "run.snapshot_interval=20",
-            *overrides,
-        ],
-    )
+from tests.helpers import small
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import tomli_w
 
-ROOT = Path(__file__).resolve().parent.parent
-BASELINE = ROOT / "scenarios" / "baseline.toml"
+from tests.helpers import BASELINE
 
 TINY = {
     "community.consumers": 100,

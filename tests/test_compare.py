@@ -15,7 +15,7 @@ from simulation.analysis.replicates import replicate_seeds, run_replicates
 from simulation.analysis.report import write_report
 from simulation.analysis.stats import bootstrap_ci
 from simulation.cli import main
-from tests.conftest import ROOT, small
+from tests.helpers import ROOT, small
 
 
 def test_seeds_are_shared_across_arms_and_fixed_by_the_root():

@@ -14,7 +14,7 @@ from simulation.dashboard.arms import Classroom, Settings
 from simulation.dashboard.presets import PRESETS, load_preset
 from simulation.model.policies import POLICIES
 from simulation.scenario import Scenario, ScenarioError, iter_params
-from tests.conftest import small
+from tests.helpers import small
 
 
 def test_controls_come_from_the_dataclasses():

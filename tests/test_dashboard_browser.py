@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.test_report_browser import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.skipif(

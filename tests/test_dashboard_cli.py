@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from simulation.cli import main
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 SMALL = f"""extends = "{ROOT / "scenarios" / "baseline.toml"}"
 name = "tiny"

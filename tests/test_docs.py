@@ -5,7 +5,7 @@ from __future__ import annotations
 from simulation.cli import main
 from simulation.model.metrics import REPORTERS
 from simulation.scenario import iter_params
-from tests.conftest import ROOT, SCENARIOS
+from tests.helpers import ROOT, SCENARIOS
 
 ODD = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -24,7 +24,8 @@ from simulation.experiments import worker as worker_module
 from simulation.experiments.design import UNIT_PREFIX
 from simulation.experiments.store import ExperimentResults
 from simulation.scenario import ScenarioError
-from tests.sweeps import ROOT, experiment, part_digests
+from tests.helpers import ROOT
+from tests.sweeps import experiment, part_digests
 
 EXAMPLES = sorted((ROOT / "experiments").glob("*.toml"))
 

@@ -13,7 +13,7 @@ from simulation.model.agents.consumer import Consumer, ConsumerStatus
 from simulation.model.agents.marketer import Marketer
 from simulation.model.agents.organisation import Organisation
 from simulation.model.metrics import REPORTERS
-from tests.conftest import SCENARIOS, small
+from tests.helpers import SCENARIOS, small
 from tests.invariants import check_run
 
 

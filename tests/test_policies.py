@@ -34,7 +34,7 @@ from simulation.scenario import (
     RecognitionParams,
     RewardParams,
 )
-from tests.conftest import small
+from tests.helpers import small
 from tests.invariants import check_run
 
 NONE = np.empty(0, dtype=np.int64)

@@ -12,7 +12,7 @@ import pytest
 
 from simulation.analysis.compare import compare
 from simulation.analysis.report import write_report
-from tests.conftest import ROOT, small
+from tests.helpers import ROOT, small
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [

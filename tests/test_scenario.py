@@ -9,7 +9,7 @@ import pytest
 from simulation import Scenario, ScenarioError, load_scenario
 from simulation.model.policies import POLICIES
 from simulation.scenario import apply_overrides, iter_params, scenario_from_dict, to_dict
-from tests.conftest import SCENARIOS
+from tests.helpers import SCENARIOS
 
 
 def test_every_parameter_has_unit_description_and_valid_default():

@@ -8,7 +8,8 @@ import pytest
 
 from simulation.cli import main
 from simulation.experiments import load_experiment
-from tests.sweeps import ROOT, experiment
+from tests.helpers import ROOT
+from tests.sweeps import experiment
 
 
 def test_dry_run_counts_runs_estimates_and_writes_nothing(tmp_path, capsys):
