@@ -140,7 +140,50 @@ def test_every_policy_keeps_the_invariants(family, name):
     check_run(result)
     again = run_scenario(scenario, seed=5)
     assert result.timeseries.equals(again.timeseries) and result.ideas.equals(again.ideas)
-    assert pickle.loads(pickle.dumps(make_policies(scenario))) is not None
+
+
+def decisions_on_a_small_input(family, policy):
+    """Everything a policy decides, on a few fixed inputs (to compare two instances)."""
+    if family == "reward":
+        entries = (np.array([5, 6, 7, 8]), np.array([3, 9, 9, 1]))
+        return [
+            (
+                policy.pay(day, np.array([1, 2, 2]), np.array([2]), lambda first, last: entries),
+                policy.incentive(day, np.array([0.1, 0.5]), 20),
+            )
+            for day in (0, 9, 29, 39, 40, 59)
+        ]
+    if family == "recognition":
+        return [
+            policy.feedback(style, promoted, accepted)
+            for style in ("silent", "reply", "explain")
+            for promoted in (False, True)
+            for accepted in (False, True)
+        ]
+    if family == "control":
+        return policy.frame()
+    if family == "expectations":
+        return [policy.initial_expectation(o) for o in (0.0, 0.3, 0.9)]
+    organisations = (OrganisationParams(), OrganisationParams(co_owners=2, co_owners_on_team=True))
+    return [policy.team(MarketerParams(count=2), org) for org in organisations]
+
+
+@pytest.mark.parametrize(("family", "name"), ALL_POLICIES)
+def test_every_policy_pickles_to_an_equal_policy(family, name):
+    # the policies travel to worker processes by pickle: what arrives must be the same policy
+    scenario = policy_scenario(family, name)
+    original = make_policies(scenario)
+    copy = pickle.loads(pickle.dumps(original))
+    for field in ("reward", "recognition", "control", "expectations", "decision"):
+        a, b = getattr(original, field), getattr(copy, field)
+        assert type(b) is type(a) and b is not a, field
+        assert vars(b) == vars(a), field  # the params dataclass, field by field
+    policy = getattr(copy, family)
+    assert type(policy) is POLICIES[family][name]
+    np.testing.assert_equal(
+        decisions_on_a_small_input(family, policy),
+        decisions_on_a_small_input(family, getattr(original, family)),
+    )
 
 
 @pytest.mark.parametrize("name", list(POLICIES["reward"]))
