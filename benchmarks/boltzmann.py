@@ -1,7 +1,8 @@
-"""Idiomatic Mesa 3.5 Boltzmann wealth model: the baseline of /work/shared/MESA.md §4.
+"""Idiomatic Mesa 3.5 Boltzmann wealth model: the speed baseline of the cocreate benchmark.
 
 Each agent with wealth gives one unit to a uniformly random other agent drawn from a cached list;
-``self.agents.shuffle_do("step")`` activates agents in random order.
+``self.agents.shuffle_do("step")`` activates agents in random order. What the model is, why it is
+the baseline and the rates it reached on a 2-core machine: benchmarks/README.md, section 2.
 """
 
 from __future__ import annotations

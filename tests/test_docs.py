@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
 from simulation.cli import main
 from simulation.model.metrics import REPORTERS
 from simulation.scenario import iter_params
@@ -30,3 +36,34 @@ def test_odd_names_every_metric():
 def test_readme_lists_every_shipped_scenario():
     missing = [p.name for p in SCENARIOS if p.name not in README]
     assert not missing, f"README.md does not list {missing}"
+
+
+# Texts kept outside the repository. The project stands on its own: no tracked file may point at
+# them, by name or by path; what they say belongs in the project's own docs (docs/evidence.md).
+OUTSIDE = ("LITERATURE.md", "STYLE.md", "MESA.md", "DESIGN.md", "/work/shared", "../shared")
+
+
+def tracked_text_files() -> list[Path]:
+    """Every file git tracks that exists in the working tree and is text (no NUL byte)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    listing = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
+    if listing.returncode != 0:
+        pytest.skip("not a git checkout")
+    paths = [ROOT / name for name in listing.stdout.decode().split("\0") if name]
+    return [p for p in paths if p.is_file() and b"\0" not in p.read_bytes()]
+
+
+def test_no_tracked_file_refers_to_texts_outside_the_repository():
+    this = Path(__file__).resolve()
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {word}"
+        for path in tracked_text_files()
+        if path.resolve() != this
+        for number, line in enumerate(
+            path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1
+        )
+        for word in OUTSIDE
+        if word in line
+    ]
+    assert not offenders, "references to files outside the repository:\n" + "\n".join(offenders)
