@@ -201,12 +201,16 @@ def test_page_loads_a_preset_side_by_side_and_inspects_a_consumer(rendered):
     room = state.classroom.value
     assert room.names == ["recognition", "cash"] and state.settings.value.side_by_side
     assert any("Watch active members" in str(w.children) for w in rc.find(v.Alert).widgets)
-    _button(rc, "Step").click()
+    for _ in range(3):
+        _button(rc, "Step").click()
     _button(rc, "most active").click()
-    assert state.selected.value is not None
+    # the consumer of the first arm with the most active days (the lowest index on a tie)
+    active = state.classroom.value.models[0].consumers.active_days
+    most = int(np.flatnonzero(active == active.max())[0])
+    assert active.max() > 0 and state.selected.value == most
     html = rc.find(solara.widgets.HTML).widgets
     tables = [w for w in html if "expected influence" in w.unsafe_innerHTML]
-    assert len(tables) == 1
+    assert len(tables) == 1 and f"Consumer {most}<" in tables[0].unsafe_innerHTML
 
 
 def test_the_play_thread_waits_while_another_thread_draws():

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import platform
+import shutil
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -182,8 +186,25 @@ def test_seeds_independent_or_common_and_ids_stable():
 
 
 # ----- running, storage, resume --------------------------------------------------------------
+def _git_state() -> dict:
+    """What the manifest must record of this checkout: HEAD and whether tracked files differ."""
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        return {"commit": None, "dirty": None}
+
+    def out(*args: str) -> str:
+        return subprocess.run([git, "-C", str(ROOT), *args], capture_output=True, text=True).stdout
+
+    return {
+        "commit": out("rev-parse", "HEAD").strip(),
+        "dirty": bool(out("status", "--porcelain", "--untracked-files=no").strip()),
+    }
+
+
 def test_sweep_writes_tidy_tables_journal_and_manifest(tmp_path):
+    git_before, started = _git_state(), dt.datetime.now(dt.UTC).replace(microsecond=0)
     out = run_experiment(load_experiment(experiment(tmp_path)), backend="sequential")
+    git_after, ended = _git_state(), dt.datetime.now(dt.UTC)
     results = load_results(out)
     assert len(results.summary) == 8 and results.summary["run_id"].is_unique
     weekly = results.tables["weekly"]
@@ -194,8 +215,13 @@ def test_sweep_writes_tidy_tables_journal_and_manifest(tmp_path):
     assert manifest["status"] == "complete" and manifest["runs"] == 8
     assert manifest["spec_hash"] == load_experiment(experiment(tmp_path)).spec_hash()
     assert {"mesa", "numpy", "SALib"} <= set(manifest["versions"])
-    assert manifest["git"]["commit"] is None or len(manifest["git"]["commit"]) == 40
-    assert manifest["python"] and manifest["platform"] and manifest["started"] and manifest["ended"]
+    # HEAD and the tree's state as git reports them (before or after the sweep: a commit made
+    # meanwhile in this checkout may land either side); None for both outside a git checkout
+    assert manifest["git"] in (git_before, git_after)
+    assert manifest["python"] == platform.python_version()
+    assert manifest["platform"] == platform.platform()
+    times = [dt.datetime.fromisoformat(manifest[key]) for key in ("started", "ended")]
+    assert started <= times[0] <= times[1] <= ended
     journal = [json.loads(line) for line in (out / "journal.jsonl").read_text().splitlines()]
     assert sorted(r["run"] for r in journal) == sorted(results.summary["run_id"])
     # a run's table equals what run_scenario gives for that seed
