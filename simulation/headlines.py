@@ -1,55 +1,66 @@
-"""The headline figures of a run: one registry of labels, units and formats.
+"""The headline figures of a run, and how every figure is formatted.
 
-``RunResult.summary`` computes them (``simulation.run.summarise``); the run table, the comparison
-table and the reports all read their labels here, so a figure is named in one place.
+The figures themselves are declared once, in the metric registry
+(:mod:`simulation.model.metrics`); this module chooses which of them a run's table shows, in
+which order, and writes a value as a reader wants it. The command line, the reports and the
+dashboard all format through :func:`format_figure`.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import math
+from collections.abc import Callable
+from typing import Any
 
+from simulation.model.metrics import METRICS, Metric
 
-class Headline(NamedTuple):
-    """One summary figure: its key, how to name and format it, and which way is better."""
+MISSING = "–"  # shown for NaN: e.g. no accepted idea yet, so no quality of accepted ideas
 
-    key: str
-    label: str
-    unit: str
-    kind: str  # count | share | quality | days | eur | signed (how to format it)
-    better: str = ""  # "higher", "lower" or "" (neither)
+FORMATS: dict[str, Callable[[float], str]] = {
+    "count": "{:,.0f}".format,
+    "share": lambda value: f"{100 * value:.1f}",  # the unit column says %
+    "quality": "{:.3f}".format,
+    "days": "{:.1f}".format,
+    "eur": "{:,.2f}".format,
+    "signed": "{:+.2f}".format,
+    "index": "{:.3f}".format,
+    "level": "{:.3f}".format,
+}
 
-
-HEADLINES = (
-    Headline(
-        "active_members",
-        "Active members (took part in the last 30 days)",
-        "people",
-        "count",
-        "higher",
-    ),
-    Headline("members", "Members at the end", "people", "count", "higher"),
-    Headline("joined_total", "Ever joined", "people", "count", "higher"),
-    Headline("churned_share", "Churned, of all who ever joined", "%", "share", "lower"),
-    Headline("retention_90", "90-day retention of the latest cohort", "%", "share", "higher"),
-    Headline("ever_posted_share", "Ever posted, of all who ever joined", "%", "share"),
-    Headline("top1_share", "Contributions by the top 1 %", "%", "share"),
-    Headline("ideas", "Consumer ideas submitted", "ideas", "count", "higher"),
-    Headline("accepted", "Ideas accepted", "ideas", "count", "higher"),
-    Headline("quality_accepted", "Quality of accepted ideas", "of best", "quality", "higher"),
-    Headline(
-        "feasible_on_strategy_share", "Ideas feasible and on strategy", "%", "share", "higher"
-    ),
-    Headline("time_to_decision_median", "Time to decision, median", "days", "days", "lower"),
-    Headline("time_to_decision_p90", "Time to decision, 90th percentile", "days", "days", "lower"),
-    Headline(
-        "time_with_rework_mean",
-        "Time to decision plus rework in operation, mean",
-        "days",
-        "days",
-        "lower",
-    ),
-    Headline("satisfaction_mean", "Member satisfaction", "-1..1", "signed", "higher"),
-    Headline("spend_total", "Cash rewards paid", "EUR", "eur"),
-    Headline("cost_per_accepted", "Cash paid per accepted idea", "EUR", "eur", "lower"),
+# what `cocreate run` shows, in this order
+HEADLINE_KEYS = (
+    "active_members",
+    "members",
+    "joined_total",
+    "churned_share",
+    "retention_90",
+    "ever_posted_share",
+    "top1_share",
+    "ideas",
+    "accepted",
+    "quality_accepted",
+    "feasible_on_strategy_share",
+    "time_to_decision_median",
+    "time_to_decision_p90",
+    "time_with_rework_mean",
+    "satisfaction_mean",
+    "spend_total",
+    "cost_per_accepted",
 )
-BY_KEY = {h.key: h for h in HEADLINES}
+HEADLINES: tuple[Metric, ...] = tuple(METRICS[key] for key in HEADLINE_KEYS)
+
+
+def format_figure(value: Any, kind: str) -> str:
+    """Format one figure by its kind; NaN and missing values become ``–``.
+
+    >>> format_figure(0.1234, "share"), format_figure(float("nan"), "days")
+    ('12.3', '–')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    return FORMATS[kind](value)
+
+
+def headline_rows(summary: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """``(label, formatted value, unit)`` for every headline figure of a run's summary."""
+    return [(h.label, format_figure(summary.get(h.key), h.kind), h.unit) for h in HEADLINES]

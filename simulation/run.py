@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.model import CoCreationModel
+from simulation.model.metrics import METRICS, SUMMARY
 from simulation.scenario import Scenario
 
 TABLES = ("timeseries", "ideas", "decisions", "snapshots")
@@ -82,7 +83,10 @@ def collect_result(model: CoCreationModel) -> RunResult:
 
 
 def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
-    """Headline figures of a run, each computed from the run's own tables."""
+    """Headline figures of a run (``simulation.model.metrics.SUMMARY``), from its own tables.
+
+    A daily metric's figure is its value on the last day; the others are computed here.
+    """
     last = result.timeseries.iloc[-1]
     pop = model.consumers
     # Joyce & Kraut 2006: does a newcomer whose first post got a reply post again (later)?
@@ -90,46 +94,33 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     replied = np.where(observed, pop.first_reply, -1)
     p_reply = float(again[replied == 1].mean()) if (replied == 1).any() else float("nan")
     p_none = float(again[replied == 0].mean()) if (replied == 0).any() else float("nan")
-    ideas = result.ideas
-    consumer_ideas = ideas[ideas["author"] >= 0]
+    consumer_ideas = result.ideas[result.ideas["author"] >= 0]
     decisions = result.decisions
-    return {
-        "days": int(len(result.timeseries)),
-        "seed": int(result.scenario.run.seed),
-        "members": int(last["members"]),
-        "active_members": int(last["active_members"]),
-        "joined_total": int(last["joined_total"]),
-        "churned_total": int(last["churned_total"]),
-        "churned_share": float(last["churned_total"] / max(last["joined_total"], 1)),
-        "retention_90": float(last["retention_90"]),
-        "ever_posted_share": float(last["ever_posted_share"]),
-        "top1_share": float(last["top1_share"]),
-        "gini_contributions": float(last["gini_contributions"]),
-        "newcomers_replied_share": float((replied == 1).sum() / max((replied >= 0).sum(), 1)),
-        "newcomers_replied": int((replied == 1).sum()),
-        "newcomers_ignored": int((replied == 0).sum()),
-        "post_again_replied": p_reply,
-        "post_again_ignored": p_none,
-        "reply_effect": p_reply - p_none,
-        "ideas": int(len(consumer_ideas)),
-        "quality_submitted": float(last["quality_submitted"]),
-        "quality_accepted": float(last["quality_accepted"]),
-        "feasible_on_strategy_share": float(last["feasible_on_strategy_share"]),
-        "decisions": int(len(decisions)),
-        "accepted": int((decisions["outcome"] == "accepted").sum()) if len(decisions) else 0,
-        "acceptance_rate": float((consumer_ideas["status"] == "accepted").mean())
+    accepted = decisions["outcome"] == "accepted"
+    figures = {
+        key: int(last[key]) if METRICS[key].kind == "count" else float(last[key])
+        for key in SUMMARY
+        if METRICS[key].daily
+    }
+    figures.update(
+        churned_share=float(last["churned_total"] / max(last["joined_total"], 1)),
+        newcomers_replied_share=float((replied == 1).sum() / max((replied >= 0).sum(), 1)),
+        newcomers_replied=int((replied == 1).sum()),
+        newcomers_ignored=int((replied == 0).sum()),
+        post_again_replied=p_reply,
+        post_again_ignored=p_none,
+        reply_effect=p_reply - p_none,
+        ideas=int(len(consumer_ideas)),
+        decisions=int(len(decisions)),
+        accepted=int(accepted.sum()) if len(decisions) else 0,
+        acceptance_rate=float((consumer_ideas["status"] == "accepted").mean())
         if len(consumer_ideas)
         else 0.0,
-        "time_to_decision_median": float(last["time_to_decision_median"]),
-        "time_to_decision_p90": float(last["time_to_decision_p90"]),
         # accepted ideas: submission to decision, plus the rework their escaped flaws cause in
-        # operation (the "time-to-decision including rework" of myth 4)
-        "time_with_rework_mean": float(
-            decisions.loc[decisions["outcome"] == "accepted", "time_with_operation_rework"].mean()
-        )
-        if (decisions["outcome"] == "accepted").any()
+        # operation (the "time-to-decision including rework" of belief 4)
+        time_with_rework_mean=float(decisions.loc[accepted, "time_with_operation_rework"].mean())
+        if accepted.any()
         else float("nan"),
-        "satisfaction_mean": float(last["satisfaction_mean"]),
-        "spend_total": float(last["spend_total"]),
-        "cost_per_accepted": float(last["cost_per_accepted"]),
-    }
+    )
+    run = {"days": int(len(result.timeseries)), "seed": int(result.scenario.run.seed)}
+    return run | {key: figures[key] for key in SUMMARY}

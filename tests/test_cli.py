@@ -17,7 +17,8 @@ from rich.console import Console
 
 from simulation import __version__
 from simulation.cli import main
-from simulation.cli.output import HEADLINES, LazyProgress
+from simulation.cli.common import LazyProgress
+from simulation.headlines import HEADLINES
 from simulation.results import read_run
 from simulation.run import TABLES
 from simulation.scenario import Scenario, iter_params, load_scenario
@@ -236,7 +237,7 @@ def test_ctrl_c_exits_130(monkeypatch, tmp_path, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("simulation.cli.run_scenario", interrupted)
+    monkeypatch.setattr("simulation.run.run_scenario", interrupted)
     code, _, err = run_main(capsys, "run", BASELINE, "--out", tmp_path)
     assert code == 130 and err.startswith("interrupted") and err.count("\n") == 1
 

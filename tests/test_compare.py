@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from simulation.analysis.compare import HEADLINES, compare, headline_row
+from simulation.analysis.compare import COMPARED, compare, headline_row
 from simulation.analysis.replicates import replicate_seeds, run_replicates
 from simulation.analysis.report import write_report
 from simulation.analysis.stats import bootstrap_ci
@@ -42,7 +42,7 @@ def test_paired_difference_by_hand():
             "ideas": [10.0, 20.0, 30.0, 13.0, 22.0, 36.0],
         }
     )
-    h = next(h for h in HEADLINES if h.key == "ideas")
+    h = next(h for h in COMPARED if h.key == "ideas")
     row = headline_row(runs, "b", "a", h, seed=0)
     assert row["mean"] == 23.666666666666668 and row["diff"] == pytest.approx(11 / 3)
     assert row["diff_low"] <= row["diff"] <= row["diff_high"]
@@ -68,7 +68,7 @@ def test_results_do_not_depend_on_the_number_of_workers():
 def test_report_embeds_every_figure(tmp_path):
     comparison = compare(ARMS, replicates=3, root_seed=1, workers=1)
     assert comparison.arms == ["baseline", "paid"]
-    assert len(comparison.table) == 2 * len(HEADLINES)
+    assert len(comparison.table) == 2 * len(COMPARED)
     html_path = write_report(comparison, tmp_path, "test report")
     page = html_path.read_text()
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
@@ -77,7 +77,7 @@ def test_report_embeds_every_figure(tmp_path):
     markdown = (tmp_path / "report.md").read_text()
     for name in re.findall(r"\(figures/([^)]+)\)", markdown):
         assert (tmp_path / "figures" / name).is_file()
-    assert pd.read_csv(tmp_path / "comparison.csv").shape[0] == 2 * len(HEADLINES)
+    assert pd.read_csv(tmp_path / "comparison.csv").shape[0] == 2 * len(COMPARED)
 
 
 def test_compare_command_end_to_end(tmp_path, capsys):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.model.metrics import (
+from simulation.model.measures import (
     cohort_retention,
     counts_percentile,
     gini,

@@ -12,7 +12,7 @@ import pytest
 from simulation.analysis.compare import BANDS
 from simulation.analysis.myths import MYTHS, MYTHS_DIR, MythResult, Verdict, answer, verdict
 from simulation.analysis.myths_report import assumptions, write
-from simulation.headlines import BY_KEY
+from simulation.model.metrics import METRICS
 from simulation.scenario import load_scenario
 
 SMALL = ("run.days=40", "community.consumers=200", "community.initial_members=40")
@@ -49,7 +49,7 @@ def test_boundary_sentence_is_computed_from_the_sweep(labels, fragment):
 def test_every_myth_is_well_formed():
     assert [m.number for m in MYTHS] == [1, 2, 3, 4, 5]
     for myth in MYTHS:
-        assert myth.metric in BY_KEY and myth.holds_if in (-1, 1) and myth.series in BANDS
+        assert myth.metric in METRICS and myth.holds_if in (-1, 1) and myth.series in BANDS
         assert {myth.challenger, myth.reference} <= set(myth.arms)
         for arm in myth.arms:
             assert load_scenario(MYTHS_DIR / f"{arm}.toml").name == arm

@@ -14,11 +14,11 @@ import pandas as pd
 
 from simulation.analysis.replicates import Replicate, run_replicates
 from simulation.analysis.stats import bootstrap_ci, cohens_d
-from simulation.headlines import BY_KEY, Headline
+from simulation.model.metrics import METRICS, Metric
 from simulation.scenario import Scenario
 
-# the figures a comparison reports, from the one registry of headline figures
-COMPARED = (
+# the figures a comparison reports, from the metric registry
+COMPARED_KEYS = (
     "active_members",
     "churned_share",
     "retention_90",
@@ -30,7 +30,7 @@ COMPARED = (
     "satisfaction_mean",
     "spend_total",
 )
-HEADLINES = tuple(BY_KEY[key] for key in COMPARED)
+COMPARED: tuple[Metric, ...] = tuple(METRICS[key] for key in COMPARED_KEYS)
 
 # time series drawn with bands: column -> label
 BANDS = {
@@ -103,12 +103,12 @@ def summarise_replicates(
         [{"arm": r.arm, "replicate": r.replicate, "seed": r.seed, **r.summary} for r in results]
     )
     table = pd.DataFrame(
-        [headline_row(runs, arm, arms[0], h, root_seed) for arm in arms for h in HEADLINES]
+        [headline_row(runs, arm, arms[0], h, root_seed) for arm in arms for h in COMPARED]
     )
     return Comparison(arms, replicates, root_seed, runs, table, daily_bands(results))
 
 
-def headline_row(runs: pd.DataFrame, arm: str, baseline: str, h: Headline, seed: int) -> dict:
+def headline_row(runs: pd.DataFrame, arm: str, baseline: str, h: Metric, seed: int) -> dict:
     """Mean, interval, and paired difference against the baseline for one arm and figure."""
     mine = runs[runs["arm"] == arm].set_index("replicate")[h.key].astype(float)
     base = runs[runs["arm"] == baseline].set_index("replicate")[h.key].astype(float)

@@ -24,7 +24,7 @@ import numpy as np
 
 from simulation.analysis.compare import Comparison, compare
 from simulation.analysis.stats import bootstrap_ci, cohens_d
-from simulation.headlines import BY_KEY
+from simulation.model.metrics import METRICS
 from simulation.scenario import apply_overrides, load_scenario
 
 MYTHS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "myths"
@@ -272,5 +272,5 @@ def answer(
 
 def metric_label(myth: Myth) -> str:
     """The primary metric's label and unit."""
-    h = BY_KEY[myth.metric]
+    h = METRICS[myth.metric]
     return f"{h.label} ({h.unit})"

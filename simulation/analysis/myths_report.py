@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import html
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields
-from multiprocessing import get_context
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -23,7 +21,8 @@ from simulation.analysis.compare import BANDS
 from simulation.analysis.myths import MYTHS, MythResult, answer, metric_label
 from simulation.analysis.plots import band_figure, distribution_figure, png_bytes
 from simulation.analysis.report import CSS, figure_html, fmt, table_html, table_markdown
-from simulation.headlines import BY_KEY
+from simulation.model.metrics import METRICS
+from simulation.parallel import process_pool
 from simulation.scenario import Scenario
 
 ODD = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
@@ -56,11 +55,7 @@ def run_myths(
     progress=None,
 ) -> list[MythResult]:
     """Answer every myth on one shared pool of worker processes."""
-    pool = (
-        ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-        if workers > 1
-        else None
-    )
+    pool = process_pool(workers) if workers > 1 else None
     counter = RunCounter(total_runs(replicates), progress) if progress else None
     try:
         return [
@@ -90,7 +85,7 @@ def boundary_figure(result: MythResult) -> bytes:
     ax.axhline(0, color="#888", lw=1)
     ax.set_xlabel(myth.boundary.label)
     ax.set_ylabel(f"{myth.challenger} − {myth.reference}")
-    ax.set_title(BY_KEY[myth.metric].label, fontsize=10)
+    ax.set_title(METRICS[myth.metric].label, fontsize=10)
     ax.grid(alpha=0.3)
     return png_bytes(fig)
 
@@ -118,7 +113,7 @@ def myth_figures(result: MythResult) -> dict[str, tuple[str, bytes]]:
 def verdict_text(result: MythResult) -> str:
     """The verdict in one sentence with its numbers."""
     v, myth = result.verdict, result.myth
-    kind = BY_KEY[myth.metric].kind
+    kind = METRICS[myth.metric].kind
     return (
         f"{v.label.capitalize()}: {myth.challenger} − {myth.reference} = "
         f"{fmt(v.difference, kind)} [{fmt(v.low, kind)}, {fmt(v.high, kind)}] "

@@ -7,15 +7,14 @@ analysis needs comes back from a worker: the summary and the daily time series.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from simulation.parallel import default_workers, process_pool
 from simulation.run import RunResult, run_scenario
 from simulation.scenario import Scenario
 
@@ -54,14 +53,6 @@ def _run_one(task: tuple[str, int, int, Scenario, Measure | None]) -> Replicate:
     result = run_scenario(scenario, seed=seed)
     extra = measure(result) if measure is not None else {}
     return Replicate(arm, replicate, seed, result.summary, result.timeseries, extra)
-
-
-def default_workers() -> int:
-    """All the cores this process may use."""
-    return max(
-        1,
-        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
-    )
 
 
 def run_replicates(
@@ -105,9 +96,7 @@ def run_replicates(
             if progress:
                 progress(len(results), len(tasks))
     else:
-        pool = executor or ProcessPoolExecutor(
-            max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn")
-        )
+        pool = executor or process_pool(min(workers, len(tasks)))
         try:
             for result in pool.map(_run_one, tasks, chunksize=1):
                 results.append(result)

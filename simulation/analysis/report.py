@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation import __version__
-from simulation.analysis.compare import BANDS, HEADLINES, Comparison
+from simulation.analysis.compare import BANDS, COMPARED, Comparison
 from simulation.analysis.plots import band_figure, distribution_figure
 
 CSS = """
@@ -71,7 +71,7 @@ def figures(comparison: Comparison) -> dict[str, tuple[str, bytes]]:
                 "band = 95 % of runs",
                 band_figure(bands, series, label, comparison.arms),
             )
-    for h in HEADLINES[:6]:
+    for h in COMPARED[:6]:
         if runs[h.key].notna().any():
             out[f"distribution_{h.key}.png"] = (
                 f"{h.label}: one dot per replicate",
@@ -83,7 +83,7 @@ def figures(comparison: Comparison) -> dict[str, tuple[str, bytes]]:
 def table_rows(comparison: Comparison) -> list[list[str]]:
     """Rows of the headline table: figure, then per arm 'mean [low, high]' and the difference."""
     rows = []
-    for h in HEADLINES:
+    for h in COMPARED:
         cells = [f"{h.label} ({h.unit})"]
         for arm in comparison.arms:
             r = comparison.table[

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
+from simulation.cli.common import (
+    UsageError,
+    add_replicate_options,
+    add_set_option,
+    checked_workers,
+    console,
+    load_scenario_arg,
+    make_out_dir,
+    progress_callback,
+    slug,
+    subparser,
+)
 
-from simulation.analysis.compare import HEADLINES, compare
-from simulation.analysis.report import arm_label, fmt, verdict_class, write_report
-from simulation.cli.options import add_replicate_options, checked_workers
-from simulation.cli.output import progress_callback
-
-COMPARE_EXAMPLES = """\
+EXAMPLES = """\
 examples:
   cocreate compare scenarios/baseline.toml scenarios/cash_rewards.toml --replicates 20
   cocreate compare scenarios/baseline.toml scenarios/framed.toml scenarios/test_machine.toml \\
@@ -22,14 +26,14 @@ examples:
 """
 
 
-def add_compare(commands, subparser, add_set_option) -> None:
-    """Register the ``compare`` subcommand."""
+def register(commands) -> None:
+    """Add ``compare`` to the command table."""
     parser = subparser(
         commands,
         "compare",
         "Compare scenarios over replicates against the first one (the baseline); writes an "
         "HTML and a Markdown report with intervals, effect sizes and figures.",
-        COMPARE_EXAMPLES,
+        EXAMPLES,
     )
     parser.add_argument(
         "scenarios",
@@ -48,40 +52,46 @@ def add_compare(commands, subparser, add_set_option) -> None:
     )
     parser.add_argument("--title", help="report title (default: the scenario names)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
-    parser.set_defaults(handler=cmd_compare)
+    parser.set_defaults(handler=handle)
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
+def handle(args: argparse.Namespace) -> int:
     """Load every scenario, run the replicates, print the table, write the report."""
-    from simulation.cli import UsageError, _load, _make_out_dir  # the CLI's own helpers
+    from simulation.analysis.compare import compare
+    from simulation.analysis.report import write_report
 
     if len(args.scenarios) < 2:
         raise UsageError("compare needs at least two scenario files (the first is the baseline)")
     workers = checked_workers(args.replicates, args.workers)
-    arms = [_load(file, args.overrides, days=args.days) for file in args.scenarios]
+    arms = [load_scenario_arg(file, args.overrides, days=args.days) for file in args.scenarios]
     names = [a.name for a in arms]
     if len(set(names)) != len(names):
         raise UsageError(f"two scenarios share a name ({names}); give each its own `name`")
-    out = args.out or Path("results", "compare", _slug("-vs-".join(names)))
-    _make_out_dir(out)
+    out = args.out or Path("results", "compare", slug("-vs-".join(names), "comparison", 120))
+    make_out_dir(out)
     with progress_callback(enabled=not args.quiet, unit="runs") as progress:
         comparison = compare(arms, args.replicates, args.seed, workers, progress)
     title = args.title or f"{names[0]} vs {', '.join(names[1:])}"
     report = write_report(comparison, out, title)
     if not args.quiet:
-        Console(highlight=False).print(comparison_table(comparison, title))
+        console().print(comparison_table(comparison, title))
     print(f"Report written to {report}")
     return 0
 
 
-def comparison_table(comparison, title: str) -> Table:
+def comparison_table(comparison, title: str):
     """The headline figures of every arm, with the baseline difference, as a Rich table."""
+    from rich.table import Table
+
+    from simulation.analysis.compare import COMPARED
+    from simulation.analysis.report import arm_label, fmt, verdict_class
+
     table = Table(title=f"{title} ({comparison.replicates} replicates each)")
     table.add_column("figure")
     for arm in comparison.arms:
         table.add_column(arm_label(comparison, arm), justify="right")
     styles = {"better": "green", "worse": "red", "": ""}
-    for h in HEADLINES:
+    for h in COMPARED:
         cells = []
         for arm in comparison.arms:
             r = comparison.table[
@@ -94,7 +104,3 @@ def comparison_table(comparison, title: str) -> Table:
             cells.append(f"[{style}]{text}[/]" if style else text)
         table.add_row(h.label, *cells)
     return table
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")[:120] or "comparison"

@@ -1,4 +1,4 @@
-"""``cocreate dashboard`` (the teaching page in the browser) and ``cocreate animate`` (a GIF).
+"""``cocreate dashboard``: the teaching page in the browser.
 
 ``dashboard`` checks the scenario file and the address first (one ``error:`` line and exit 2
 when something is wrong), then runs ``solara run simulation.dashboard.app`` as a child process,
@@ -17,31 +17,27 @@ import sys
 import time
 from pathlib import Path
 
+from simulation.cli.common import UsageError, subparser, whole_number
 from simulation.dashboard import SCENARIO_ENV
 
-DASHBOARD_EXAMPLES = """\
+EXAMPLES = """\
 examples:
   cocreate dashboard
   cocreate dashboard scenarios/cash_rewards.toml --port 8800
   cocreate dashboard --host 0.0.0.0 --port 8765     # reachable from other machines
 """
-ANIMATE_EXAMPLES = """\
-examples:
-  cocreate animate scenarios/baseline.toml --out results/animations/baseline.gif
-  cocreate animate scenarios/cash_rewards.toml --days 120 --fps 15 --every 2
-"""
 DEFAULT_PORT = 8765
 START_TIMEOUT_S = 120
 
 
-def add_dashboard(commands, subparser) -> None:
-    """Register the ``dashboard`` subcommand."""
+def register(commands) -> None:
+    """Add ``dashboard`` to the command table."""
     parser = subparser(
         commands,
         "dashboard",
         "Open the teaching dashboard: the community's network, live plots, side-by-side "
         "arms and one preset per belief, in the browser (Solara, built on Mesa's SolaraViz).",
-        DASHBOARD_EXAMPLES,
+        EXAMPLES,
     )
     parser.add_argument(
         "scenario",
@@ -58,74 +54,11 @@ def add_dashboard(commands, subparser) -> None:
         metavar="N",
         help="port to listen on, 0 for any free port (default: %(default)s)",
     )
-    parser.set_defaults(handler=cmd_dashboard)
+    parser.set_defaults(handler=handle)
 
 
-def add_animate(commands, subparser, add_set_option) -> None:
-    """Register the ``animate`` subcommand."""
-    parser = subparser(
-        commands,
-        "animate",
-        "Write a GIF of a run's network, plots and idea pipeline, day by day, for slides.",
-        ANIMATE_EXAMPLES,
-    )
-    parser.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file to animate")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="FILE.gif",
-        help="the GIF to write (default: results/animations/<scenario name>.gif)",
-    )
-    parser.add_argument("--days", metavar="N", help="days to simulate (default: the scenario's)")
-    parser.add_argument("--seed", metavar="N", help="random seed (default: the scenario's)")
-    parser.add_argument("--fps", metavar="N", default="10", help="frames per second (default: 10)")
-    parser.add_argument(
-        "--every", metavar="N", default="1", help="draw a frame every N days (default: 1)"
-    )
-    add_set_option(parser)
-    parser.set_defaults(handler=cmd_animate)
-
-
-def _positive(option: str, text: str, low: int = 1, high: int = 1000) -> int:
-    from simulation.cli import UsageError
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"{option}: '{text}' is not a whole number") from None
-    if not low <= value <= high:
-        raise UsageError(f"{option}: {value} is out of range; use {low} to {high}")
-    return value
-
-
-def cmd_animate(args: argparse.Namespace) -> int:
-    """``cocreate animate``: run the scenario and write the GIF."""
-    from simulation.cli import UsageError, _load, _make_out_dir, default_out_dir
-    from simulation.cli.output import progress_callback
-    from simulation.dashboard.animate import animate, frame_count
-
-    fps = _positive("--fps", args.fps, 1, 100)
-    every = _positive("--every", args.every, 1, 10_000)
-    scenario = _load(args.scenario, args.overrides, seed=args.seed, days=args.days)
-    out = args.out
-    if out is None:
-        out = Path("results", "animations", default_out_dir(scenario).parent.name + ".gif")
-    if out.suffix.lower() != ".gif":
-        raise UsageError(f"--out: {out} must end in .gif")
-    _make_out_dir(out.parent)
-    with progress_callback(enabled=True) as progress:
-        try:
-            frames = animate(scenario, out, fps=fps, every=every, progress=progress)
-        except OSError as err:
-            raise UsageError(f"{out}: cannot write the GIF ({err.strerror or err})") from None
-    assert frames == frame_count(scenario.run.days, every)
-    print(f"{out}: {frames} frames, {scenario.run.days} days at {fps} frames per second")
-    return 0
-
-
-def cmd_dashboard(args: argparse.Namespace) -> int:
-    """``cocreate dashboard``: check the input, serve the page, print its address."""
-    from simulation.cli import UsageError
+def handle(args: argparse.Namespace) -> int:
+    """Check the input, serve the page, print its address."""
     from simulation.scenario import load_scenario
 
     env = dict(os.environ)
@@ -134,7 +67,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         env[SCENARIO_ENV] = str(Path(args.scenario).resolve())
     else:
         env.pop(SCENARIO_ENV, None)
-    port = _positive("--port", args.port, 0, 65535)
+    port = whole_number("--port", args.port, 0, 65535)
     port = _free_port(args.host, port, UsageError)
     command = [
         sys.executable,

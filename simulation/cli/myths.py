@@ -5,21 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
-
-from simulation.analysis import facts
-from simulation.analysis.myths_report import run_myths, write
-from simulation.cli.options import add_replicate_options, checked_workers
-from simulation.cli.output import progress_callback
-from simulation.cli.validate import (
+from simulation.cli.common import (
     FULL_LANDSCAPES,
     QUICK_LANDSCAPES,
     QUICK_REPLICATES,
-    verdict_frame,
+    add_replicate_options,
+    checked_workers,
+    console,
+    make_out_dir,
+    progress_callback,
+    subparser,
 )
 
-MYTHS_EXAMPLES = """\
+EXAMPLES = """\
 examples:
   cocreate myths --quick
   cocreate myths --replicates 30 --out results/myths
@@ -27,15 +25,15 @@ examples:
 QUICK_MYTH_REPLICATES = 4
 
 
-def add_myths(commands, subparser) -> None:
-    """Register the ``myths`` subcommand."""
+def register(commands) -> None:
+    """Add ``myths`` to the command table."""
     parser = subparser(
         commands,
         "myths",
         "Answer the five beliefs about co-creation with the model's evidence: computed "
         "verdicts, boundary sweeps, the stylized-facts table; writes results/myths/report.html "
         "and report.md.",
-        MYTHS_EXAMPLES,
+        EXAMPLES,
     )
     parser.add_argument(
         "--quick",
@@ -51,16 +49,20 @@ def add_myths(commands, subparser) -> None:
         out=Path("results", "myths"),
         out_help="report folder (default: %(default)s)",
     )
-    parser.set_defaults(handler=cmd_myths)
+    parser.set_defaults(handler=handle)
 
 
-def cmd_myths(args: argparse.Namespace) -> int:
+def handle(args: argparse.Namespace) -> int:
     """Answer every myth, measure the stylized facts, write and summarise the report."""
-    from simulation.cli import _make_out_dir
+    from rich.table import Table
+
+    from simulation.analysis import facts
+    from simulation.analysis.facts_report import verdict_frame
+    from simulation.analysis.myths_report import run_myths, write
 
     replicates = QUICK_MYTH_REPLICATES if args.quick else args.replicates
     workers = checked_workers(replicates, args.workers)
-    _make_out_dir(args.out)
+    make_out_dir(args.out)
     with progress_callback(enabled=True, unit="runs") as progress:
         results = run_myths(replicates, args.seed, workers, progress=progress)
     table = None
@@ -79,6 +81,6 @@ def cmd_myths(args: argparse.Namespace) -> int:
         summary.add_column(column)
     for r in results:
         summary.add_row(f"{r.myth.number}. {r.myth.belief}", r.verdict.label, r.sentence)
-    Console(highlight=False).print(summary)
+    console().print(summary)
     print(f"Report written to {report}")
     return 0

@@ -1,4 +1,4 @@
-"""``cocreate sweep`` and ``cocreate analyze``: batch experiments from an experiment file."""
+"""``cocreate sweep``: run a batch experiment from an experiment file; resumable."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from simulation.cli.common import UsageError, console, subparser
+from simulation.parallel import default_workers
 
-from simulation.analysis.replicates import default_workers
-
-SWEEP_EXAMPLES = """\
+EXAMPLES = """\
 examples:
   cocreate sweep experiments/reward_x_motivation.toml --dry-run
   cocreate sweep experiments/reward_x_motivation.toml --workers 2
@@ -27,21 +25,16 @@ and parts/<table>/<run>.parquet; `cocreate analyze` summarises it.
 Exit code: 0 when every run is done, 1 when some failed (see journal.jsonl), 2 for a mistake in
 the file or the options, 130 on Ctrl-C (finished runs are kept).
 """
-ANALYZE_EXAMPLES = """\
-examples:
-  cocreate analyze results/reward_x_motivation
-  cocreate analyze results/sobol_screening --metrics active_members quality_accepted
-"""
 
 
-def add_sweep(commands, subparser) -> None:
-    """Register the ``sweep`` and ``analyze`` subcommands."""
+def register(commands) -> None:
+    """Add ``sweep`` to the command table."""
     sweep = subparser(
         commands,
         "sweep",
         "Run a batch experiment (grid, list, Latin hypercube, Sobol or Morris design) with "
         "replicates, locally or on Dask; resumable.",
-        SWEEP_EXAMPLES,
+        EXAMPLES,
     )
     sweep.add_argument("experiment", metavar="EXPERIMENT.toml", help="experiment file")
     where = sweep.add_mutually_exclusive_group()
@@ -88,23 +81,11 @@ def add_sweep(commands, subparser) -> None:
     )
     sweep.add_argument("--retry-failed", action="store_true", help="run failed runs again")
     sweep.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    sweep.set_defaults(handler=cmd_sweep)
-
-    analyze = subparser(
-        commands,
-        "analyze",
-        "Summarise a sweep: mean and confidence interval per design point, Sobol / Morris indices, "
-        "figures and an HTML page (written to DIR/analysis/).",
-        ANALYZE_EXAMPLES,
-    )
-    analyze.add_argument("results", metavar="DIR", type=Path, help="folder `cocreate sweep` wrote")
-    analyze.add_argument("--metrics", nargs="+", metavar="NAME", help="summary metrics to analyse")
-    analyze.set_defaults(handler=cmd_analyze)
+    sweep.set_defaults(handler=handle)
 
 
-def cmd_sweep(args: argparse.Namespace) -> int:
+def handle(args: argparse.Namespace) -> int:
     """Load and check the experiment, then estimate or run it."""
-    from simulation.cli import UsageError
     from simulation.experiments import StoreError, estimate, load_experiment, run_experiment
     from simulation.experiments.executors import BackendError
 
@@ -123,7 +104,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         else "local"
     )
     workers = 1 if args.sequential else args.workers
-    console = Console(stderr=True, highlight=False)
+    stderr = console(stderr=True)
     if args.dry_run:
         est = estimate(spec, pilots=args.pilots, workers=workers)
         print(
@@ -141,7 +122,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
         return 0
     try:
-        with _progress(console, enabled=not args.quiet, name=spec.name) as progress:
+        with _progress(stderr, enabled=not args.quiet, name=spec.name) as progress:
             out = run_experiment(
                 spec,
                 backend=backend,
@@ -179,10 +160,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _progress(console: Console, *, enabled: bool, name: str) -> Iterator:
+def _progress(console, *, enabled: bool, name: str) -> Iterator:
     if not (enabled and console.is_terminal):
         yield None
         return
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     bar = Progress(
         TextColumn(f"[bold]{name}"),
         BarColumn(),
@@ -200,43 +189,6 @@ def _progress(console: Console, *, enabled: bool, name: str) -> Iterator:
 
     with bar:
         yield update
-
-
-def cmd_analyze(args: argparse.Namespace) -> int:
-    """Read a sweep's folder, compute summaries and indices, write the analysis."""
-    from simulation.analysis.sweep_report import analyze, write_analysis
-    from simulation.cli import UsageError
-    from simulation.experiments import load_results
-
-    try:
-        results = load_results(args.results)
-    except FileNotFoundError as err:
-        raise UsageError(f"{err}; give the folder `cocreate sweep` wrote") from None
-    try:
-        analysis = analyze(results, args.metrics)
-    except ValueError as err:
-        raise UsageError(f"--metrics: {err}") from None
-    report = write_analysis(analysis)
-    sens = analysis.sensitivity
-    print(f"{len(results.summary)} runs, {results.manifest.get('points')} design points")
-    for note in analysis.notes:
-        print(note)
-    if sens is not None:
-        top = (
-            sens.table[sens.table["index"].isin(["ST", "mu_star", "S1"])]
-            .sort_values("value", ascending=False)
-            .groupby("metric")
-            .head(1)
-        )
-        for row in top.itertuples():
-            print(
-                f"  {row.metric}: most influential {row.factor} "
-                f"({row.index} = {row.value:.3f} ± {row.conf:.3f})"
-            )
-        for warning in sens.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-    print(f"Report written to {report}")
-    return 0
 
 
 def _duration(seconds: float) -> str:

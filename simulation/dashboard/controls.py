@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulation.cli.output import get_param, toml_literal
 from simulation.model.policies import POLICIES
 from simulation.scenario import Scenario, ScenarioError, apply_overrides, iter_params
+from simulation.scenario.reference import get_param, toml_literal
 
 # The scenario key that chooses each policy family (the families of ``POLICIES``).
 POLICY_KEYS = {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from simulation.analysis.myths import MYTHS, MYTHS_DIR, Myth
 from simulation.dashboard.arms import Arm, Settings
-from simulation.headlines import BY_KEY
+from simulation.model.metrics import METRICS
 from simulation.scenario import load_scenario
 
 
@@ -30,7 +30,7 @@ def explain(myth: Myth) -> str:
     >>> print(explain(MYTHS[1]).splitlines()[1])
     Watch active members: the belief holds if 'cash' ends higher than 'recognition'.
     """
-    metric = BY_KEY[myth.metric].label.split(" (")[0].lower()
+    metric = METRICS[myth.metric].label.split(" (")[0].lower()
     side = "higher" if myth.holds_if > 0 else "lower"
     return (
         f"{myth.question}\nWatch {metric}: the belief holds if '{myth.challenger}' ends {side} "

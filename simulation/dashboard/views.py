@@ -20,11 +20,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from simulation.cli.output import format_figure
-from simulation.headlines import BY_KEY
+from simulation.headlines import format_figure
 from simulation.model.agents.consumer import ConsumerStatus
 from simulation.model.decisions import GATES
 from simulation.model.ideas.pool import IdeaStatus
+from simulation.model.metrics import METRICS
 
 # state -> (legend name, colour); prospects are the population not (yet) in the community
 STATE_COLOURS = {
@@ -125,7 +125,7 @@ def headlines(model) -> list[tuple[str, str, str]]:
     values["churned_share"] = today["churned_total"] / max(today["joined_total"], 1)
     rows = []
     for key in HEADLINE_KEYS:
-        h = BY_KEY[key]
+        h = METRICS[key]
         rows.append((h.label, format_figure(values.get(key), h.kind), h.unit))
     return rows
 

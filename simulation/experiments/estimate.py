@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.analysis.replicates import default_workers
 from simulation.experiments.design import design_table, run_tasks
 from simulation.experiments.runner import plan
 from simulation.experiments.spec import ExperimentSpec
 from simulation.experiments.store import Store
+from simulation.parallel import default_workers
 from simulation.run import run_scenario
 
 

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import re
 import socket
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any
 
-from simulation.analysis.replicates import default_workers
+from simulation.parallel import default_workers, process_pool
 
 # A local Dask cluster shares this machine's cores with its scheduler and with this process, so
 # its housekeeping comes out of the runs' time: sample the workers' stacks never (the profiler
@@ -79,11 +78,6 @@ class Backend:
     renew: Callable[[], Executor] | None = None
 
 
-def local_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` fresh processes (spawned: no state inherited from this one)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-
 @contextlib.contextmanager
 def open_backend(
     kind: str = "local",
@@ -104,12 +98,12 @@ def open_backend(
     if kind == "sequential":
         yield Backend(SequentialExecutor(), 1, "sequential (this process)")
     elif kind == "local":
-        pool = local_pool(workers)
+        pool = process_pool(workers)
         holder = {"pool": pool}
 
         def renew() -> Executor:
             holder["pool"].shutdown(wait=False, cancel_futures=True)
-            holder["pool"] = local_pool(workers)
+            holder["pool"] = process_pool(workers)
             return holder["pool"]
 
         try:

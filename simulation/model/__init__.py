@@ -4,9 +4,23 @@
 policy, one registry), :mod:`.ideas` (the idea space, the pool of submitted ideas, who sees
 what), :mod:`.decisions` (stage gates, flaws, rework), :mod:`.network` (the social graph) and
 :mod:`.metrics` (the metric registry the DataCollector reads). Nothing here knows of files,
-plots, the command line or executors.
+plots, the command line or executors. ``CoCreationModel`` is imported when first used, so the
+metric registry can be read without loading Mesa.
 """
 
-from simulation.model.model import CoCreationModel
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulation.model.model import CoCreationModel
 
 __all__ = ["CoCreationModel"]
+
+
+def __getattr__(name: str):
+    if name == "CoCreationModel":
+        from simulation.model.model import CoCreationModel
+
+        return CoCreationModel
+    raise AttributeError(f"module 'simulation.model' has no attribute {name!r}")

@@ -1,141 +1,305 @@
-"""What the model measures every day: small pure functions and the daily reporter set.
+"""What the model measures: the metric registry, and the day's consumer and firm figures.
 
-Inequality is computed from the histogram of integer contribution counts, so a day's Gini over
-10,000 members costs a ``bincount`` instead of a sort.
+A metric is declared once here (:class:`Metric`); the DataCollector's reporters, the run
+summary, the headline tables, reports, dashboard and tests all read the declaration.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from simulation.model.decisions import GATES
+from simulation.model.measures import (
+    QUALITY_STEPS,
+    cohort_retention,
+    counts_percentile,
+    gini,
+    mean,
+    sorted_percentile,
+    top_share,
+)
 
-# name -> description; every one is a column of the model time series (mesa.DataCollector).
-REPORTERS: dict[str, str] = {
-    "members": "Current members (lurkers and contributors).",
-    "active_members": "Members who took part in the last 30 days (joining is not taking part).",
-    "active_today": "Members who took part today.",
-    "joined_today": "Consumers who joined today.",
-    "joined_total": "Consumers who have ever joined.",
-    "churned_today": "Members who left today.",
-    "churned_total": "Members who have left so far.",
-    "churn_rate": "Members who left today per member at the start of the day.",
-    "retention_30": "Share of the cohort that joined 31-60 days ago still there 30 days in.",
-    "retention_90": "Share of the cohort that joined 91-120 days ago still there 90 days in.",
-    "contributions_today": "Ideas and builds posted by consumers today.",
-    "ideas_today": "New consumer ideas today (builds excluded).",
-    "votes_today": "Up-votes cast today.",
-    "contributions_total": "Ideas and builds posted by consumers so far.",
-    "gini_contributions": "Gini coefficient of contributions over everyone who ever joined.",
-    "top1_share": "Share of contributions written by the top 1 % of those who ever joined.",
-    "ever_posted_share": "Share of those who ever joined who have posted at least once.",
-    "quality_submitted": "Mean true quality of all ideas submitted so far.",
-    "quality_submitted_p90": "90th percentile of the quality of submitted ideas (to 0.001).",
-    "quality_promoted": "Mean true quality of ideas promoted to concepts so far.",
-    "quality_promoted_p90": "90th percentile of the quality of promoted ideas (to 0.001).",
-    "quality_accepted": "Mean true quality of accepted ideas so far.",
-    "quality_accepted_p90": "90th percentile of the quality of accepted ideas so far.",
-    "feasible_share": "Share of submitted ideas that are feasible.",
-    "on_strategy_share": "Share of submitted ideas that are on strategy.",
-    "feasible_on_strategy_share": "Share of submitted ideas both feasible and on strategy.",
-    "queue": "Ideas waiting for review.",
-    "concepts": "Concepts in the stage-gate pipeline.",
-    "decisions": "Concepts decided so far (accepted or killed).",
-    "accepted": "Ideas accepted so far.",
-    "time_to_decision_median": "Median days from submission to decision, rework included.",
-    "time_to_decision_p90": "90th percentile of days from submission to decision.",
-    "flaws_found_concept": "Flaws found at the concept gate so far.",
-    "flaws_found_design": "Flaws found at the design gate so far.",
-    "flaws_found_build": "Flaws found at the build gate so far.",
-    "flaws_found_test": "Flaws found at the test gate so far.",
-    "flaws_escaped": "Flaws of accepted ideas that escaped every gate.",
-    "satisfaction_mean": "Mean satisfaction of members (-1..1).",
-    "intrinsic_mean": "Mean intrinsic interest of members.",
-    "expectation_mean": "Mean expected acceptance chance of members.",
-    "spend_total": "Cash rewards paid so far (EUR).",
-    "cost_per_accepted": "Cash paid per accepted idea so far (EUR; NaN before the first).",
-    "co_owner_support": "Lowest support among co-owners (1 = full; NaN without co-owners).",
+
+class Metric(NamedTuple):
+    """One measured figure, declared once.
+
+    Every reader — the DataCollector, the run summary, headlines, comparisons, the dashboard,
+    the invariant tests, ``cocreate metrics`` — reads this declaration.
+
+    Attributes:
+        key: the column name in the time series and the key in a run's summary.
+        label: how a table or a figure names it.
+        description: what it means, in a sentence.
+        unit: the unit shown next to a value.
+        kind: how a value is formatted and bounded (``KINDS``).
+        better: ``"higher"``, ``"lower"`` or ``""`` (neither).
+        daily: a column of the daily time series; otherwise computed once, at the end of a run.
+    """
+
+    key: str
+    label: str
+    description: str
+    unit: str
+    kind: str
+    better: str = ""
+    daily: bool = True
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range every value must lie in (NaN aside)."""
+        return KINDS[self.kind]
+
+
+INF = float("inf")
+# kind -> the range of its values
+KINDS: dict[str, tuple[float, float]] = {
+    "count": (0, INF),
+    "share": (0, 1),
+    "quality": (0, 1),
+    "days": (0, INF),
+    "eur": (0, INF),
+    "signed": (-1, 1),
+    "index": (0, 1),
+    "level": (-INF, INF),
 }
 
-
-def gini(counts: np.ndarray) -> float:
-    """Gini coefficient of non-negative integers given as a histogram.
-
-    ``counts[v]`` is the number of people with value ``v``.
-
-    >>> gini(np.bincount([0, 0, 0, 4]))
-    0.75
-    >>> gini(np.bincount([2, 2, 2]))
-    0.0
-    """
-    level = np.arange(counts.size)
-    n, total = int(counts.sum()), int((counts * level).sum())
-    if n == 0 or total == 0:
-        return 0.0
-    below = np.cumsum(counts) - counts  # ranks taken by smaller values
-    rank_sum = counts * below + counts * (counts + 1) / 2  # sum of 1-based ranks per level
-    weighted = float((level * rank_sum).sum())
-    return float(2 * weighted / (n * total) - (n + 1) / n)
-
-
-def top_share(counts: np.ndarray, share: float = 0.01) -> float:
-    """Share of the total held by the top ``share`` of people (at least one person).
-
-    ``counts`` is the histogram of their integer values.
-
-    >>> top_share(np.bincount([0] * 99 + [10]), 0.01)
-    1.0
-    >>> top_share(np.bincount([1, 1, 1, 1]), 0.5)
-    0.5
-    """
-    level = np.arange(counts.size)
-    n, total = int(counts.sum()), int((counts * level).sum())
-    if n == 0 or total == 0:
-        return 0.0
-    k = max(1, int(np.ceil(share * n)))
-    down, level = counts[::-1], level[::-1]  # from the largest value down
-    taken = np.minimum(down, np.maximum(k - (np.cumsum(down) - down), 0))
-    return float((taken * level).sum() / total)
-
-
-def cohort_retention(
-    joined: np.ndarray, days: np.ndarray, join_day, churn_day, day: int, horizon: int
-) -> float:
-    """Share of a cohort still members ``horizon`` days after joining.
-
-    The cohort joined ``horizon+1..2*horizon`` days ago (NaN when it is empty). ``joined`` lists
-    joiners in joining order and ``days`` the day each joined.
-    """
-    lo, hi = np.searchsorted(days, [day - 2 * horizon, day - horizon])
-    cohort = joined[lo:hi]
-    if not cohort.size:
-        return float("nan")
-    stayed = (churn_day[cohort] < 0) | (churn_day[cohort] - join_day[cohort] >= horizon)
-    return float(stayed.mean())
-
-
-def percentile(values: list[float] | np.ndarray, q: float) -> float:
-    """The q-th percentile, NaN for no values."""
-    return float(np.percentile(values, q)) if len(values) else float("nan")
-
-
-def sorted_percentile(values: np.ndarray, q: float) -> float:
-    """The q-th percentile of already sorted values (linear interpolation), NaN if empty.
-
-    >>> sorted_percentile(np.array([1.0, 2.0, 3.0, 4.0]), 50)
-    2.5
-    """
-    if not len(values):
-        return float("nan")
-    position = q / 100 * (len(values) - 1)
-    low = int(np.floor(position))
-    high = min(low + 1, len(values) - 1)
-    return float(values[low] + (values[high] - values[low]) * (position - low))
-
-
-def mean(values: list[float] | np.ndarray) -> float:
-    """Mean, NaN for no values."""
-    return float(np.mean(values)) if len(values) else float("nan")
+# fmt: off
+_METRICS = (
+    Metric(
+        "members", "Members at the end", "Current members (lurkers and contributors).",
+        "people", "count", "higher",
+    ),
+    Metric(
+        "active_members", "Active members (took part in the last 30 days)",
+        "Members who took part in the last 30 days (joining is not taking part).",
+        "people", "count", "higher",
+    ),
+    Metric("active_today", "Active today", "Members who took part today.", "people", "count"),
+    Metric("joined_today", "Joined today", "Consumers who joined today.", "people", "count"),
+    Metric(
+        "joined_total", "Ever joined", "Consumers who have ever joined.", "people", "count",
+        "higher",
+    ),
+    Metric("churned_today", "Left today", "Members who left today.", "people", "count"),
+    Metric(
+        "churned_total", "Members who left", "Members who have left so far.", "people", "count",
+        "lower",
+    ),
+    Metric(
+        "churn_rate", "Churn rate", "Members who left today per member at the start of the day.",
+        "per day", "share", "lower",
+    ),
+    Metric(
+        "retention_30", "30-day retention of the latest cohort",
+        "Share of the cohort that joined 31-60 days ago still there 30 days in.",
+        "%", "share", "higher",
+    ),
+    Metric(
+        "retention_90", "90-day retention of the latest cohort",
+        "Share of the cohort that joined 91-120 days ago still there 90 days in.",
+        "%", "share", "higher",
+    ),
+    Metric(
+        "contributions_today", "Contributions today",
+        "Ideas and builds posted by consumers today.", "posts", "count",
+    ),
+    Metric(
+        "ideas_today", "New ideas today", "New consumer ideas today (builds excluded).",
+        "ideas", "count",
+    ),
+    Metric("votes_today", "Votes today", "Up-votes cast today.", "votes", "count"),
+    Metric(
+        "contributions_total", "Contributions so far",
+        "Ideas and builds posted by consumers so far.", "posts", "count",
+    ),
+    Metric(
+        "gini_contributions", "Gini of contributions",
+        "Gini coefficient of contributions over everyone who ever joined.", "0..1", "index",
+    ),
+    Metric(
+        "top1_share", "Contributions by the top 1 %",
+        "Share of contributions written by the top 1 % of those who ever joined.", "%", "share",
+    ),
+    Metric(
+        "ever_posted_share", "Ever posted, of all who ever joined",
+        "Share of those who ever joined who have posted at least once.", "%", "share",
+    ),
+    Metric(
+        "quality_submitted", "Quality of submitted ideas",
+        "Mean true quality of all ideas submitted so far.", "of best", "quality", "higher",
+    ),
+    Metric(
+        "quality_submitted_p90", "Quality of submitted ideas, 90th percentile",
+        "90th percentile of the quality of submitted ideas (to 0.001).", "of best", "quality",
+        "higher",
+    ),
+    Metric(
+        "quality_promoted", "Quality of promoted ideas",
+        "Mean true quality of ideas promoted to concepts so far.", "of best", "quality", "higher",
+    ),
+    Metric(
+        "quality_promoted_p90", "Quality of promoted ideas, 90th percentile",
+        "90th percentile of the quality of promoted ideas (to 0.001).", "of best", "quality",
+        "higher",
+    ),
+    Metric(
+        "quality_accepted", "Quality of accepted ideas",
+        "Mean true quality of accepted ideas so far.", "of best", "quality", "higher",
+    ),
+    Metric(
+        "quality_accepted_p90", "Quality of accepted ideas, 90th percentile",
+        "90th percentile of the quality of accepted ideas so far.", "of best", "quality",
+        "higher",
+    ),
+    Metric(
+        "feasible_share", "Ideas feasible", "Share of submitted ideas that are feasible.", "%",
+        "share", "higher",
+    ),
+    Metric(
+        "on_strategy_share", "Ideas on strategy",
+        "Share of submitted ideas that are on strategy.", "%", "share", "higher",
+    ),
+    Metric(
+        "feasible_on_strategy_share", "Ideas feasible and on strategy",
+        "Share of submitted ideas both feasible and on strategy.", "%", "share", "higher",
+    ),
+    Metric("queue", "Review queue", "Ideas waiting for review.", "ideas", "count", "lower"),
+    Metric(
+        "concepts", "Concepts in the pipeline", "Concepts in the stage-gate pipeline.",
+        "concepts", "count",
+    ),
+    Metric(
+        "decisions", "Concepts decided", "Concepts decided so far (accepted or killed).",
+        "concepts", "count",
+    ),
+    Metric("accepted", "Ideas accepted", "Ideas accepted so far.", "ideas", "count", "higher"),
+    Metric(
+        "time_to_decision_median", "Time to decision, median",
+        "Median days from submission to decision, rework included.", "days", "days", "lower",
+    ),
+    Metric(
+        "time_to_decision_p90", "Time to decision, 90th percentile",
+        "90th percentile of days from submission to decision.", "days", "days", "lower",
+    ),
+    *(
+        Metric(
+            f"flaws_found_{gate}", f"Flaws found at the {gate} gate",
+            f"Flaws found at the {gate} gate so far.", "flaws", "count",
+        )
+        for gate in GATES
+    ),
+    Metric(
+        "flaws_escaped", "Flaws escaped", "Flaws of accepted ideas that escaped every gate.",
+        "flaws", "count", "lower",
+    ),
+    Metric(
+        "satisfaction_mean", "Member satisfaction", "Mean satisfaction of members (-1..1).",
+        "-1..1", "signed", "higher",
+    ),
+    Metric(
+        "intrinsic_mean", "Intrinsic interest", "Mean intrinsic interest of members.",
+        "utility", "level",
+    ),
+    Metric(
+        "expectation_mean", "Expected acceptance chance",
+        "Mean expected acceptance chance of members.", "probability", "share",
+    ),
+    Metric("spend_total", "Cash rewards paid", "Cash rewards paid so far (EUR).", "EUR", "eur"),
+    Metric(
+        "cost_per_accepted", "Cash paid per accepted idea",
+        "Cash paid per accepted idea so far (EUR; NaN before the first).", "EUR", "eur", "lower",
+    ),
+    Metric(
+        "co_owner_support", "Co-owner support",
+        "Lowest support among co-owners (1 = full; NaN without co-owners).", "0..1", "index",
+        "higher",
+    ),
+    # computed once, at the end of a run (simulation.run.summarise)
+    Metric(
+        "churned_share", "Churned, of all who ever joined",
+        "Members who left, of everyone who ever joined.", "%", "share", "lower", daily=False,
+    ),
+    Metric(
+        "newcomers_replied_share", "Newcomers whose first post got a reply",
+        "Of the newcomers observed long enough, the share whose first post got a reply.",
+        "%", "share", daily=False,
+    ),
+    Metric(
+        "newcomers_replied", "Newcomers replied to",
+        "Newcomers observed long enough whose first post got a reply.", "people", "count",
+        daily=False,
+    ),
+    Metric(
+        "newcomers_ignored", "Newcomers not replied to",
+        "Newcomers observed long enough whose first post got no reply.", "people", "count",
+        daily=False,
+    ),
+    Metric(
+        "post_again_replied", "Posted again after a reply",
+        "Share of replied-to newcomers who posted again within 60 days.", "%", "share",
+        daily=False,
+    ),
+    Metric(
+        "post_again_ignored", "Posted again after no reply",
+        "Share of newcomers not replied to who posted again within 60 days.", "%", "share",
+        daily=False,
+    ),
+    Metric(
+        "reply_effect", "Effect of a reply on posting again",
+        "Posted-again share after a reply minus after none (Joyce & Kraut 2006).",
+        "probability", "signed", daily=False,
+    ),
+    Metric(
+        "ideas", "Consumer ideas submitted", "Ideas consumers submitted (builds excluded).",
+        "ideas", "count", "higher", daily=False,
+    ),
+    Metric(
+        "acceptance_rate", "Acceptance rate", "Share of consumer ideas accepted.", "%", "share",
+        daily=False,
+    ),
+    Metric(
+        "time_with_rework_mean", "Time to decision plus rework in operation, mean",
+        "Mean days from submission to decision of accepted ideas, plus the rework their "
+        "escaped flaws cause in operation.", "days", "days", "lower", daily=False,
+    ),
+)
+# fmt: on
+METRICS: dict[str, Metric] = {m.key: m for m in _METRICS}
+# the DataCollector's reporters: the time-series columns, in order
+REPORTERS: dict[str, Metric] = {m.key: m for m in _METRICS if m.daily}
+# the figures of ``RunResult.summary``, in order (``days`` and ``seed`` identify the run)
+SUMMARY = (
+    "members",
+    "active_members",
+    "joined_total",
+    "churned_total",
+    "churned_share",
+    "retention_90",
+    "ever_posted_share",
+    "top1_share",
+    "gini_contributions",
+    "newcomers_replied_share",
+    "newcomers_replied",
+    "newcomers_ignored",
+    "post_again_replied",
+    "post_again_ignored",
+    "reply_effect",
+    "ideas",
+    "quality_submitted",
+    "quality_accepted",
+    "feasible_on_strategy_share",
+    "decisions",
+    "accepted",
+    "acceptance_rate",
+    "time_to_decision_median",
+    "time_to_decision_p90",
+    "time_with_rework_mean",
+    "satisfaction_mean",
+    "spend_total",
+    "cost_per_accepted",
+)
 
 
 def population_metrics(pop, day: int) -> dict[str, float]:
@@ -160,32 +324,6 @@ def population_metrics(pop, day: int) -> dict[str, float]:
         "intrinsic_mean": mean(pop.intrinsic[members]),
         "expectation_mean": mean(pop.expectation[members]),
     }
-
-
-QUALITY_STEPS = 1000  # quality histograms have bins of 1/QUALITY_STEPS
-
-
-def quality_histogram(quality: np.ndarray) -> np.ndarray:
-    """Counts of qualities (0..1) in bins of 1/QUALITY_STEPS, to add to a running histogram."""
-    return np.bincount(
-        np.rint(quality * QUALITY_STEPS).astype(np.int64), minlength=QUALITY_STEPS + 1
-    )
-
-
-def counts_percentile(counts: np.ndarray, q: float) -> float:
-    """The q-th percentile (linear interpolation) of integers given as a histogram, NaN if empty.
-
-    >>> counts_percentile(np.array([0, 2, 1, 1]), 50)
-    1.5
-    """
-    cumulative = np.cumsum(counts)
-    total = int(cumulative[-1]) if cumulative.size else 0
-    if total == 0:
-        return float("nan")
-    position = q / 100 * (total - 1)
-    below = np.floor(position)
-    low, high = np.searchsorted(cumulative, [below + 1, np.ceil(position) + 1])
-    return float(low + (high - low) * (position - below))
 
 
 def organisation_metrics(org) -> dict[str, float]:

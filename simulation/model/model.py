@@ -15,14 +15,8 @@ from simulation.model.decisions import StageGates
 from simulation.model.ideas.perspectives import PerspectiveViews
 from simulation.model.ideas.pool import FIRM, IdeaPool
 from simulation.model.ideas.space import IdeaSpace
-from simulation.model.metrics import (
-    QUALITY_STEPS,
-    REPORTERS,
-    counts_percentile,
-    organisation_metrics,
-    population_metrics,
-    quality_histogram,
-)
+from simulation.model.measures import QUALITY_STEPS, counts_percentile, quality_histogram
+from simulation.model.metrics import REPORTERS, organisation_metrics, population_metrics
 from simulation.model.network import Friendships, build_edges
 from simulation.model.policies import make_policies
 from simulation.scenario import Scenario

@@ -10,7 +10,7 @@ import numpy as np
 from simulation.model.agents.marketer import review
 from simulation.model.decisions import StageGates
 from simulation.model.ideas.pool import IdeaStatus, Response
-from simulation.model.metrics import QUALITY_STEPS, quality_histogram
+from simulation.model.measures import QUALITY_STEPS, quality_histogram
 from simulation.scenario import OrganisationParams
 
 
