@@ -75,7 +75,7 @@ def collect_result(model: CoCreationModel) -> RunResult:
     snapshots = pd.DataFrame(
         {k: np.concatenate([s[k] for s in model.snapshots]) for k in model.snapshots[0]}
         if model.snapshots
-        else model.snapshot_schema()
+        else model.consumers.snapshot_schema()
     )
     result = RunResult(model.params, timeseries, ideas, decisions, snapshots, {})
     result.summary = summarise(result, model)

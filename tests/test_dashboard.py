@@ -26,6 +26,7 @@ def test_controls_come_from_the_dataclasses():
             assert f.metadata["low"] <= c.low <= c.default <= c.high <= f.metadata["high"]
     families = {c.key: set(c.choices) for c in controls.policy_controls()}
     assert families == {k: set(POLICIES[f]) for f, k in controls.POLICY_KEYS.items()}
+    assert set(controls.POLICY_KEYS) == set(POLICIES)
 
 
 @pytest.mark.parametrize(

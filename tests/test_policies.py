@@ -34,6 +34,7 @@ from simulation.scenario import (
     RecognitionParams,
     RewardParams,
 )
+from simulation.scenario.kinds import POLICY_FAMILIES, ResponseStyle
 from tests.helpers import small
 from tests.invariants import check_run
 
@@ -85,12 +86,12 @@ def test_no_reward_never_pays():
 @pytest.mark.parametrize(
     ("cls", "style", "promoted", "accepted", "expected"),
     [
-        (NoRecognition, "silent", False, False, (False, False, False, False)),
-        (NoRecognition, "explain", False, False, (True, True, False, False)),
-        (ReplyRecognition, "silent", False, False, (True, False, False, False)),
-        (FeatureRecognition, "reply", True, False, (True, False, True, False)),
-        (FeatureRecognition, "reply", False, False, (True, False, False, False)),
-        (InfluenceRecognition, "reply", False, True, (True, False, False, True)),
+        (NoRecognition, ResponseStyle.SILENT, False, False, (False, False, False, False)),
+        (NoRecognition, ResponseStyle.EXPLAIN, False, False, (True, True, False, False)),
+        (ReplyRecognition, ResponseStyle.SILENT, False, False, (True, False, False, False)),
+        (FeatureRecognition, ResponseStyle.REPLY, True, False, (True, False, True, False)),
+        (FeatureRecognition, ResponseStyle.REPLY, False, False, (True, False, False, False)),
+        (InfluenceRecognition, ResponseStyle.REPLY, False, True, (True, False, False, True)),
     ],
 )
 def test_recognition_feedback(cls, style, promoted, accepted, expected):
@@ -128,7 +129,7 @@ ALL_POLICIES = [(family, name) for family, table in POLICIES.items() for name in
 
 
 def policy_scenario(family, name):
-    key = "decision.team" if family == "decision" else f"policies.{family}.kind"
+    key = POLICY_FAMILIES[family].key
     extra = ["policies.reward.stop_day=40"] if family == "reward" else []
     return small(f"{key}={name}", *extra, days=80)
 
@@ -156,7 +157,7 @@ def decisions_on_a_small_input(family, policy):
     if family == "recognition":
         return [
             policy.feedback(style, promoted, accepted)
-            for style in ("silent", "reply", "explain")
+            for style in ResponseStyle
             for promoted in (False, True)
             for accepted in (False, True)
         ]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 import pytest
 
 from simulation import Scenario, ScenarioError, load_scenario
-from simulation.model.policies import POLICIES
+from simulation.model.policies import POLICIES, RewardPolicy, _registry
 from simulation.scenario import apply_overrides, iter_params, scenario_from_dict, to_dict
+from simulation.scenario.kinds import POLICY_FAMILIES, RewardKind
 from tests.helpers import SCENARIOS
 
 
@@ -25,18 +24,20 @@ def test_every_parameter_has_unit_description_and_valid_default():
                 assert meta["low"] <= v <= meta["high"], key
 
 
-def test_policy_choices_match_the_registry():
-    s = Scenario()
-    for family, table in [
-        ("reward", s.policies.reward),
-        ("recognition", s.policies.recognition),
-        ("control", s.policies.control),
-        ("expectations", s.policies.expectations),
-    ]:
-        choices = {f.name: f for f in fields(table)}["kind"].metadata["choices"]
-        assert set(choices) == set(POLICIES[family]), family
-    team_choices = {f.name: f for f in fields(s.decision)}["team"].metadata["choices"]
-    assert set(team_choices) == set(POLICIES["decision"])
+def test_each_family_key_offers_its_kinds_and_each_kind_has_one_policy_class():
+    params = dict(iter_params())
+    for name, family in POLICY_FAMILIES.items():
+        assert params[family.key].metadata["choices"] == tuple(family.kinds), name
+        assert list(POLICIES[name]) == list(family.kinds), name
+        assert all(cls.kind is kind for kind, cls in POLICIES[name].items()), name
+
+
+def test_a_family_with_a_kind_but_no_class_is_refused_at_import():
+    class Lonely(RewardPolicy):
+        kind = RewardKind.NONE
+
+    with pytest.raises(TypeError, match="one policy class per kind"):
+        _registry(Lonely)
 
 
 def test_round_trip_through_dict():

@@ -10,18 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulation.model.policies import POLICIES
 from simulation.scenario import Scenario, ScenarioError, apply_overrides, iter_params
+from simulation.scenario.kinds import POLICY_FAMILIES
 from simulation.scenario.reference import get_param, toml_literal
 
-# The scenario key that chooses each policy family (the families of ``POLICIES``).
-POLICY_KEYS = {
-    "reward": "policies.reward.kind",
-    "recognition": "policies.recognition.kind",
-    "control": "policies.control.kind",
-    "expectations": "policies.expectations.kind",
-    "decision": "decision.team",
-}
+# The scenario key that chooses each policy family.
+POLICY_KEYS = {name: family.key for name, family in POLICY_FAMILIES.items()}
 # The main parameters a class plays with, shown as sliders (the rest: "any parameter" box).
 SLIDER_KEYS = (
     "community.consumers",
@@ -113,11 +107,8 @@ def make_control(key: str) -> Control:
 
 
 def policy_controls() -> list[Control]:
-    """A chooser per policy family; its choices are the family's registered policies."""
-    controls = [make_control(key) for key in POLICY_KEYS.values()]
-    for family, control in zip(POLICY_KEYS, controls, strict=True):
-        assert set(control.choices) == set(POLICIES[family]), family  # one registry
-    return controls
+    """A chooser per policy family; its choices are the family's kinds."""
+    return [make_control(key) for key in POLICY_KEYS.values()]
 
 
 def slider_controls() -> list[Control]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 
 import mesa
 import networkx as nx
@@ -20,22 +21,39 @@ from simulation.model.metrics import REPORTERS, organisation_metrics, population
 from simulation.model.network import Friendships, build_edges
 from simulation.model.policies import make_policies
 from simulation.scenario import Scenario
+from simulation.scenario.kinds import ResponseStyle
 
-SNAPSHOT_COLUMNS = (
-    "status",
-    "intrinsic",
-    "extrinsic",
-    "identity",
-    "recognition",
-    "satisfaction",
-    "expectation",
-    "contributions",
-    "active_days",
-    "posting_days",
-    "paid",
-    "join_day",
-    "last_active",
-)
+
+def nobody() -> np.ndarray:
+    """No consumers: an empty array of indices."""
+    return np.empty(0, dtype=np.int64)
+
+
+@dataclass
+class Day:
+    """The record one day's steps hand on to each other.
+
+    Attributes:
+        number: the day (0 is the first).
+        members_at_start: members before anyone joined or left today.
+        joined: consumers who joined today.
+        posters: authors of today's new ideas (one entry per idea).
+        builders: authors of today's builds on others' ideas (one entry per build).
+        voters: members who took part today without posting.
+        authors: posters and builders (one entry per post).
+        votes: up-votes cast today.
+        leavers: members who left today.
+    """
+
+    number: int
+    members_at_start: int = 0
+    joined: np.ndarray = field(default_factory=nobody)
+    posters: np.ndarray = field(default_factory=nobody)
+    builders: np.ndarray = field(default_factory=nobody)
+    voters: np.ndarray = field(default_factory=nobody)
+    authors: np.ndarray = field(default_factory=nobody)
+    votes: int = 0
+    leavers: np.ndarray = field(default_factory=nobody)
 
 
 class CoCreationModel(mesa.Model):
@@ -59,7 +77,6 @@ class CoCreationModel(mesa.Model):
         self.marketer_params = params.marketers
         self.policies = make_policies(params)
         self.framing = self.policies.control.frame()
-        self.decision_style = "silent" if self.framing.silent else params.marketers.response_style
         self.space = IdeaSpace(params.ideas, self.rng)
         friends = Friendships.from_edges(
             params.community.consumers, build_edges(params.community, self.rng)
@@ -75,7 +92,9 @@ class CoCreationModel(mesa.Model):
             self, params.community.consumers, list(range(params.community.consumers))
         )
         m = params.marketers
-        Marketer.create_agents(self, m.count, m.capacity, m.response_style, m.review_noise)
+        style = ResponseStyle(m.response_style)
+        self.decision_style = ResponseStyle.SILENT if self.framing.silent else style
+        Marketer.create_agents(self, m.count, m.capacity, style, m.review_noise)
         team = self.policies.decision.team(m, params.organisation)
         self.views = PerspectiveViews(self.space, params, self.framing, team, self.rng)
         gates = StageGates(params.decision, team, params.organisation.co_owners, self.rng)
@@ -93,6 +112,7 @@ class CoCreationModel(mesa.Model):
             model_reporters={name: [self.today.get, [name]] for name in REPORTERS}
         )
         self.snapshots: list[dict[str, np.ndarray]] = []
+        self.yesterday = Day(-1)  # the day before the first: nothing happened
         self._quality_sums = np.zeros(4)  # quality, feasible, on strategy, both
         self._quality_counts = np.zeros(QUALITY_STEPS + 1, dtype=np.int64)  # histogram
 
@@ -103,42 +123,51 @@ class CoCreationModel(mesa.Model):
 
     # --- the day --------------------------------------------------------------------------------
     def step(self) -> None:
-        """Simulate one day."""
-        self.day = day = self.steps - 1
-        pop, org = self.consumers, self.organisation
-        members_before = int(pop.members.sum())
-        joined = pop.arrivals(day)
-        pop.join(joined, day, self.initial_expectation)
+        """One day, in the order of the schedule (``docs/ODD.md``, section 3)."""
+        day = Day(self.steps - 1, members_at_start=int(self.consumers.member.sum()))
+        self.day = day.number
+        self.arrive(day)
+        self.participate(day)
+        self.submit(day)
+        self.vote(day)
+        self.organisation.step()  # ignored ideas expire, marketers review, gates decide, answers
+        self.pay(day)
+        self.leave(day)
+        self.measure(day)
+        self.close(day)
+
+    def arrive(self, day: Day) -> None:
+        """Newcomers join: unprompted arrivals and friends invited by word of mouth."""
+        day.joined = self.consumers.arrivals(day.number)
+        self.consumers.join(day.joined, day.number, self.initial_expectation)
+
+    def participate(self, day: Day) -> None:
+        """Members decide to take part, pulled by whatever cash the reward scheme offers today."""
         incentive = (
             0.0
-            if org.budget_spent()
+            if self.organisation.budget_spent()
             else self.policies.reward.incentive(
-                day, pop.expectation, int(self.today.get("ideas_today", 0))
+                day.number, self.consumers.expectation, self.yesterday.posters.size
             )
         )
-        posters, builders, voters = pop.participate(day, incentive)
-        authors = self.submit(posters, builders, day)
-        votes = self.vote(voters, day)
-        org.open_queue(org.expire(day, self.marketer_params.patience))
-        if Marketer in self.agent_types:
-            self.agents_by_type[Marketer].shuffle_do("step")
-        org.close_review()
-        org.step()
-        org.deliver_answers()
-        self.pay(posters, org.accepted_today)
-        leavers = pop.end_of_day(day)
-        self.measure(
-            day, joined.size, leavers.size, members_before, authors.size, posters.size, votes
-        )
-        self.datacollector.collect(self)
-        interval = self.params.run.snapshot_interval
-        if interval and (day % interval == 0 or day == self.params.run.days - 1):
-            self.snapshot(day)
-        if day + 1 >= self.params.run.days:
-            self.running = False
+        day.posters, day.builders, day.voters = self.consumers.participate(day.number, incentive)
 
-    def submit(self, posters: np.ndarray, builders: np.ndarray, day: int) -> np.ndarray:
-        """Consumers' new ideas and builds, plus the firm's internal ideas; returns all authors.
+    def leave(self, day: Day) -> None:
+        """Interest, recognition and satisfaction drift; some members leave."""
+        day.leavers = self.consumers.end_of_day(day.number)
+
+    def close(self, day: Day) -> None:
+        """Collect the day's figures, take a snapshot when one is due, stop after the last day."""
+        self.datacollector.collect(self)
+        interval, days = self.params.run.snapshot_interval, self.params.run.days
+        if interval and (day.number % interval == 0 or day.number == days - 1):
+            self.snapshots.append(self.consumers.snapshot(day.number))
+        if day.number + 1 >= days:
+            self.running = False
+        self.yesterday = day
+
+    def submit(self, day: Day) -> None:
+        """Consumers' new ideas and builds, plus the firm's internal ideas.
 
         A new idea is a hill climb on the author's view from a fresh start (or, under a closed
         "test machine", from a variant of the firm's concept), with effort set by intrinsic
@@ -147,6 +176,7 @@ class CoCreationModel(mesa.Model):
         run as one vectorised search.
         """
         rng, space, pool = self.rng, self.space, self.ideas
+        posters, builders = day.posters, day.builders
         targets = self.build_targets(builders.size)
         if self.framing.start_at_status_quo:  # the firm sets the task: variants of its concept
             starts = space.status_quo ^ (1 << rng.integers(0, space.loci, posters.size))
@@ -163,18 +193,17 @@ class CoCreationModel(mesa.Model):
         points = ends[: posters.size]
         np.add.at(pool["builds"], targets, 1)
         pool["point"][targets] = ends[posters.size :]  # two builders on one idea: the last counts
-        authors = np.concatenate([posters, builders])
-        first = self.consumers.record_posts(authors, day)[: posters.size]
+        day.authors = np.concatenate([posters, builders])
+        first = self.consumers.record_posts(day.authors, day.number)[: posters.size]
         pool.add(
             author=posters,
-            day=np.full(posters.size, day),
+            day=np.full(posters.size, day.number),
             point=points,
             quality_at_submission=space.quality[points],
             first_post=first,
         )
         self._count_quality(points)
-        self.submit_internal(day)
-        return authors
+        self.submit_internal(day.number)
 
     def build_targets(self, count: int) -> np.ndarray:
         """The pending community ideas that ``count`` builders work on (none if none pending)."""
@@ -206,25 +235,23 @@ class CoCreationModel(mesa.Model):
         )
         self._count_quality(points)
 
-    def vote(self, voters: np.ndarray, day: int) -> int:
-        """Each voter looks at one recent idea and up-votes it if it meets a need they have.
-
-        Returns:
-            The number of up-votes cast.
-        """
-        recent = self.ideas.recent(day - 30)
+    def vote(self, day: Day) -> None:
+        """Each voter looks at one recent idea and up-votes it if it meets a need they have."""
+        recent = self.ideas.recent(day.number - 30)
+        voters = day.voters
         if not recent.size or not voters.size:
-            return 0
+            return
         seen = self.rng.choice(recent, voters.size)
         like = self.space.need_fit[self.ideas["point"][seen]] ** self.params.ideas.vote_bias
         liked = seen[self.rng.random(voters.size) < like]
         np.add.at(self.ideas["votes"], liked, 1)
-        return int(liked.size)
+        day.votes = int(liked.size)
 
-    def pay(self, posted: np.ndarray, accepted: np.ndarray) -> None:
+    def pay(self, day: Day) -> None:
         """Pay today's cash rewards through the reward policy and the budget."""
+        accepted = self.organisation.accepted_today
         authors, amounts = self.policies.reward.pay(
-            self.day, posted, accepted, self.contest_entries
+            day.number, day.posters, accepted, self.contest_entries
         )
         if authors.size:
             authors, amounts = self.organisation.pay(authors, amounts)
@@ -258,19 +285,20 @@ class CoCreationModel(mesa.Model):
             (feasible & strategic).sum(),
         ]
 
-    def measure(self, day, joined, left, members_before, contributions, ideas, votes) -> None:
-        """Update today's reporters (collected by the DataCollector)."""
+    def measure(self, day: Day) -> None:
+        """Update today's figures: the registry's daily metrics, read by the DataCollector."""
         n_ideas = max(len(self.ideas), 1)
         quality, feasible, strategic, both = self._quality_sums / n_ideas
+        left, before = day.leavers.size, day.members_at_start
         self.today.update(
-            population_metrics(self.consumers, day),
+            population_metrics(self.consumers, day.number),
             **organisation_metrics(self.organisation),
-            joined_today=joined,
+            joined_today=day.joined.size,
             churned_today=left,
-            churn_rate=left / members_before if members_before else 0.0,
-            contributions_today=contributions,
-            ideas_today=ideas,
-            votes_today=votes,
+            churn_rate=left / before if before else 0.0,
+            contributions_today=day.authors.size,
+            ideas_today=day.posters.size,
+            votes_today=day.votes,
             quality_submitted=quality if len(self.ideas) else float("nan"),
             quality_submitted_p90=counts_percentile(self._quality_counts, 90) / QUALITY_STEPS,
             feasible_share=feasible,
@@ -278,21 +306,3 @@ class CoCreationModel(mesa.Model):
             feasible_on_strategy_share=both,
             queue=int(self.organisation.queue.size),  # what the marketers left for tomorrow
         )
-
-    def snapshot_schema(self) -> dict[str, np.ndarray]:
-        """The snapshot table's columns with no rows (when no snapshot was taken)."""
-        pop = self.consumers
-        row = {"day": np.empty(0, dtype=np.int32), "consumer": np.empty(0, dtype=np.int64)}
-        row.update({name: getattr(pop, name)[:0].copy() for name in SNAPSHOT_COLUMNS})
-        row["tenure"] = np.empty(0, dtype=np.int32)
-        return row
-
-    def snapshot(self, day: int) -> None:
-        """Record every current or former member's state (agent-level table)."""
-        pop = self.consumers
-        ever = np.flatnonzero(pop.join_day >= 0)
-        row = {"day": np.full(ever.size, day, dtype=np.int32), "consumer": ever}
-        row.update({name: getattr(pop, name)[ever].copy() for name in SNAPSHOT_COLUMNS})
-        end = np.where(pop.churn_day[ever] >= 0, pop.churn_day[ever], day)
-        row["tenure"] = (end - pop.join_day[ever]).astype(np.int32)
-        self.snapshots.append(row)

@@ -1,13 +1,17 @@
 """The organisation's policies: small classes, one decision each, listed in one registry.
 
-Families (``POLICIES``): reward, recognition, control, expectations, decision team. A scenario's
-``kind`` picks a class; :func:`make_policies` builds the five the model uses. Tests run the same
+Families (``POLICIES``): reward, recognition, control, expectations, decision team. The kinds
+of each family are declared in :mod:`simulation.scenario.kinds`, where the scenario reads its
+allowed values; a scenario's ``kind`` picks a class; :func:`make_policies` builds the five the
+model uses. Tests run the same
 invariants over every class in the registry, so a new policy only has to be registered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import reduce
 from typing import ClassVar
 
 import numpy as np
@@ -22,6 +26,16 @@ from simulation.scenario import (
     RewardParams,
     Scenario,
 )
+from simulation.scenario.kinds import (
+    POLICY_FAMILIES,
+    ControlKind,
+    ExpectationKind,
+    PolicyFamily,
+    RecognitionKind,
+    ResponseStyle,
+    RewardKind,
+    TeamKind,
+)
 
 NO_PAY = (np.empty(0, dtype=np.int64), np.empty(0))
 
@@ -35,7 +49,7 @@ class RewardPolicy:
     them something (a positive incentive).
     """
 
-    name: ClassVar[str]
+    kind: ClassVar[StrEnum]
 
     def __init__(self, params: RewardParams):
         self.params = params
@@ -56,13 +70,13 @@ class RewardPolicy:
 class NoReward(RewardPolicy):
     """No cash at all."""
 
-    name = "none"
+    kind = RewardKind.NONE
 
 
 class PerIdeaReward(RewardPolicy):
     """A fixed payment for every idea posted while the scheme runs (engagement-contingent)."""
 
-    name = "per_idea"
+    kind = RewardKind.PER_IDEA
 
     def incentive(self, day, expectation, entrants):  # noqa: D102
         return self.params.amount if self.is_on(day) else 0.0
@@ -76,7 +90,7 @@ class PerIdeaReward(RewardPolicy):
 class PerAcceptedReward(RewardPolicy):
     """A payment for every idea the firm accepts (performance-contingent)."""
 
-    name = "per_accepted"
+    kind = RewardKind.PER_ACCEPTED
 
     def incentive(self, day, expectation, entrants):  # noqa: D102
         return self.params.amount * expectation if self.is_on(day) else 0.0
@@ -90,7 +104,7 @@ class PerAcceptedReward(RewardPolicy):
 class ContestReward(RewardPolicy):
     """Every ``period`` days the ``winners`` most-voted ideas of the period win ``prize`` each."""
 
-    name = "contest"
+    kind = RewardKind.CONTEST
 
     def incentive(self, day, expectation, entrants):  # noqa: D102
         if not self.is_on(day):
@@ -129,47 +143,57 @@ class RecognitionPolicy:
     chance they post again (Joyce & Kraut 2006, F3).
     """
 
-    name: ClassVar[str]
+    kind: ClassVar[StrEnum]
 
     def __init__(self, params: RecognitionParams):
         self.params = params
 
-    def feedback(self, style: str, promoted: bool, accepted: bool) -> Feedback:
+    def feedback(self, style: ResponseStyle, promoted: bool, accepted: bool) -> Feedback:
         """Feedback for one reviewed idea, given the marketer's response style."""
-        return Feedback(replied=style != "silent", explained=style == "explain")
+        return Feedback(
+            replied=style is not ResponseStyle.SILENT, explained=style is ResponseStyle.EXPLAIN
+        )
+
+    def announce(self, consumers, accepted: int) -> None:
+        """What members see of the ``accepted`` community ideas decided today (nothing)."""
 
 
 class NoRecognition(RecognitionPolicy):
     """Whatever the marketers' own style gives; no programme."""
 
-    name = "none"
+    kind = RecognitionKind.NONE
 
 
 class ReplyRecognition(RecognitionPolicy):
     """Every reviewed idea gets at least a personal reply."""
 
-    name = "reply"
+    kind = RecognitionKind.REPLY
 
     def feedback(self, style, promoted, accepted):  # noqa: D102
-        return Feedback(replied=True, explained=style == "explain")
+        return Feedback(replied=True, explained=style is ResponseStyle.EXPLAIN)
 
 
 class FeatureRecognition(RecognitionPolicy):
     """Replies, and a public feature (badge) for promoted and accepted ideas (Gallus 2017)."""
 
-    name = "feature"
+    kind = RecognitionKind.FEATURE
 
     def feedback(self, style, promoted, accepted):  # noqa: D102
-        return Feedback(replied=True, explained=style == "explain", badge=promoted or accepted)
+        return Feedback(
+            replied=True, explained=style is ResponseStyle.EXPLAIN, badge=promoted or accepted
+        )
 
 
 class InfluenceRecognition(RecognitionPolicy):
     """Replies, and implemented ideas credited publicly: visible influence for everyone."""
 
-    name = "influence"
+    kind = RecognitionKind.INFLUENCE
 
     def feedback(self, style, promoted, accepted):  # noqa: D102
-        return Feedback(replied=True, explained=style == "explain", credited=accepted)
+        return Feedback(replied=True, explained=style is ResponseStyle.EXPLAIN, credited=accepted)
+
+    def announce(self, consumers, accepted):  # noqa: D102
+        consumers.see_influence(accepted)
 
 
 # --- control and framing ------------------------------------------------------------------------
@@ -190,7 +214,7 @@ class ControlPolicy:
     closed "test machine" sets the tasks and answers silently.
     """
 
-    name: ClassVar[str]
+    kind: ClassVar[StrEnum]
 
     def __init__(self, params: ControlParams):
         self.params = params
@@ -203,13 +227,13 @@ class ControlPolicy:
 class OpenControl(ControlPolicy):
     """Anything goes; the firm discloses nothing up front."""
 
-    name = "open"
+    kind = ControlKind.OPEN
 
 
 class FramedControl(ControlPolicy):
     """A share of the firm's constraints and its strategy are disclosed before consumers search."""
 
-    name = "framed"
+    kind = ControlKind.FRAMED
 
     def frame(self):  # noqa: D102
         return Framing(disclosed=self.params.disclosure)
@@ -222,7 +246,7 @@ class ClosedControl(ControlPolicy):
     its decay a hypothesis, not a finding.
     """
 
-    name = "closed"
+    kind = ControlKind.CLOSED
 
     def frame(self):  # noqa: D102
         return Framing(start_at_status_quo=True, silent=True, dialogue=False)
@@ -236,7 +260,7 @@ class ExpectationPolicy:
     over-estimate their chances (Huang, Singh & Srinivasan 2014).
     """
 
-    name: ClassVar[str]
+    kind: ClassVar[StrEnum]
 
     def __init__(self, params: ExpectationParams):
         self.params = params
@@ -249,13 +273,13 @@ class ExpectationPolicy:
 class NoExpectationSetting(ExpectationPolicy):
     """Newcomers keep their own (optimistic) prior."""
 
-    name = "none"
+    kind = ExpectationKind.NONE
 
 
 class UpfrontExpectations(ExpectationPolicy):
     """Possibilities and limits stated at the start: newcomers expect the stated acceptance rate."""
 
-    name = "upfront"
+    kind = ExpectationKind.UPFRONT
 
     def initial_expectation(self, optimism):  # noqa: D102
         return self.params.stated_acceptance
@@ -277,7 +301,7 @@ class DecisionTeamPolicy:
     and a flaw found late costs more (Stecklein et al. 2004, F6).
     """
 
-    name: ClassVar[str]
+    kind: ClassVar[StrEnum]
 
     def __init__(self, params: DecisionParams):
         self.params = params
@@ -298,13 +322,13 @@ class DecisionTeamPolicy:
 class InternalTeam(DecisionTeamPolicy):
     """Marketers only."""
 
-    name = "internal"
+    kind = TeamKind.INTERNAL
 
 
 class CoCreationTeam(DecisionTeamPolicy):
     """Consumers and other functions review alongside the marketers."""
 
-    name = "cocreation"
+    kind = TeamKind.COCREATION
 
     def team(self, marketers, organisation):  # noqa: D102
         p = self.params
@@ -316,15 +340,23 @@ class CoCreationTeam(DecisionTeamPolicy):
 
 
 # --- registry -----------------------------------------------------------------------------------
-POLICIES: dict[str, dict[str, type]] = {
-    family: {cls.name: cls for cls in classes}
-    for family, classes in {
-        "reward": (NoReward, PerIdeaReward, PerAcceptedReward, ContestReward),
-        "recognition": (NoRecognition, ReplyRecognition, FeatureRecognition, InfluenceRecognition),
-        "control": (OpenControl, FramedControl, ClosedControl),
-        "expectations": (NoExpectationSetting, UpfrontExpectations),
-        "decision": (InternalTeam, CoCreationTeam),
-    }.items()
+def _registry(*classes: type) -> dict[StrEnum, type]:
+    """Classes by kind; every kind of the family has exactly one class."""
+    registry = {cls.kind: cls for cls in classes}
+    kinds = type(classes[0].kind)
+    if len(registry) != len(classes) or set(registry) != set(kinds):
+        raise TypeError(f"{kinds.__name__}: one policy class per kind, got {sorted(registry)}")
+    return registry
+
+
+POLICIES: dict[str, dict[StrEnum, type]] = {
+    "reward": _registry(NoReward, PerIdeaReward, PerAcceptedReward, ContestReward),
+    "recognition": _registry(
+        NoRecognition, ReplyRecognition, FeatureRecognition, InfluenceRecognition
+    ),
+    "control": _registry(OpenControl, FramedControl, ClosedControl),
+    "expectations": _registry(NoExpectationSetting, UpfrontExpectations),
+    "decision": _registry(InternalTeam, CoCreationTeam),
 }
 
 
@@ -340,12 +372,10 @@ class Policies:
 
 
 def make_policies(scenario: Scenario) -> Policies:
-    """Instantiate the policies a scenario names."""
-    p = scenario.policies
-    return Policies(
-        reward=POLICIES["reward"][p.reward.kind](p.reward),
-        recognition=POLICIES["recognition"][p.recognition.kind](p.recognition),
-        control=POLICIES["control"][p.control.kind](p.control),
-        expectations=POLICIES["expectations"][p.expectations.kind](p.expectations),
-        decision=POLICIES["decision"][scenario.decision.team](scenario.decision),
-    )
+    """Instantiate the policies a scenario names (each family's kind and parameter table)."""
+
+    def build(family: PolicyFamily):
+        kind = family.kinds(reduce(getattr, family.key.split("."), scenario))
+        return POLICIES[family.name][kind](reduce(getattr, family.table.split("."), scenario))
+
+    return Policies(**{name: build(family) for name, family in POLICY_FAMILIES.items()})

@@ -11,6 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+from simulation.scenario.kinds import (
+    ControlKind,
+    ExpectationKind,
+    RecognitionKind,
+    ResponseStyle,
+    RewardKind,
+    TeamKind,
+)
+
 Perspectives = tuple[str, ...]
 PERSPECTIVES = ("customer", "marketing", "engineering", "operations", "finance", "co_owner")
 
@@ -25,6 +34,8 @@ def param(
     choices: tuple[str, ...] | None = None,
 ) -> Any:
     """Declare one parameter: its default, unit, one-line description and allowed values."""
+    if choices is not None:  # enum members (simulation.scenario.kinds) become their names
+        choices = tuple(str(choice) for choice in choices)
     meta = {"unit": unit, "description": description, "low": low, "high": high, "choices": choices}
     return field(default=default, metadata=meta)
 
@@ -280,10 +291,10 @@ class MarketerParams:
     count: int = param(2, "people", "Marketers working the idea queue.", low=0, high=10_000)
     capacity: int = param(2, "ideas/day", "Ideas one marketer reviews a day.", low=0, high=100_000)
     response_style: str = param(
-        "reply",
+        ResponseStyle.REPLY.value,
         "-",
         "How marketers answer a reviewed idea.",
-        choices=("silent", "reply", "explain"),
+        choices=tuple(ResponseStyle),
     )
     need_knowledge: float = param(
         0.3, "share", "Share of need loci marketers know from observing use.", low=0, high=1
@@ -345,9 +356,7 @@ class OrganisationParams:
 class RewardParams:
     """Cash rewards (Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000)."""
 
-    kind: str = param(
-        "none", "-", "Reward scheme.", choices=("none", "per_idea", "per_accepted", "contest")
-    )
+    kind: str = param(RewardKind.NONE.value, "-", "Reward scheme.", choices=tuple(RewardKind))
     amount: float = param(10.0, "EUR", "Payment per idea or per accepted idea.", low=0, high=1e9)
     prize: float = param(200.0, "EUR", "Contest prize per winner.", low=0, high=1e9)
     period: int = param(30, "days", "Contest period.", low=1, high=10_000)
@@ -363,7 +372,7 @@ class RecognitionParams:
     """Non-cash recognition (Joyce & Kraut 2006; Gallus 2017; Restivo & van de Rijt 2012)."""
 
     kind: str = param(
-        "none", "-", "Recognition scheme.", choices=("none", "reply", "feature", "influence")
+        RecognitionKind.NONE.value, "-", "Recognition scheme.", choices=tuple(RecognitionKind)
     )
     reply_value: float = param(
         2.5, "recognition", "Recognition from a personal reply.", low=0, high=100
@@ -377,7 +386,7 @@ class RecognitionParams:
 class ControlParams:
     """Control and framing (Huang, Singh & Srinivasan 2014)."""
 
-    kind: str = param("open", "-", "Control policy.", choices=("open", "framed", "closed"))
+    kind: str = param(ControlKind.OPEN.value, "-", "Control policy.", choices=tuple(ControlKind))
     disclosure: float = param(
         0.75, "share", "Share of the firm's loci disclosed when framed.", low=0, high=1
     )
@@ -387,7 +396,9 @@ class ControlParams:
 class ExpectationParams:
     """Expectation setting (Oliver 1980; Schiebler, Lee & Brodbeck 2025)."""
 
-    kind: str = param("none", "-", "Expectation policy.", choices=("none", "upfront"))
+    kind: str = param(
+        ExpectationKind.NONE.value, "-", "Expectation policy.", choices=tuple(ExpectationKind)
+    )
     stated_acceptance: float = param(
         0.08, "probability", "Acceptance chance the firm states up front.", low=0, high=1
     )
@@ -407,7 +418,9 @@ class PolicyParams:
 class DecisionParams:
     """Decision team and stage gates (Stecklein et al. 2004; Hong & Page 2004)."""
 
-    team: str = param("internal", "-", "Who reviews concepts.", choices=("internal", "cocreation"))
+    team: str = param(
+        TeamKind.INTERNAL.value, "-", "Who reviews concepts.", choices=tuple(TeamKind)
+    )
     consumer_reviewers: int = param(
         3, "people", "Consumers on a co-creation team.", low=0, high=1000
     )

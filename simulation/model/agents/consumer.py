@@ -37,6 +37,22 @@ FLOAT_STATE = (
     "paid",
 )
 DAY_STATE = ("join_day", "churn_day", "last_active", "first_post_day")
+# the columns of an agent snapshot, in order (then the consumer's tenure)
+SNAPSHOT_COLUMNS = (
+    "status",
+    "intrinsic",
+    "extrinsic",
+    "identity",
+    "recognition",
+    "satisfaction",
+    "expectation",
+    "contributions",
+    "active_days",
+    "posting_days",
+    "paid",
+    "join_day",
+    "last_active",
+)
 
 
 class ConsumerPopulation:
@@ -284,6 +300,23 @@ class ConsumerPopulation:
             m = self.member
             kept = (1 - 0.1 * self.params.expectation_learning) ** accepted
             self.expectation[m] = 1 - (1 - self.expectation[m]) * kept
+
+    # --- snapshots -----------------------------------------------------------------------------
+    def snapshot(self, day: int) -> dict[str, np.ndarray]:
+        """Every current or former member's state on ``day`` (rows of the snapshot table)."""
+        ever = np.flatnonzero(self.join_day >= 0)
+        row = {"day": np.full(ever.size, day, dtype=np.int32), "consumer": ever}
+        row.update({name: getattr(self, name)[ever].copy() for name in SNAPSHOT_COLUMNS})
+        end = np.where(self.churn_day[ever] >= 0, self.churn_day[ever], day)
+        row["tenure"] = (end - self.join_day[ever]).astype(np.int32)
+        return row
+
+    def snapshot_schema(self) -> dict[str, np.ndarray]:
+        """The snapshot table's columns with no rows (when no snapshot was taken)."""
+        row = {"day": np.empty(0, dtype=np.int32), "consumer": np.empty(0, dtype=np.int64)}
+        row.update({name: getattr(self, name)[:0].copy() for name in SNAPSHOT_COLUMNS})
+        row["tenure"] = np.empty(0, dtype=np.int32)
+        return row
 
     # --- end of day ----------------------------------------------------------------------------
     def end_of_day(self, day: int) -> np.ndarray:

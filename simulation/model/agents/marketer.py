@@ -6,6 +6,7 @@ import mesa
 import numpy as np
 
 from simulation.model.ideas.pool import IdeaStatus
+from simulation.scenario.kinds import ResponseStyle
 
 
 class Marketer(mesa.Agent):
@@ -18,7 +19,13 @@ class Marketer(mesa.Agent):
     (von Hippel 1994; Poetz & Schreier 2012).
     """
 
-    def __init__(self, model: mesa.Model, capacity: int, response_style: str, review_noise: float):
+    def __init__(
+        self,
+        model: mesa.Model,
+        capacity: int,
+        response_style: ResponseStyle,
+        review_noise: float,
+    ):
         super().__init__(model)
         self.capacity, self.response_style, self.review_noise = (
             capacity,
@@ -36,19 +43,25 @@ class Marketer(mesa.Agent):
             org.assign(ids, self)
 
     @property
-    def style(self) -> str:
+    def style(self) -> ResponseStyle:
         """The response style in force: a closed "test machine" answers silently."""
-        return "silent" if self.model.framing.silent else self.response_style
+        return ResponseStyle.SILENT if self.model.framing.silent else self.response_style
 
 
-def review(model: mesa.Model, ids: np.ndarray, style: str, noise: np.ndarray) -> np.ndarray:
+def review(
+    model: mesa.Model, ids: np.ndarray, style: ResponseStyle, noise: np.ndarray
+) -> np.ndarray:
     """The marketers' review of ``ids`` (one style, each idea with its reviewer's error).
 
     Explained reviews first improve consumer ideas in dialogue with their authors. Returns which
     ideas are promoted to concepts.
     """
     pool, views = model.ideas, model.views
-    if style == "explain" and model.framing.dialogue and model.marketer_params.dialogue_steps:
+    if (
+        style is ResponseStyle.EXPLAIN
+        and model.framing.dialogue
+        and model.marketer_params.dialogue_steps
+    ):
         mine = ids[pool["author"][ids] >= 0]
         steps = np.full(mine.size, model.marketer_params.dialogue_steps)
         improved = model.space.climb(

@@ -7,11 +7,12 @@ from dataclasses import astuple
 import mesa
 import numpy as np
 
-from simulation.model.agents.marketer import review
+from simulation.model.agents.marketer import Marketer, review
 from simulation.model.decisions import StageGates
 from simulation.model.ideas.pool import IdeaStatus, Response
 from simulation.model.measures import QUALITY_STEPS, quality_histogram
 from simulation.scenario import OrganisationParams
+from simulation.scenario.kinds import ResponseStyle
 
 
 class Organisation(mesa.Agent):
@@ -68,7 +69,12 @@ class Organisation(mesa.Agent):
             pool["status"][old] = IdeaStatus.IGNORED
             none = np.zeros(old.size, dtype=bool)
             self.answer(
-                old, style="silent", promoted=none, decided=~none, accepted=none, ignored=True
+                old,
+                style=ResponseStyle.SILENT,
+                promoted=none,
+                decided=~none,
+                accepted=none,
+                ignored=True,
             )
         return pending[~expired]
 
@@ -118,7 +124,7 @@ class Organisation(mesa.Agent):
         if model.framing.silent:  # a "test machine" answers no one, whatever the programme
             flags[:, :2] = False
         unanswered = pool["response"][ids] == Response.NONE
-        code = Response.EXPLAIN if style == "explain" else Response.REPLY
+        code = Response.EXPLAIN if style is ResponseStyle.EXPLAIN else Response.REPLY
         pool["response"][ids[unanswered]] = np.where(
             flags[unanswered, 0] | flags[unanswered, 1], code, Response.SILENT
         )
@@ -162,6 +168,21 @@ class Organisation(mesa.Agent):
         return self.params.stall_days * int((self.support < self.params.stall_threshold).sum())
 
     def step(self) -> None:
+        """The firm's day, in its own order.
+
+        Ideas that waited too long count as ignored; today's queue is ordered (most-voted
+        first); the marketers take their share of it and review it; concepts pass the stage
+        gates and are decided; the authors of everything answered today hear back together.
+        """
+        model = self.model
+        self.open_queue(self.expire(model.day, model.marketer_params.patience))
+        if Marketer in model.agent_types:
+            model.agents_by_type[Marketer].shuffle_do("step")
+        self.close_review()
+        self.decide()
+        self.deliver_answers()
+
+    def decide(self) -> None:
         """Advance the gates, record the day's decisions and answer their authors."""
         model, pool = self.model, self.model.ideas
         decided = self.gates.advance(model.day, model.passes_screen, self.stall())
@@ -185,8 +206,7 @@ class Organisation(mesa.Agent):
         )
         authors = pool["author"][ids[accepted]]
         self.accepted_today = authors[authors >= 0]
-        if model.policies.recognition.name == "influence":
-            model.consumers.see_influence(self.accepted_today.size)
+        model.policies.recognition.announce(model.consumers, self.accepted_today.size)
 
     def count_decisions(self, decided, quality: np.ndarray) -> None:
         """Update the running figures the daily metrics read."""
