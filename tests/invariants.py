@@ -4,25 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.model.metrics import METRICS, REPORTERS
 from simulation.run import RunResult
-
-SHARES = [
-    "churn_rate",
-    "retention_30",
-    "retention_90",
-    "gini_contributions",
-    "top1_share",
-    "ever_posted_share",
-    "quality_submitted",
-    "quality_promoted",
-    "quality_accepted",
-    "quality_accepted_p90",
-    "feasible_share",
-    "on_strategy_share",
-    "feasible_on_strategy_share",
-    "expectation_mean",
-    "co_owner_support",
-]
 
 
 def check_run(result: RunResult) -> None:
@@ -34,10 +17,14 @@ def check_run(result: RunResult) -> None:
     assert (ts["joined_total"].diff().fillna(0) == ts["joined_today"].where(ts.index > 0, 0)).all()
     assert (ts["active_members"] <= ts["members"]).all()
     assert (ts["active_today"] <= ts["members"] + ts["churned_today"]).all()
-    for column in SHARES:
-        values = ts[column].dropna()
-        assert ((values >= 0) & (values <= 1 + 1e-12)).all(), column
-    assert ts["satisfaction_mean"].dropna().between(-1, 1).all()
+    for metric in REPORTERS.values():  # every daily metric within the range its kind declares
+        low, high = metric.bounds
+        values = ts[metric.key].dropna()
+        assert values.between(low - 1e-12, high + 1e-12).all(), metric.key
+    for metric in METRICS.values():  # and every figure of the summary
+        value = result.summary.get(metric.key)
+        if value is not None and not np.isnan(value):
+            assert metric.bounds[0] - 1e-12 <= value <= metric.bounds[1] + 1e-12, metric.key
     for column in ["contributions_total", "decisions", "accepted", "spend_total"]:
         assert (ts[column].diff().dropna() >= 0).all(), f"{column} never decreases"
     assert (ts["accepted"] <= ts["decisions"]).all()

@@ -19,6 +19,7 @@ from simulation import __version__
 from simulation.cli import main
 from simulation.cli.common import LazyProgress
 from simulation.headlines import HEADLINES
+from simulation.model.metrics import METRICS
 from simulation.results import read_run
 from simulation.run import TABLES
 from simulation.scenario import Scenario, iter_params, load_scenario
@@ -255,6 +256,22 @@ def test_params_lists_every_key(capsys):
     assert "| `run.days` | `365` | days | 1 – 20,000 |" in out
 
 
+def test_params_piped_is_tab_separated(capsys):
+    code, out, _ = run_main(capsys, "params")  # capsys: stdout is not a terminal
+    lines = out.splitlines()
+    assert lines[0] == "key\tdefault\tunit\tallowed\tdescription"
+    assert [line.split("\t")[0] for line in lines[1:]] == [key for key, _ in iter_params()]
+    assert "run.days\t365\tdays\t1 – 20,000\tDays to simulate (1 step = 1 day)." in lines
+
+
+def test_metrics_lists_every_metric(capsys):
+    code, out, _ = run_main(capsys, "metrics")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split("\t")[:2] == ["key", "when"]
+    assert [line.split("\t")[0] for line in lines[1:]] == list(METRICS)
+    assert "churned_share\tend of run\t%\tlower\t" in out
+
+
 def test_params_table_filter(capsys):
     code, out, _ = run_main(capsys, "params", "--table", "policies.reward", "--markdown")
     listed = [line.split("`")[1] for line in out.splitlines() if line.startswith("| `")]
@@ -284,7 +301,7 @@ def test_check_reports_every_bad_file(tmp_path, capsys):
     assert err.startswith(f"error: {bad}: run.days: 0 is out of range")
 
 
-@pytest.mark.parametrize("command", ["run", "params", "check"])
+@pytest.mark.parametrize("command", ["run", "params", "metrics", "check"])
 def test_help_shows_an_example(command, capsys):
     code, out, _ = run_main(capsys, command, "--help")
     assert code == 0 and f"usage: cocreate {command}" in out

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulation.cli import main
-from simulation.model.metrics import REPORTERS
+from simulation.model.metrics import METRICS, REPORTERS
 from simulation.scenario import iter_params
 from tests.helpers import ROOT, SCENARIOS
 
@@ -31,6 +31,14 @@ def test_odd_parameter_appendix_is_the_generated_table(capsys):
 def test_odd_names_every_metric():
     missing = [name for name in REPORTERS if name not in ODD]
     assert not missing, f"docs/ODD.md does not describe {missing}"
+
+
+def test_metrics_page_is_the_generated_table(capsys):
+    assert main(["metrics", "--markdown"]) == 0
+    table = capsys.readouterr().out.strip()
+    page = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+    assert table in page, "regenerate docs/metrics.md with `cocreate metrics --markdown`"
+    assert table.count("\n| `") == len(METRICS)
 
 
 def test_readme_lists_every_shipped_scenario():

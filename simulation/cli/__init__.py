@@ -23,6 +23,7 @@ from simulation.cli import (
     check,
     compare,
     dashboard,
+    metrics,
     myths,
     params,
     run,
@@ -33,7 +34,19 @@ from simulation.cli.common import EXIT_INTERRUPTED, UsageError, fail
 from simulation.scenario.loading import ScenarioError
 
 # the order `cocreate --help` lists them in
-COMMANDS = (run, params, check, compare, validate, myths, sweep, analyze, dashboard, animate)
+COMMANDS = (
+    run,
+    params,
+    metrics,
+    check,
+    compare,
+    validate,
+    myths,
+    sweep,
+    analyze,
+    dashboard,
+    animate,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
