@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.model import CoCreationModel
-from simulation.model.metrics import METRICS, SUMMARY
+from simulation.model.metrics import METRICS, SUMMARY, churned_share
 from simulation.scenario import Scenario
 
 TABLES = ("timeseries", "ideas", "decisions", "snapshots")
@@ -103,7 +103,7 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         if METRICS[key].daily
     }
     figures.update(
-        churned_share=float(last["churned_total"] / max(last["joined_total"], 1)),
+        churned_share=churned_share(last["churned_total"], last["joined_total"]),
         newcomers_replied_share=float((replied == 1).sum() / max((replied >= 0).sum(), 1)),
         newcomers_replied=int((replied == 1).sum()),
         newcomers_ignored=int((replied == 0).sum()),

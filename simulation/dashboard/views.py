@@ -24,7 +24,7 @@ from simulation.headlines import format_figure
 from simulation.model.agents.consumer import ConsumerStatus
 from simulation.model.decisions import GATES
 from simulation.model.ideas.pool import IdeaStatus
-from simulation.model.metrics import METRICS
+from simulation.model.metrics import METRICS, churned_share
 
 # state -> (legend name, colour); prospects are the population not (yet) in the community
 STATE_COLOURS = {
@@ -122,7 +122,7 @@ def headlines(model) -> list[tuple[str, str, str]]:
     """``(label, value, unit)`` of the headline figures so far (``simulation.headlines``)."""
     today = model.today
     values = dict(today)
-    values["churned_share"] = today["churned_total"] / max(today["joined_total"], 1)
+    values["churned_share"] = churned_share(today["churned_total"], today["joined_total"])
     rows = []
     for key in HEADLINE_KEYS:
         h = METRICS[key]

@@ -302,6 +302,15 @@ SUMMARY = (
 )
 
 
+def churned_share(churned: float, joined: float) -> float:
+    """Members who left, of everyone who ever joined (0 before anyone joined).
+
+    >>> churned_share(3, 12)
+    0.25
+    """
+    return float(churned / max(joined, 1))
+
+
 def population_metrics(pop, day: int) -> dict[str, float]:
     """The consumer-side daily metrics."""
     members = np.flatnonzero(pop.member)

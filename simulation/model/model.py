@@ -57,13 +57,7 @@ class Day:
 
 
 class CoCreationModel(mesa.Model):
-    """A co-creation community under the organisation's policies.
-
-    A day: newcomers arrive (unprompted and by word of mouth) -> members decide to take part ->
-    participants post ideas, build on others' ideas or vote -> ideas waiting too long count as
-    ignored -> marketers work the queue (reply, explain, promote or stay silent) -> concepts pass
-    stage gates and are decided -> cash rewards (per idea, per accepted idea, contest prizes) ->
-    motivation, satisfaction and exits update -> metrics are collected.
+    """A co-creation community under the organisation's policies, one day a step (:meth:`step`).
 
     Args:
         scenario: the validated parameters (defaults: ``Scenario()``).
@@ -123,7 +117,14 @@ class CoCreationModel(mesa.Model):
 
     # --- the day --------------------------------------------------------------------------------
     def step(self) -> None:
-        """One day, in the order of the schedule (``docs/ODD.md``, section 3)."""
+        """One day (the schedule of ``docs/ODD.md``, section 3).
+
+        Newcomers arrive; members decide to take part (pulled by any cash on offer); their ideas
+        and builds enter the pool; voters vote; the organisation has its day (ignored ideas
+        expire, marketers review the queue, concepts pass the gates, authors hear back); cash is
+        paid; interest and satisfaction drift and some members leave; the day is measured and
+        closed (collected, snapshot, stop after the last day).
+        """
         day = Day(self.steps - 1, members_at_start=int(self.consumers.member.sum()))
         self.day = day.number
         self.arrive(day)
