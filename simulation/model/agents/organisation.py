@@ -109,7 +109,9 @@ class Organisation(mesa.Agent):
         self.assigned = []
 
     # --- answers to contributors -----------------------------------------------------------------
-    def answer(self, ids, *, style, promoted, decided, accepted, ignored=False) -> None:
+    def answer(
+        self, ids, *, style: ResponseStyle, promoted, decided, accepted, ignored=False
+    ) -> None:
         """Queue what the authors of ``ids`` hear, through the recognition policy.
 
         Ignored ideas get nothing: no one looked at them, so no programme can recognise them.
@@ -153,7 +155,7 @@ class Organisation(mesa.Agent):
             self.model.consumers.feedback(batch.pop("authors"), self.model.day, **batch)
         self.answers = []
 
-    def _feedback_table(self, style: str) -> np.ndarray:
+    def _feedback_table(self, style: ResponseStyle) -> np.ndarray:
         """Feedback flags by (promoted, accepted, flag) under the recognition policy."""
         if style not in self._tables:
             recognise = self.model.policies.recognition.feedback
