@@ -75,3 +75,44 @@ def test_no_tracked_file_refers_to_texts_outside_the_repository():
         if word in line
     ]
     assert not offenders, "references to files outside the repository:\n" + "\n".join(offenders)
+
+
+def calls_in(function) -> list[str]:
+    """The names of the methods a function calls, in the order they run (arguments first)."""
+    import ast
+    import inspect
+    import textwrap
+
+    names: list[str] = []
+
+    class Calls(ast.NodeVisitor):
+        def visit_Call(self, node: ast.Call) -> None:
+            self.generic_visit(node)  # what the arguments call runs first
+            if isinstance(node.func, ast.Attribute):
+                names.append(node.func.attr)
+
+    Calls().visit(ast.parse(textwrap.dedent(inspect.getsource(function))))
+    return names
+
+
+def test_odd_schedule_is_the_order_step_calls():
+    from simulation.model.agents.organisation import Organisation
+    from simulation.model.model import CoCreationModel
+
+    section = ODD[ODD.index("## 3 Process overview") : ODD.index("## 4 Design concepts")]
+    block = section[
+        section.index("```python") : section.index("```", section.index("```python") + 3)
+    ]
+    day = [c for c in calls_in(CoCreationModel.step) if c not in ("sum",)]
+    assert day == [c for c in calls_in_text(block) if c != "sum"], "ODD 3: the code block"
+    firm = [c for c in calls_in(Organisation.step) if c != "shuffle_do"]
+    positions = [section.index(f"`Organisation.{name}`") for name in firm]
+    assert positions == sorted(positions), (
+        f"ODD 3 lists the organisation's day out of order: {firm}"
+    )
+
+
+def calls_in_text(code: str) -> list[str]:
+    import re
+
+    return re.findall(r"\.(\w+)\(", code)
