@@ -131,3 +131,13 @@ def test_run_counter_adds_up_runs_across_comparisons():
         counter(done, 0)
     assert seen[-1] == (7, 7) and [d for d, _ in seen] == [1, 2, 3, 4, 5, 6, 7]
     assert total_runs(1) == sum(len(m.arms) + 2 * len(m.boundary.values) for m in MYTHS)
+
+
+def test_simplifications_in_the_report_carry_no_link_relative_to_docs():
+    import re
+
+    from simulation.analysis.myths_report import simplifications
+
+    text = simplifications()
+    assert "No garbage-can decision timing" in text  # the section is there
+    assert not re.search(r"\]\((?![a-z]+://)", text)

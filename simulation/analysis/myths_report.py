@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from dataclasses import fields
 from pathlib import Path
 
@@ -137,7 +138,11 @@ def assumptions() -> list[tuple[str, str]]:
 
 
 def simplifications() -> str:
-    """The 'Known simplifications' section of docs/ODD.md, if present."""
+    """The 'Known simplifications' section of docs/ODD.md, if present.
+
+    Links to other pages of ``docs/`` keep their text and lose their target, since the report
+    is read away from ``docs/`` (in ``results/``).
+    """
     if not ODD.is_file():
         return ""
     text = ODD.read_text(encoding="utf-8")
@@ -145,7 +150,8 @@ def simplifications() -> str:
     if start < 0:
         return ""
     end = text.find("\n## ", start + 5)
-    return text[start : end if end > 0 else None].split("\n", 1)[1].strip()
+    section = text[start : end if end > 0 else None].split("\n", 1)[1].strip()
+    return re.sub(r"\[([^\]]+)\]\((?![a-z]+://)[^)]*\)", r"\1", section)
 
 
 def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) -> tuple:
