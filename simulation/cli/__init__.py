@@ -85,7 +85,3 @@ def build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         command.register(commands)
     return parser
-
-
-if __name__ == "__main__":
-    sys.exit(main())
