@@ -41,6 +41,10 @@ def _journal(out: Path) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def _done(out: Path) -> int:
+    return sum(r["status"] == "done" for r in _journal(out))
+
+
 def _exactly_once(out: Path, spec) -> None:
     expected = sorted(t.run_id for t in run_tasks(spec))
     results = load_results(out)
@@ -58,6 +62,9 @@ def reference(tmp_path_factory):
     spec = load_experiment(_fault_experiment(tmp))
     out = run_experiment(spec, backend="sequential")
     return part_digests(out)
+
+
+FAULT_RUNS = 40  # 4 design points x 10 replicates
 
 
 def _fault_experiment(tmp: Path, name: str = "faults") -> Path:
@@ -211,15 +218,17 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
 def test_killed_coordinator_resumes_without_loss_or_duplicates(tmp_path, reference):
     path = _fault_experiment(tmp_path)
     out = load_experiment(path).out
-    first = _sweep_in_background(path, out, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = _start_sweep(path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        os.kill(first.pid, signal.SIGKILL)
+        frozen = _freeze_after(first, out, runs=5)
+        os.kill(first.pid, signal.SIGKILL)  # the coordinator only: its pool workers are orphaned
         first.wait()
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(first.pid, signal.SIGKILL)  # the orphaned pool workers
-    interrupted = sum(r["status"] == "done" for r in _journal(out))
-    assert 5 <= interrupted < 40, "killed mid-sweep"
+    assert first.returncode == -signal.SIGKILL
+    assert 5 <= frozen < FAULT_RUNS, "killed mid-sweep"
+    assert _done(out) == frozen, "the journal is as it was when the sweep was frozen"
     assert json.loads((out / "manifest.json").read_text())["status"] == "running"
     again = _cocreate("sweep", path, "--workers", "2", "-q")
     assert again.returncode == 0, again.stderr
@@ -228,25 +237,61 @@ def test_killed_coordinator_resumes_without_loss_or_duplicates(tmp_path, referen
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
 
 
-def _sweep_in_background(path: Path, out: Path, **streams) -> subprocess.Popen:
-    """Start ``cocreate sweep`` in its own process group; return once 5 runs are done."""
-    sweep = subprocess.Popen(
+def _start_sweep(path: Path, **streams) -> subprocess.Popen:
+    """Start ``cocreate sweep`` (local pool of 2) in a process group of its own."""
+    return subprocess.Popen(
         [*_command(), "sweep", str(path), "--workers", "2", "-q"],
         text=True,
         start_new_session=True,  # its own process group: the pool's workers go with it
         **streams,
     )
-    deadline = time.monotonic() + 120
+
+
+def _freeze_after(sweep: subprocess.Popen, out: Path, runs: int, timeout: float = 180) -> int:
+    """Stop (SIGSTOP) the sweep's whole process group mid-sweep: once its journal shows ``runs``
+    runs done, by both pool workers (so neither is still starting up: a worker interrupted in
+    its first imports prints a traceback, as the pool's workers do not ignore Ctrl-C).
+
+    The count returned is read *after* the coordinator — the journal's one writer — is seen
+    stopped, so it is the state the sweep stays frozen in until the caller's next signal; the
+    callers check that runs remain. Fails (never skips) when the sweep ends first or does not
+    get there within ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+
+    def mid_sweep() -> bool:
+        done = [r for r in _journal(out) if r["status"] == "done"]
+        return len(done) >= runs and len({r["worker"] for r in done}) == 2
+
     try:
-        while sum(r["status"] == "done" for r in _journal(out)) < 5:
-            assert sweep.poll() is None, "the sweep ended before it could be stopped"
-            assert time.monotonic() < deadline
+        while True:
+            if mid_sweep() and _freeze(sweep):
+                return _done(out)
+            assert sweep.poll() is None, f"the sweep ended before it could be stopped: {_done(out)}"
+            assert time.monotonic() < deadline, f"{_done(out)} runs done after {timeout} s"
             time.sleep(0.02)
     except BaseException:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(sweep.pid, signal.SIGKILL)
         raise
-    return sweep
+
+
+def _freeze(sweep: subprocess.Popen) -> bool:
+    """SIGSTOP the group; True once the coordinator is stopped, False (group resumed) if it can't.
+
+    A process in the middle of starting another (vfork) stops only when its child has exec'd;
+    if that child was stopped first, neither moves: resume both and let the caller try again.
+    """
+    os.killpg(sweep.pid, signal.SIGSTOP)
+    waited = time.monotonic() + 5
+    while time.monotonic() < waited:
+        pid, status = os.waitpid(sweep.pid, os.WUNTRACED | os.WNOHANG)
+        if pid:
+            assert os.WIFSTOPPED(status), f"the sweep ended before it could be stopped ({status})"
+            return True
+        time.sleep(0.005)
+    os.killpg(sweep.pid, signal.SIGCONT)
+    return False
 
 
 def _command() -> list[str]:
@@ -263,13 +308,21 @@ def _cocreate(*args, timeout: float = 180) -> subprocess.CompletedProcess:
 def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path, reference):
     path = _fault_experiment(tmp_path)
     out = load_experiment(path).out
-    sweep = _sweep_in_background(path, out, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    os.killpg(sweep.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends to the whole group
-    _, err = sweep.communicate(timeout=60)
-    if sweep.returncode == 0:
-        pytest.skip("the sweep finished before Ctrl-C reached it")
-    assert sweep.returncode == 130 and "run the same command to resume" in err
-    assert "Traceback" not in err
+    sweep = _start_sweep(path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        frozen = _freeze_after(sweep, out, runs=5)
+        assert frozen < FAULT_RUNS, "runs remain, so the sweep cannot finish before Ctrl-C"
+        # what Ctrl-C in a terminal sends to the whole group; delivered as the group resumes
+        os.killpg(sweep.pid, signal.SIGINT)
+        os.killpg(sweep.pid, signal.SIGCONT)
+        _, err = sweep.communicate(timeout=120)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(sweep.pid, signal.SIGKILL)
+        raise
+    assert sweep.returncode == 130, err
+    assert "run the same command to resume" in err and "Traceback" not in err
+    assert frozen <= _done(out) < FAULT_RUNS
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
     again = _cocreate("sweep", path, "--workers", "2", "-q")
     assert again.returncode == 0, again.stderr
