@@ -7,7 +7,7 @@ import json
 import pytest
 
 from simulation.cli import main
-from simulation.experiments import load_experiment
+from simulation.experiments import load_experiment, load_results
 from tests.helpers import ROOT
 from tests.sweeps import experiment
 
@@ -64,7 +64,10 @@ def test_changed_spec_exits_2_and_force_moves_the_old_results_aside(tmp_path, ca
     assert main(["sweep", str(path), "--sequential", "-q", "--force"]) == 0
     out_dir = load_experiment(path).out
     assert json.loads((out_dir / "manifest.json").read_text())["root_seed"] == 99
-    assert list(out_dir.parent.glob("tiny.replaced-*"))
+    moved = list(out_dir.parent.glob("tiny.replaced-*"))
+    assert len(moved) == 1  # the first sweep's results, set aside whole
+    assert json.loads((moved[0] / "manifest.json").read_text())["root_seed"] == 7
+    assert len(load_results(moved[0]).summary) == 8
 
 
 def test_analyze_of_a_folder_without_a_sweep_exits_2(tmp_path, capsys):
