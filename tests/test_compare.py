@@ -75,8 +75,8 @@ def test_report_embeds_every_figure(tmp_path):
     assert len(images) == len(list((tmp_path / "figures").glob("*.png"))) >= 4
     assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
     markdown = (tmp_path / "report.md").read_text()
-    for name in re.findall(r"\(figures/([^)]+)\)", markdown):
-        assert (tmp_path / "figures" / name).is_file()
+    linked = re.findall(r"\(figures/([^)]+)\)", markdown)  # every figure, each once
+    assert sorted(linked) == sorted(p.name for p in (tmp_path / "figures").glob("*.png"))
     assert pd.read_csv(tmp_path / "comparison.csv").shape[0] == 2 * len(COMPARED)
 
 
