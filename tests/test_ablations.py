@@ -29,16 +29,18 @@ def judge(myth, overrides=()):
         arm_values(result, myth.reference, myth.metric),
         myth.holds_if,
         3,
+        myth.smallest_effect,
     )
 
 
 def test_framing_that_discloses_nothing_loses_its_effect():
     """Belief 3 ("you lose control"): framing refutes it; disclose nothing and the effect is
-    exactly zero, so the verdict becomes inconclusive."""
+    exactly zero, inside the smallest effect that matters, so the verdict becomes negligible."""
     myth = MYTHS[2]
     assert judge(myth).label == "not supported"
     ablated = judge(myth, ["policies.control.disclosure=0"])
-    assert ablated.label == "inconclusive" and ablated.difference == 0.0
+    assert ablated.label == "negligible" and ablated.difference == 0.0
+    assert -ablated.sesoi <= ablated.low <= ablated.high <= ablated.sesoi
 
 
 def test_without_escalating_rework_a_diverse_team_is_just_slower():

@@ -21,7 +21,7 @@ from simulation.analysis.myths import (
     verdict,
 )
 from simulation.analysis.myths_report import assumptions, write
-from simulation.model.metrics import METRICS
+from simulation.model.metrics import METRICS, Sesoi
 from simulation.scenario import load_scenario
 
 SMALL = ("run.days=40", "community.consumers=200", "community.initial_members=40")
@@ -40,12 +40,28 @@ def test_verdict_follows_the_interval_and_the_predicted_side():
     assert noisy.label == "inconclusive" and noisy.low <= 0 <= noisy.high
 
 
+def test_a_difference_inside_the_smallest_effect_is_negligible_even_when_it_excludes_zero():
+    up, down = np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3])  # difference 2.5, CI > 0
+    assert verdict(up, down, +1, 0, Sesoi(3.0)).label == "negligible"
+    assert verdict(up, down, +1, 0, Sesoi(1.0)).label == "supported"
+    relative = verdict(up, down, +1, 0, Sesoi(2.0, relative=True))  # 2 x reference mean 2
+    assert relative.label == "negligible" and relative.sesoi == 4.0
+
+
+def test_every_belief_has_a_smallest_effect_with_a_reason():
+    for myth in MYTHS:
+        sesoi = myth.smallest_effect
+        assert sesoi.value > 0 and sesoi.why, myth.number
+
+
 @pytest.mark.parametrize(
     ("labels", "fragment"),
     [
         (["supported"] * 3, "holds for every value tried"),
         (["supported", "inconclusive", "not supported"], "holds when the"),
         (["not supported", "inconclusive", "inconclusive"], "does not hold for any"),
+        (["negligible", "not supported", "not supported"], "no practical difference at 0.5"),
+        (["supported", "negligible", "supported"], "holds when the"),
     ],
 )
 def test_boundary_sentence_is_computed_from_the_sweep(labels, fragment):
@@ -83,7 +99,8 @@ def test_a_myth_answered_end_to_end_and_reported(tmp_path):
     )
     assert len(challenger) == len(reference) == result.verdict.replicates == 2
     np.testing.assert_equal(
-        astuple(result.verdict), astuple(verdict(challenger, reference, myth.holds_if, 1))
+        astuple(result.verdict),
+        astuple(verdict(challenger, reference, myth.holds_if, 1, myth.smallest_effect)),
     )
     assert [value for value, _ in result.sweep] == list(myth.boundary.values)
     assert [v.replicates for _, v in result.sweep] == [2] * len(myth.boundary.values)

@@ -124,6 +124,7 @@ def headline_row(runs: pd.DataFrame, arm: str, baseline: str, h: Metric, seed: i
         "ci_low": low,
         "ci_high": high,
     }
+    row["sesoi"] = h.sesoi.size(float(base.mean()))  # the smallest difference that matters
     paired = (mine - base.reindex(mine.index)).dropna().to_numpy()
     if arm == baseline or not paired.size:
         none = 0.0 if arm == baseline and paired.size else float("nan")

@@ -2,9 +2,11 @@
 
 Each myth names its arms (``scenarios/myths/*.toml``), a primary metric, and the comparison that
 would support the belief: a *challenger* arm against a *reference* arm. The verdict comes from
-the paired difference over replicates and its 95 % bootstrap interval:
+the paired difference over replicates, its 95 % bootstrap interval and the smallest effect that
+matters for the belief's metric (SESOI; :mod:`simulation.analysis.verdicts`):
 
-- **supported** when the interval lies on the side the belief predicts;
+- **negligible** when the whole interval lies inside ±SESOI (no practical difference);
+- otherwise **supported** when the interval lies on the side the belief predicts;
 - **not supported** when it lies on the other side;
 - **inconclusive** when it contains zero (no difference found with this many replicates).
 
@@ -24,9 +26,11 @@ import numpy as np
 
 from simulation.analysis.compare import Comparison, compare
 from simulation.analysis.stats import bootstrap_ci, cohens_d
-from simulation.model.metrics import METRICS
+from simulation.analysis.verdicts import NEGLIGIBLE, NOT_SUPPORTED, SUPPORTED, judge
+from simulation.model.metrics import METRICS, Sesoi
 from simulation.scenario import apply_overrides, load_scenario
 
+NO_SESOI = Sesoi(0.0, why="any difference matters")
 MYTHS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "myths"
 
 
@@ -55,6 +59,12 @@ class Myth:
     series: str  # the daily time series drawn with bands (simulation.analysis.compare.BANDS)
     caveat: str
     sources: str
+    sesoi: Sesoi | None = None  # the smallest effect that matters; default: the metric's
+
+    @property
+    def smallest_effect(self) -> Sesoi:
+        """The belief's own SESOI, else its metric's (by kind, from the metric registry)."""
+        return self.sesoi if self.sesoi is not None else METRICS[self.metric].sesoi
 
 
 MYTHS = (
@@ -161,36 +171,43 @@ MYTHS = (
 class Verdict:
     """The computed answer to one comparison."""
 
-    label: str  # supported | not supported | inconclusive
+    label: str  # supported | not supported | negligible | inconclusive
     difference: float  # challenger - reference, mean over paired replicates
     low: float
     high: float
     cohens_d: float
     replicates: int
+    sesoi: float = float("nan")  # the smallest effect that matters, in the metric's units
 
 
-def verdict(challenger: np.ndarray, reference: np.ndarray, holds_if: int, seed: int) -> Verdict:
+def verdict(
+    challenger: np.ndarray,
+    reference: np.ndarray,
+    holds_if: int,
+    seed: int,
+    sesoi: Sesoi = NO_SESOI,
+) -> Verdict:
     """Judge a belief from paired replicate values of the two arms.
 
     >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), +1, 0).label
     'supported'
     >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), -1, 0).label
     'not supported'
+    >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), +1, 0, Sesoi(5.0)).label
+    'negligible'
     """
     diff = challenger - reference
     diff = diff[~np.isnan(diff)]
     low, high = bootstrap_ci(diff, seed=seed)
-    if np.isnan(low) or low <= 0 <= high:
-        label = "inconclusive"
-    else:
-        label = "supported" if (low > 0) == (holds_if > 0) else "not supported"
+    bound = sesoi.size(float(np.nanmean(reference)) if np.isfinite(reference).any() else np.nan)
     return Verdict(
-        label,
+        judge(low, high, bound, holds_if),
         float(diff.mean()) if diff.size else np.nan,
         low,
         high,
         cohens_d(challenger[~np.isnan(challenger)], reference[~np.isnan(reference)]),
         int(diff.size),
+        bound,
     )
 
 
@@ -210,22 +227,35 @@ class MythResult:
     sweep: list[tuple[float, Verdict]]
 
     @property
+    def smallest_effect(self) -> str:
+        """The belief's SESOI as a reader sees it, with its size here and its reason."""
+        sesoi, unit = self.myth.smallest_effect, METRICS[self.myth.metric].unit
+        size = f"{self.verdict.sesoi:.3g}" + ("" if unit == "%" else f" {unit}")
+        if unit == "%":
+            size = f"{100 * self.verdict.sesoi:.3g} percentage points"
+        shown = sesoi.describe(unit) + (f" = ±{size}" if sesoi.relative else "")
+        return f"{shown} ({sesoi.why})"
+
+    @property
     def sentence(self) -> str:
         """Where the belief holds, in one sentence computed from the sweep."""
         b = self.myth.boundary
-        holds = [value for value, v in self.sweep if v.label == "supported"]
-        fails = [value for value, v in self.sweep if v.label == "not supported"]
+        holds = [value for value, v in self.sweep if v.label == SUPPORTED]
+        fails = [value for value, v in self.sweep if v.label == NOT_SUPPORTED]
+        small = [value for value, v in self.sweep if v.label == NEGLIGIBLE]
         tried = ", ".join(f"{value:g}" for value, _ in self.sweep)
-        if holds and not fails:
+        listed = lambda values: ", ".join(f"{v:g}" for v in values)  # noqa: E731
+        tiny = f"; it makes no practical difference at {listed(small)}" if small else ""
+        if holds and not fails and not small:
             where = "for every value tried"
         elif holds:
-            where = "when the " + b.label + " is " + ", ".join(f"{v:g}" for v in holds)
+            where = "when the " + b.label + " is " + listed(holds)
         else:
-            return (
-                f"The belief does not hold for any {b.label} tried ({tried}); it is refuted "
-                f"at {', '.join(f'{v:g}' for v in fails) or 'none'}."
-            )
-        return f"The belief holds {where} (tried {b.label} = {tried})."
+            parts = [f"it is refuted at {listed(fails)}"] if fails else []
+            parts += [f"it makes no practical difference at {listed(small)}"] if small else []
+            rest = "; ".join(parts) or "no value tried gives a conclusive answer"
+            return f"The belief does not hold for any {b.label} tried ({tried}); {rest}."
+        return f"The belief holds {where} (tried {b.label} = {tried}){tiny}."
 
 
 def answer(
@@ -245,6 +275,7 @@ def answer(
         arm_values(comparison, myth.reference, myth.metric),
         myth.holds_if,
         root_seed,
+        myth.smallest_effect,
     )
     pair = [a for a in arms if a.name in (myth.challenger, myth.reference)]
     sweep = []
@@ -264,6 +295,7 @@ def answer(
                     arm_values(result, f"{myth.reference}@{value:g}", myth.metric),
                     myth.holds_if,
                     root_seed,
+                    myth.smallest_effect,
                 ),
             )
         )

@@ -111,6 +111,12 @@ def myth_figures(result: MythResult) -> dict[str, tuple[str, bytes]]:
     return out
 
 
+def verdict_cell(result: MythResult) -> str:
+    """The verdict with the smallest effect it was judged against, for summary tables."""
+    unit = METRICS[result.myth.metric].unit
+    return f"{result.verdict.label} (SESOI {result.myth.smallest_effect.describe(unit)})"
+
+
 def verdict_text(result: MythResult) -> str:
     """The verdict in one sentence with its numbers."""
     v, myth = result.verdict, result.myth
@@ -118,7 +124,8 @@ def verdict_text(result: MythResult) -> str:
     return (
         f"{v.label.capitalize()}: {myth.challenger} − {myth.reference} = "
         f"{fmt(v.difference, kind)} [{fmt(v.low, kind)}, {fmt(v.high, kind)}] "
-        f"(Cohen's d {fmt(v.cohens_d)}, {v.replicates} paired replicates)."
+        f"(Cohen's d {fmt(v.cohens_d)}, {v.replicates} paired replicates). Smallest effect "
+        f"that matters: {result.smallest_effect}."
     )
 
 
@@ -158,13 +165,22 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
     """The report as (HTML, Markdown, figures by file name)."""
     e = html.escape
     summary_rows = "".join(
-        f"<tr><td>{r.myth.number}. {e(r.myth.belief)}</td><td>{e(r.verdict.label)}</td>"
+        f"<tr><td>{r.myth.number}. {e(r.myth.belief)}</td><td>{e(verdict_cell(r))}</td>"
         f"<td>{e(r.sentence)}</td></tr>"
         for r in results
     )
-    md = [f"# {title}", "", "| belief | verdict | when it holds |", "|---|---|---|"]
+    md = [
+        f"# {title}",
+        "",
+        "Verdicts: *negligible* when the whole 95 % interval of the paired difference lies within "
+        "± the belief's smallest effect that matters (SESOI); otherwise *supported* / *not "
+        "supported* when it lies on one side of zero, *inconclusive* when it contains zero.",
+        "",
+        "| belief | verdict | when it holds |",
+        "|---|---|---|",
+    ]
     md += [
-        f"| {r.myth.number}. {r.myth.belief} | {r.verdict.label} | {r.sentence} |" for r in results
+        f"| {r.myth.number}. {r.myth.belief} | {verdict_cell(r)} | {r.sentence} |" for r in results
     ]
     sections, figures = [], {}
     for r in results:
@@ -237,8 +253,10 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
     html_text = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{e(title)}</title><style>{CSS}</style></head><body><h1>{e(title)}</h1>
 <p>Five popular beliefs about co-creation, each turned into a question the simulation answers.
-Verdicts are computed from paired replicates: <b>supported</b> or <b>not supported</b> when the
-95 % interval of the difference lies on one side of zero, <b>inconclusive</b> when it does not.</p>
+Verdicts are computed from paired replicates and each belief's smallest effect that matters
+(SESOI): <b>negligible</b> when the whole 95 % interval of the difference lies within ±SESOI (no
+practical difference), otherwise <b>supported</b> or <b>not supported</b> when it lies on one side
+of zero, <b>inconclusive</b> when it contains zero.</p>
 <table class="text"><thead><tr><th>belief</th><th>verdict</th><th>when it holds</th></tr></thead>
 <tbody>{summary_rows}</tbody></table>{"".join(sections)}{facts_html}
 <h2>What the model assumes</h2><ul>{assumed}</ul>

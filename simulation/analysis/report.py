@@ -18,6 +18,7 @@ import pandas as pd
 from simulation import __version__
 from simulation.analysis.compare import BANDS, COMPARED, Comparison
 from simulation.analysis.plots import band_figure, distribution_figure
+from simulation.analysis.verdicts import INCONCLUSIVE, NEGLIGIBLE, SUPPORTED, judge
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:980px;margin:2em auto;
@@ -26,7 +27,7 @@ table{border-collapse:collapse;margin:1em 0;font-size:.92em}
 th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}
 table.text td,table.text th{text-align:left}
-.better{color:#1a7f37}.worse{color:#cf222e}.muted{color:#777}
+.better{color:#1a7f37}.worse{color:#cf222e}.negligible{color:#777}.muted{color:#777}
 figure{margin:1.2em 0}figcaption{color:#555;font-size:.9em}
 img{max-width:100%}
 """
@@ -53,11 +54,22 @@ def arm_label(comparison: Comparison, arm: str) -> str:
 
 
 def verdict_class(row: pd.Series) -> str:
-    """'better' / 'worse' when the paired 95 % interval excludes zero, else ''."""
-    if not row["better"] or pd.isna(row["diff_low"]) or row["diff_low"] <= 0 <= row["diff_high"]:
+    """How an arm differs from the baseline on one figure, by the rule of the verdicts.
+
+    'negligible' when the paired 95 % interval lies inside ±SESOI (the figure's smallest
+    difference that matters); else 'better' / 'worse' when it excludes zero (figures with a
+    better direction only); else '' (inconclusive, or no direction).
+    """
+    if pd.isna(row["diff_low"]) or pd.isna(row["diff_high"]):
         return ""
-    up = row["diff_low"] > 0
-    return "better" if up == (row["better"] == "higher") else "worse"
+    label = judge(
+        row["diff_low"], row["diff_high"], row["sesoi"], -1 if row["better"] == "lower" else +1
+    )
+    if label == NEGLIGIBLE:
+        return "negligible"
+    if not row["better"] or label == INCONCLUSIVE:
+        return ""
+    return "better" if label == SUPPORTED else "worse"
 
 
 def figures(comparison: Comparison) -> dict[str, tuple[str, bytes]]:
@@ -84,7 +96,7 @@ def table_rows(comparison: Comparison) -> list[list[str]]:
     """Rows of the headline table: figure, then per arm 'mean [low, high]' and the difference."""
     rows = []
     for h in COMPARED:
-        cells = [f"{h.label} ({h.unit})"]
+        cells = [f"{h.label} ({h.unit}; SESOI {h.sesoi.describe(h.unit)})"]
         for arm in comparison.arms:
             r = comparison.table[
                 (comparison.table["arm"] == arm) & (comparison.table["metric"] == h.key)
@@ -128,7 +140,7 @@ def table_markdown(comparison: Comparison) -> list[str]:
     """The headline table of a comparison as Markdown lines."""
     arms = [arm_label(comparison, a) for a in comparison.arms]
     lines = ["| figure | " + " | ".join(arms) + " |", "|---" * (len(arms) + 1) + "|"]
-    marks = {"better": " ▲", "worse": " ▼", "": ""}
+    marks = {"better": " ▲", "worse": " ▼", "negligible": " ≈", "": ""}
     for cells in table_rows(comparison):
         lines.append("| " + " | ".join([cells[0]] + [t + marks[c] for t, c in cells[1:]]) + " |")
     return lines
@@ -147,7 +159,8 @@ uses the same seed (root seed {comparison.root_seed}), so differences are paired
 <h2>Headline figures</h2>
 <p class="muted">Each cell: mean over replicates [95 % bootstrap interval]. For each arm against the
 baseline: Δ = mean paired difference [95 % interval] and Cohen's d. Green: better than the baseline,
-red: worse, by an interval that excludes zero.</p>
+red: worse, by an interval that excludes zero; grey: no practical difference (the whole interval
+lies within ± the figure's smallest effect that matters, SESOI, shown after its name).</p>
 {table_html(comparison)}
 <h2>Figures</h2>{pictures}
 <p class="muted">cocreate {e(__version__)}</p>
@@ -166,7 +179,12 @@ def render_markdown(comparison: Comparison, title: str, figs: dict[str, tuple[st
         "",
         *table_markdown(comparison),
     ]
-    lines += ["", "▲ better / ▼ worse than the baseline by an interval that excludes zero.", ""]
+    lines += [
+        "",
+        "▲ better / ▼ worse than the baseline by an interval that excludes zero; ≈ no practical "
+        "difference (the whole interval within ± the figure's SESOI).",
+        "",
+    ]
     lines += [f"![{caption}](figures/{name})\n" for name, (caption, _) in figs.items()]
     return "\n".join(lines)
 

@@ -86,11 +86,15 @@ def comparison_table(comparison, title: str):
     from simulation.analysis.compare import COMPARED
     from simulation.analysis.report import arm_label, fmt, verdict_class
 
-    table = Table(title=f"{title} ({comparison.replicates} replicates each)")
+    table = Table(
+        title=f"{title} ({comparison.replicates} replicates each)",
+        caption="green: better, red: worse than the baseline (the paired interval excludes "
+        "zero); ≈: no practical difference (within the figure's smallest effect that matters)",
+    )
     table.add_column("figure")
     for arm in comparison.arms:
         table.add_column(arm_label(comparison, arm), justify="right")
-    styles = {"better": "green", "worse": "red", "": ""}
+    styles = {"better": "green", "worse": "red", "negligible": "dim", "": ""}
     for h in COMPARED:
         cells = []
         for arm in comparison.arms:
@@ -100,7 +104,8 @@ def comparison_table(comparison, title: str):
             text = fmt(r["mean"], h.kind)
             if arm != comparison.baseline:
                 text += f" (Δ {fmt(r['diff'], h.kind)})"
-            style = styles[verdict_class(r)] if arm != comparison.baseline else ""
-            cells.append(f"[{style}]{text}[/]" if style else text)
+            verdict = verdict_class(r) if arm != comparison.baseline else ""
+            text += " ≈" if verdict == "negligible" else ""
+            cells.append(f"[{styles[verdict]}]{text}[/]" if styles[verdict] else text)
         table.add_row(h.label, *cells)
     return table

@@ -17,7 +17,7 @@ examples:
   cocreate metrics --markdown > docs/metrics.md
   cocreate metrics | grep -i quality          # tab-separated when not on a terminal
 """
-COLUMNS = ("key", "when", "unit", "better", "label", "meaning")
+COLUMNS = ("key", "when", "unit", "better", "smallest effect", "label", "meaning")
 
 
 def register(commands) -> None:
@@ -25,7 +25,8 @@ def register(commands) -> None:
     parser = subparser(
         commands,
         "metrics",
-        "List every metric: key, daily or end of run, unit, which way is better, meaning.",
+        "List every metric: key, daily or end of run, unit, which way is better, the smallest "
+        "difference that matters (SESOI), meaning.",
         EXAMPLES,
     )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table (docs)")
@@ -37,8 +38,8 @@ def rows() -> list[tuple[str, ...]]:
     from simulation.model.metrics import METRICS
 
     return [
-        (m.key, "daily" if m.daily else "end of run", m.unit, m.better or "–", m.label,
-         m.description)
+        (m.key, "daily" if m.daily else "end of run", m.unit, m.better or "–",
+         m.sesoi.describe(m.unit), m.label, m.description)
         for m in METRICS.values()
     ]  # fmt: skip
 

@@ -58,7 +58,7 @@ def handle(args: argparse.Namespace) -> int:
 
     from simulation.analysis import facts
     from simulation.analysis.facts_report import verdict_frame
-    from simulation.analysis.myths_report import run_myths, write
+    from simulation.analysis.myths_report import run_myths, verdict_cell, write
 
     replicates = QUICK_MYTH_REPLICATES if args.quick else args.replicates
     workers = checked_workers(replicates, args.workers)
@@ -80,7 +80,7 @@ def handle(args: argparse.Namespace) -> int:
     for column in ("belief", "verdict", "when it holds"):
         summary.add_column(column)
     for r in results:
-        summary.add_row(f"{r.myth.number}. {r.myth.belief}", r.verdict.label, r.sentence)
+        summary.add_row(f"{r.myth.number}. {r.myth.belief}", verdict_cell(r), r.sentence)
     console().print(summary)
     print(f"Report written to {report}")
     return 0

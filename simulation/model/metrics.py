@@ -22,6 +22,44 @@ from simulation.model.measures import (
 )
 
 
+class Sesoi(NamedTuple):
+    """The smallest effect size of interest (SESOI), an equivalence bound (Lakens 2017).
+
+    A difference whose whole interval lies within ±SESOI makes no practical difference.
+
+    Attributes:
+        value: the bound, in the metric's units, or a share of the reference's mean.
+        relative: whether ``value`` is a share of the reference arm's mean.
+        why: one line of justification.
+    """
+
+    value: float
+    relative: bool = False
+    why: str = ""
+
+    def size(self, reference_mean: float) -> float:
+        """The bound in the metric's units, given the reference arm's mean.
+
+        >>> Sesoi(0.05, relative=True).size(300.0), Sesoi(7.0).size(300.0)
+        (15.0, 7.0)
+        """
+        return self.value * abs(reference_mean) if self.relative else self.value
+
+    def describe(self, unit: str) -> str:
+        """The bound as a reader sees it, e.g. ``±5 % of the reference`` or ``±7 days``.
+
+        >>> Sesoi(0.05, relative=True).describe("people"), Sesoi(7.0).describe("days")
+        ('±5 % of the reference', '±7 days')
+        """
+        if self.relative:
+            return f"±{100 * self.value:g} % of the reference"
+        if unit == "%":
+            return f"±{100 * self.value:g} percentage points"
+        if ".." in unit:  # a bounded scale such as -1..1
+            return f"±{self.value:g} on the {unit} scale"
+        return f"±{self.value:g} {unit}"
+
+
 class Metric(NamedTuple):
     """One measured figure, declared once.
 
@@ -51,6 +89,11 @@ class Metric(NamedTuple):
         """The range every value must lie in (NaN aside)."""
         return KINDS[self.kind]
 
+    @property
+    def sesoi(self) -> Sesoi:
+        """The smallest difference in this metric that matters (by its kind)."""
+        return SESOI[self.kind]
+
 
 INF = float("inf")
 # kind -> the range of its values
@@ -63,6 +106,19 @@ KINDS: dict[str, tuple[float, float]] = {
     "signed": (-1, 1),
     "index": (0, 1),
     "level": (-INF, INF),
+}
+
+# The smallest effect that matters, by kind of metric. A comparison whose whole 95 % interval of
+# the paired difference lies inside ±SESOI is "negligible" (equivalence testing, Lakens 2017).
+SESOI: dict[str, Sesoi] = {
+    "count": Sesoi(0.05, True, "5 % of the reference: less than a community's normal drift"),
+    "share": Sesoi(0.02, False, "two percentage points: one case in fifty"),
+    "quality": Sesoi(0.02, False, "a fiftieth of the quality scale (0 to the best idea)"),
+    "days": Sesoi(7.0, False, "a week: one planning cycle of a product team"),
+    "eur": Sesoi(0.05, True, "5 % of the reference's spend"),
+    "signed": Sesoi(0.05, False, "a tenth of a point on a five-point scale mapped onto -1..1"),
+    "index": Sesoi(0.02, False, "a fiftieth of the index's range"),
+    "level": Sesoi(0.05, True, "5 % of the reference"),
 }
 
 # fmt: off
