@@ -37,6 +37,7 @@ HEADLINE_KEYS = (
     "ever_posted_share",
     "top1_share",
     "ideas",
+    "ignored_share",
     "accepted",
     "quality_accepted",
     "feasible_on_strategy_share",

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from simulation.analysis.compare import compare
+from simulation.analysis.compare import COMPARED, compare
 from simulation.analysis.report import write_report
 from tests.helpers import ROOT, small
 
@@ -51,4 +51,4 @@ def test_report_renders_with_every_figure(tmp_path):
         browser.close()
     assert not errors, errors
     assert len(sizes) >= 4 and all(width > 0 for width in sizes)
-    assert rows == 10
+    assert rows == len(COMPARED)  # one row per compared figure

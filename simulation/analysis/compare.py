@@ -23,6 +23,7 @@ COMPARED_KEYS = (
     "churned_share",
     "retention_90",
     "ideas",
+    "ignored_share",
     "accepted",
     "quality_accepted",
     "feasible_on_strategy_share",

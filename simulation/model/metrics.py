@@ -223,6 +223,11 @@ _METRICS = (
     ),
     Metric("queue", "Review queue", "Ideas waiting for review.", "ideas", "count", "lower"),
     Metric(
+        "ignored_share", "Ideas never answered",
+        "Of the consumer ideas the firm has dealt with, the share that waited past the "
+        "marketers' patience unread (silence no one chose).", "%", "share", "lower",
+    ),
+    Metric(
         "concepts", "Concepts in the pipeline", "Concepts in the stage-gate pipeline.",
         "concepts", "count",
     ),
@@ -349,6 +354,7 @@ SUMMARY = (
     "decisions",
     "accepted",
     "acceptance_rate",
+    "ignored_share",
     "time_to_decision_median",
     "time_to_decision_p90",
     "time_with_rework_mean",

@@ -291,6 +291,8 @@ class CoCreationModel(mesa.Model):
         n_ideas = max(len(self.ideas), 1)
         quality, feasible, strategic, both = self._quality_sums / n_ideas
         left, before = day.leavers.size, day.members_at_start
+        org = self.organisation
+        ignored = org.ignored_ideas
         self.today.update(
             population_metrics(self.consumers, day.number),
             **organisation_metrics(self.organisation),
@@ -306,4 +308,5 @@ class CoCreationModel(mesa.Model):
             on_strategy_share=strategic,
             feasible_on_strategy_share=both,
             queue=int(self.organisation.queue.size),  # what the marketers left for tomorrow
+            ignored_share=ignored / dealt if (dealt := ignored + org.reviewed_ideas) else np.nan,
         )

@@ -41,6 +41,7 @@ class Organisation(mesa.Agent):
         self.accepted_quality = np.empty(0)  # kept sorted
         self.accepted_quality_sum = 0.0
         self.decisions, self.flaws_escaped = 0, 0
+        self.reviewed_ideas, self.ignored_ideas = 0, 0  # consumer ideas read, or left to expire
         self.decision_times = np.zeros(64, dtype=np.int64)  # histogram of days to decision
 
     # --- the review queue -----------------------------------------------------------------------
@@ -66,6 +67,7 @@ class Organisation(mesa.Agent):
         expired = pool["day"][pending] <= day - patience
         old = pending[expired]
         if old.size:
+            self.ignored_ideas += int((pool["author"][old] >= 0).sum())
             pool["status"][old] = IdeaStatus.IGNORED
             none = np.zeros(old.size, dtype=bool)
             self.answer(
@@ -90,6 +92,7 @@ class Organisation(mesa.Agent):
             ids = np.concatenate([i for i, _ in batch])
             noise = np.repeat([n for _, n in batch], [i.size for i, _ in batch])
             promoted = review(model, ids, style, noise)
+            self.reviewed_ideas += int((pool["author"][ids] >= 0).sum())
             self.answer(
                 ids,
                 style=style,
