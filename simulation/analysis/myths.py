@@ -27,6 +27,7 @@ import numpy as np
 from simulation.analysis.compare import Comparison, compare
 from simulation.analysis.stats import bootstrap_ci, cohens_d
 from simulation.analysis.verdicts import NEGLIGIBLE, NOT_SUPPORTED, SUPPORTED, judge
+from simulation.headlines import format_figure
 from simulation.model.metrics import METRICS, Sesoi
 from simulation.scenario import apply_overrides, load_scenario
 
@@ -227,13 +228,12 @@ class MythResult:
     sweep: list[tuple[float, Verdict]]
 
     @property
-    def smallest_effect(self) -> str:
+    def smallest_effect_text(self) -> str:
         """The belief's SESOI as a reader sees it, with its size here and its reason."""
-        sesoi, unit = self.myth.smallest_effect, METRICS[self.myth.metric].unit
-        size = f"{self.verdict.sesoi:.3g}" + ("" if unit == "%" else f" {unit}")
-        if unit == "%":
-            size = f"{100 * self.verdict.sesoi:.3g} percentage points"
-        shown = sesoi.describe(unit) + (f" = ±{size}" if sesoi.relative else "")
+        sesoi, metric = self.myth.smallest_effect, METRICS[self.myth.metric]
+        shown = sesoi.describe(metric.unit)
+        if sesoi.relative:  # a share of the reference arm's mean: say what that came to
+            shown += f" = ±{format_figure(self.verdict.sesoi, metric.kind)} {metric.unit}"
         return f"{shown} ({sesoi.why})"
 
     @property

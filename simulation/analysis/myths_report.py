@@ -125,7 +125,7 @@ def verdict_text(result: MythResult) -> str:
         f"{v.label.capitalize()}: {myth.challenger} − {myth.reference} = "
         f"{fmt(v.difference, kind)} [{fmt(v.low, kind)}, {fmt(v.high, kind)}] "
         f"(Cohen's d {fmt(v.cohens_d)}, {v.replicates} paired replicates). Smallest effect "
-        f"that matters: {result.smallest_effect}."
+        f"that matters: {result.smallest_effect_text}."
     )
 
 

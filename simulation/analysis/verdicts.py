@@ -20,7 +20,6 @@ import math
 
 SUPPORTED, NOT_SUPPORTED = "supported", "not supported"
 NEGLIGIBLE, INCONCLUSIVE = "negligible", "inconclusive"
-LABELS = (SUPPORTED, NOT_SUPPORTED, NEGLIGIBLE, INCONCLUSIVE)
 
 
 def judge(low: float, high: float, sesoi: float, direction: int) -> str:

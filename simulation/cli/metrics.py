@@ -68,6 +68,6 @@ def markdown(table: list[tuple[str, ...]]) -> str:
     """The metric reference as a Markdown table."""
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for key, *cells in table:
-        lines.append("| " + " | ".join([f"`{key}`", *(c.replace("|", "\\|") for c in cells)]))
-        lines[-1] += " |"
+        cells = [f"`{key}`", *(cell.replace("|", "\\|") for cell in cells)]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
