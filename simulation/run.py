@@ -110,6 +110,7 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         post_again_replied=p_reply,
         post_again_ignored=p_none,
         reply_effect=p_reply - p_none,
+        **pop.after_first_answers(model.day, RETURN_WINDOW),
         ideas=int(len(consumer_ideas)),
         decisions=int(len(decisions)),
         accepted=int(accepted.sum()) if len(decisions) else 0,

@@ -17,6 +17,7 @@ from simulation.model.policies import (
     FramedControl,
     InfluenceRecognition,
     InternalTeam,
+    NoExpectationSetting,
     NoRecognition,
     NoReward,
     PerAcceptedReward,
@@ -105,11 +106,14 @@ def test_control_frames():
     assert closed.silent and closed.start_at_status_quo and not closed.dialogue
 
 
-def test_upfront_expectations_replace_the_optimistic_prior():
-    assert (
-        UpfrontExpectations(ExpectationParams(stated_acceptance=0.05)).initial_expectation(0.5)
-        == 0.05
-    )
+def test_upfront_expectations_move_priors_towards_the_stated_chance():
+    own = np.array([0.5, 0.9, 0.05])
+    told = UpfrontExpectations(ExpectationParams(stated_acceptance=0.05, credibility=0.8))
+    assert told.initial_expectation(own) == pytest.approx([0.14, 0.22, 0.05])
+    believed = UpfrontExpectations(ExpectationParams(stated_acceptance=0.05, credibility=1.0))
+    assert believed.initial_expectation(own) == pytest.approx([0.05, 0.05, 0.05])
+    assert told.criteria_stated and not NoExpectationSetting(ExpectationParams()).criteria_stated
+    assert NoExpectationSetting(ExpectationParams()).initial_expectation(own) is own
 
 
 def test_decision_teams():
@@ -164,7 +168,7 @@ def decisions_on_a_small_input(family, policy):
     if family == "control":
         return policy.frame()
     if family == "expectations":
-        return [policy.initial_expectation(o) for o in (0.0, 0.3, 0.9)]
+        return list(policy.initial_expectation(np.array([0.0, 0.3, 0.9])))
     organisations = (OrganisationParams(), OrganisationParams(co_owners=2, co_owners_on_team=True))
     return [policy.team(MarketerParams(count=2), org) for org in organisations]
 

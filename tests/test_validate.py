@@ -48,23 +48,21 @@ def test_evaluate_runs_each_distinct_arm_once_and_judges():
     assert verdicts[0].value == 30 and verdicts[1].value == 0 and verdicts[0].replicates == 3
 
 
-def test_phase_costs_recover_the_rework_escalation():
+def test_flaw_figures_count_where_flaws_were_found():
     decisions = pd.DataFrame(
         {
-            "found_concept": [1, 0, 0, 0, 2],
-            "found_design": [0, 1, 0, 0, 1],
-            "found_build": [0, 0, 1, 0, 0],
-            "found_test": [0, 0, 0, 1, 1],
+            "outcome": ["accepted", "killed", "accepted", "accepted"],
+            "flaws": [3, 2, 1, 4],
+            "found_concept": [1, 2, 0, 1],
+            "found_design": [1, 0, 0, 0],
+            "found_build": [0, 0, 0, 1],
+            "found_test": [0, 0, 0, 0],
+            "escaped": [1, 0, 1, 2],
         }
     )
-    decisions["rework_days"] = 2.0 * (
-        decisions["found_concept"]
-        + 5 * decisions["found_design"]
-        + 10 * decisions["found_build"]
-        + 40 * decisions["found_test"]
-    )
-    costs = measures._phase_costs(SimpleNamespace(decisions=decisions))
-    assert costs["cost_design"] == pytest.approx(5.0) and costs["cost_test"] == pytest.approx(40.0)
+    figures = measures._phase_costs(SimpleNamespace(decisions=decisions))
+    assert figures["early_flaw_share"] == pytest.approx(5 / 10)
+    assert figures["escaped_per_launch"] == pytest.approx(4 / 3)
 
 
 def test_every_fact_has_a_rule_and_a_source():

@@ -78,7 +78,9 @@ PAID = (
     "policies.reward.amount=10",
     "policies.reward.stop_day=90",
 )
-NEVER = ("run.days=181", "policies.recognition.kind=feature")
+NEVER = ("run.days=181",)  # never paid, nothing else either: cash against nothing
+INTERNAL = (*YEAR, "decision.team=internal")
+DIVERSE = (*YEAR, "decision.team=cocreation")
 
 FACTS: tuple[Fact, ...] = (
     Fact(
@@ -99,7 +101,8 @@ FACTS: tuple[Fact, ...] = (
             "reply": (*HALF, "marketers.response_style=reply"),
             "silent": (*HALF, "marketers.response_style=silent"),
         },
-        member_d("reply", "silent", "intrinsic_end"),
+        # people whose ideas the firm read: replied to in one arm, read in silence in the other
+        member_d("reply", "silent", "intrinsic_read"),
         band=(0.18, 0.48),
     ),
     Fact(
@@ -140,21 +143,21 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "F6a",
-        "A flaw found at design costs more than one found at the concept gate",
-        "Stecklein et al. 2004",
-        "3-8 times",
-        {"baseline": YEAR},
-        extra("baseline", "cost_design"),
-        band=(3.0, 8.0),
+        "Flaws found late cost more, so a team that sees more finds more of them early",
+        "Stecklein et al. 2004; Hong & Page 2004",
+        "design 3-8x, test 21-78x the concept-gate cost",
+        {"diverse": DIVERSE, "internal": INTERNAL},
+        minus(extra("diverse", "early_flaw_share"), extra("internal", "early_flaw_share")),
+        direction=1,
     ),
     Fact(
         "F6b",
-        "... and one found in test far more",
-        "Stecklein et al. 2004",
-        "21-78 times",
-        {"baseline": YEAR},
-        extra("baseline", "cost_test"),
-        band=(21.0, 78.0),
+        "... and lets fewer flaws escape into operation",
+        "Stecklein et al. 2004; Hong & Page 2004",
+        "operation 29-1500x",
+        {"diverse": DIVERSE, "internal": INTERNAL},
+        minus(extra("diverse", "escaped_per_launch"), extra("internal", "escaped_per_launch")),
+        direction=-1,
     ),
     Fact(
         "F8",
@@ -192,7 +195,8 @@ FACTS: tuple[Fact, ...] = (
             "none": HALF,
             "small": (*HALF, "policies.reward.kind=per_idea", "policies.reward.amount=1"),
         },
-        minus(summary("small", "active_members"), summary("none", "active_members")),
+        # effort, as the experiment measured it: ideas contributed while paid
+        minus(summary("small", "ideas"), summary("none", "ideas")),
         direction=-1,
     ),
     Fact(
@@ -204,16 +208,19 @@ FACTS: tuple[Fact, ...] = (
             "small": (*HALF, "policies.reward.kind=per_idea", "policies.reward.amount=1"),
             "large": (*HALF, "policies.reward.kind=per_idea", "policies.reward.amount=50"),
         },
-        minus(summary("large", "active_members"), summary("small", "active_members")),
+        minus(summary("large", "ideas"), summary("small", "ideas")),
         direction=1,
     ),
     Fact(
         "D4",
-        "Symbolic awards retain newcomers",
+        "Symbolic awards retain newcomers who contribute",
         "Gallus 2017",
         "higher retention",
         {"awards": (*YEAR, "policies.recognition.kind=feature"), "baseline": YEAR},
-        minus(summary("awards", "retention_90"), summary("baseline", "retention_90")),
+        minus(
+            summary("awards", "contributor_retention_90"),
+            summary("baseline", "contributor_retention_90"),
+        ),
         direction=1,
     ),
     Fact(
@@ -236,14 +243,17 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "D6",
-        "An explained rejection keeps newcomers better than silence",
+        "An explained rejection brings newcomers back more than silence",
         "Piezunka & Dahlander 2019",
         "explained > silent",
         {
             "explain": (*YEAR, "marketers.response_style=explain"),
             "silent": (*YEAR, "marketers.response_style=silent"),
         },
-        minus(summary("explain", "retention_90"), summary("silent", "retention_90")),
+        minus(
+            summary("explain", "post_again_after_rejection"),
+            summary("silent", "post_again_after_rejection"),
+        ),
         direction=1,
     ),
     Fact(

@@ -23,7 +23,7 @@ def measure(result: RunResult) -> dict[str, object]:
     """Figures the facts need from a full run, computed in the worker."""
     snaps, ideas = result.snapshots, result.ideas
     last = snaps[snaps["day"] == snaps["day"].max()]
-    members = last[last["status"].isin([1, 2])]
+    answered = last[last["first_answer_day"] >= 0]
     mine, firm = ideas[ideas["author"] >= 0], ideas[ideas["author"] < 0]
     per_author = mine.groupby("author").size()
     day0 = snaps.loc[snaps["day"] == 0, "consumer"].to_numpy()
@@ -31,8 +31,14 @@ def measure(result: RunResult) -> dict[str, object]:
     ts = result.timeseries
     out: dict[str, object] = {
         "one_idea_share": float((per_author == 1).mean()) if len(per_author) else np.nan,
-        "expectation_satisfaction_r": _corr(members["expectation"], members["satisfaction"]),
+        # F8 as the meta-analysis measured it: the expectation held before an experience
+        # against the satisfaction after it, among members who heard a decision
+        "expectation_satisfaction_r": _corr(
+            answered["expectation_prior"], answered["satisfaction_first"]
+        ),
         "intrinsic_end": _column(snaps, snaps["day"].max(), day0, "intrinsic"),
+        # F2: the interest of people whose ideas the firm read (and answered in its style)
+        "intrinsic_read": last.loc[last["answers_read"] > 0, "intrinsic"].to_numpy(float),
         "ideas_first_90": float(len(first90)),
         "quality_first_90": float(first90["quality_at_submission"].mean()),
         "expectation_change": float(
@@ -53,17 +59,21 @@ def measure(result: RunResult) -> dict[str, object]:
 
 
 def _phase_costs(result: RunResult) -> dict[str, float]:
-    """Rework days per flaw by the gate that found it, relative to the concept gate (F6).
+    """Where flaws were found (F6).
 
-    Estimated by least squares from the decisions table: each concept's rework against the
-    number of flaws found at each gate.
+    The share of all flaws of decided concepts found at the concept or design gate, and the
+    flaws that escaped per launched concept.
     """
     d = result.decisions
-    found = d[[f"found_{g}" for g in ("concept", "design", "build", "test")]].to_numpy(float)
-    if len(d) < 4 or (found.sum(axis=0) == 0).any():
-        return {"cost_design": np.nan, "cost_test": np.nan}
-    per_flaw, *_ = np.linalg.lstsq(found, d["rework_days"].to_numpy(float), rcond=None)
-    return {"cost_design": per_flaw[1] / per_flaw[0], "cost_test": per_flaw[3] / per_flaw[0]}
+    launched = d["outcome"] == "accepted"
+    flaws = d["flaws"].sum()
+    early = (d["found_concept"] + d["found_design"]).sum()
+    return {
+        "early_flaw_share": float(early / flaws) if flaws else np.nan,
+        "escaped_per_launch": float(d.loc[launched, "escaped"].mean())
+        if launched.any()
+        else np.nan,
+    }
 
 
 def _corr(a, b) -> float:
@@ -93,7 +103,7 @@ def minus(a: Statistic, b: Statistic) -> Statistic:
 
 
 def member_d(arm: str, other: str, key: str) -> Statistic:
-    """Per replicate, Cohen's d between two arms over the day-0 members' values of ``key``."""
+    """Per replicate, Cohen's d between two arms over the people's values of ``key``."""
 
     def d(runs: Runs) -> np.ndarray:
         pairs = zip(runs[arm], runs[other], strict=True)

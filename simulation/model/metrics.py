@@ -260,6 +260,12 @@ _METRICS = (
         "-1..1", "signed", "higher",
     ),
     Metric(
+        "satisfaction_answered", "Satisfaction of answered members",
+        "Mean satisfaction of the members who have heard at least one decision on an idea of "
+        "theirs (-1..1; the others have nothing to be satisfied with yet).", "-1..1", "signed",
+        "higher",
+    ),
+    Metric(
         "intrinsic_mean", "Intrinsic interest", "Mean intrinsic interest of members.",
         "utility", "level",
     ),
@@ -308,6 +314,26 @@ _METRICS = (
         daily=False,
     ),
     Metric(
+        "post_again_after_rejection", "Posted again after a rejected first idea",
+        "Of the newcomers whose first idea the firm read and turned down at review, the share "
+        "who posted again within 60 days (Piezunka & Dahlander 2019).", "%", "share", "higher",
+        daily=False,
+    ),
+    Metric(
+        "contributor_retention_90", "Early contributors still active 90 days on",
+        "Of the members who posted within 30 days of joining, the share who took part again 90 "
+        "days or more after their first post (Gallus 2017 followed such newcomers).", "%",
+        "share", "higher",
+        daily=False,
+    ),
+    Metric(
+        "retained_after_answer", "Still members 90 days after their first decision",
+        "Of the members who heard a first decision on an idea of theirs at least 90 days "
+        "before the end, the share who did not leave in the 90 days after it "
+        "(Bhattacherjee 2001: continuance follows satisfaction).", "%", "share", "higher",
+        daily=False,
+    ),
+    Metric(
         "reply_effect", "Effect of a reply on posting again",
         "Posted-again share after a reply minus after none (Joyce & Kraut 2006).",
         "probability", "signed", daily=False,
@@ -347,6 +373,8 @@ SUMMARY = (
     "post_again_replied",
     "post_again_ignored",
     "reply_effect",
+    "post_again_after_rejection",
+    "contributor_retention_90",
     "ideas",
     "quality_submitted",
     "quality_accepted",
@@ -359,6 +387,8 @@ SUMMARY = (
     "time_to_decision_p90",
     "time_with_rework_mean",
     "satisfaction_mean",
+    "satisfaction_answered",
+    "retained_after_answer",
     "spend_total",
     "cost_per_accepted",
 )
@@ -392,6 +422,9 @@ def population_metrics(pop, day: int) -> dict[str, float]:
         "top1_share": top_share(counts, 0.01),
         "ever_posted_share": 1.0 - counts[0] / joined if joined else 0.0,
         "satisfaction_mean": mean(pop.satisfaction[members]),
+        "satisfaction_answered": mean(
+            pop.satisfaction[members[pop.first_answer_day[members] >= 0]]
+        ),
         "intrinsic_mean": mean(pop.intrinsic[members]),
         "expectation_mean": mean(pop.expectation[members]),
     }

@@ -94,13 +94,10 @@ class CoCreationModel(mesa.Model):
         gates = StageGates(params.decision, team, params.organisation.co_owners, self.rng)
         self.organisation = Organisation(self, params.organisation, gates)
         self.ideas = IdeaPool()
-        self.initial_expectation = self.policies.expectations.initial_expectation(
-            params.consumers.optimism
-        )
         first = self.rng.choice(
             params.community.consumers, params.community.initial_members, replace=False
         )
-        self.consumers.join(np.sort(first), 0, self.initial_expectation)
+        self.consumers.join(np.sort(first), 0, self.policies.expectations)
         self.today: dict[str, float] = dict.fromkeys(REPORTERS, 0.0)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: [self.today.get, [name]] for name in REPORTERS}
@@ -140,7 +137,7 @@ class CoCreationModel(mesa.Model):
     def arrive(self, day: Day) -> None:
         """Newcomers join: unprompted arrivals and friends invited by word of mouth."""
         day.joined = self.consumers.arrivals(day.number)
-        self.consumers.join(day.joined, day.number, self.initial_expectation)
+        self.consumers.join(day.joined, day.number, self.policies.expectations)
 
     def participate(self, day: Day) -> None:
         """Members decide to take part, pulled by whatever cash the reward scheme offers today."""

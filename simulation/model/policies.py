@@ -144,6 +144,7 @@ class RecognitionPolicy:
     """
 
     kind: ClassVar[StrEnum]
+    awards_newcomers: bool = False  # feature the first idea of each newcomer the firm reads
 
     def __init__(self, params: RecognitionParams):
         self.params = params
@@ -174,9 +175,17 @@ class ReplyRecognition(RecognitionPolicy):
 
 
 class FeatureRecognition(RecognitionPolicy):
-    """Replies, and a public feature (badge) for promoted and accepted ideas (Gallus 2017)."""
+    """Replies, and a public feature (badge) for promoted and accepted ideas.
+
+    With ``newcomer_award`` a newcomer's first idea the firm reads is featured too: the
+    symbolic award for new contributors that retained them in Gallus's (2017) field experiment.
+    """
 
     kind = RecognitionKind.FEATURE
+
+    def __init__(self, params: RecognitionParams):
+        super().__init__(params)
+        self.awards_newcomers = params.newcomer_award
 
     def feedback(self, style, promoted, accepted):  # noqa: D102
         return Feedback(
@@ -254,35 +263,48 @@ class ClosedControl(ControlPolicy):
 
 # --- expectations -------------------------------------------------------------------------------
 class ExpectationPolicy:
-    """What newcomers expect.
+    """What newcomers expect, and whether the firm's criteria are known.
 
-    Satisfaction follows expectation and its disconfirmation (Oliver 1980); early contributors
-    over-estimate their chances (Huang, Singh & Srinivasan 2014).
+    Early contributors over-estimate their chances, each by their own amount (Huang, Singh &
+    Srinivasan 2014); satisfaction then follows expectation and its disconfirmation (Oliver
+    1980). Decisions by criteria stated up front are judged fairer (Franke, Keinz &
+    Klausberger 2013).
     """
 
     kind: ClassVar[StrEnum]
+    criteria_stated: bool = False
 
     def __init__(self, params: ExpectationParams):
         self.params = params
 
-    def initial_expectation(self, optimism: float) -> float:
-        """Chance of acceptance a newcomer believes in on joining."""
-        return optimism
+    def initial_expectation(self, own: np.ndarray) -> np.ndarray:
+        """Chance of acceptance newcomers believe in on joining, given their own priors."""
+        return own
 
 
 class NoExpectationSetting(ExpectationPolicy):
-    """Newcomers keep their own (optimistic) prior."""
+    """Newcomers keep their own (optimistic) priors."""
 
     kind = ExpectationKind.NONE
 
 
 class UpfrontExpectations(ExpectationPolicy):
-    """Possibilities and limits stated at the start: newcomers expect the stated acceptance rate."""
+    """Possibilities, limits and the odds stated at the start.
+
+    A newcomer's expectation moves from their own prior towards the stated chance by the
+    statement's ``credibility``; with ``states_criteria`` the firm also says what it decides
+    by, so its decisions count as a fair process.
+    """
 
     kind = ExpectationKind.UPFRONT
 
-    def initial_expectation(self, optimism):  # noqa: D102
-        return self.params.stated_acceptance
+    def __init__(self, params: ExpectationParams):
+        super().__init__(params)
+        self.criteria_stated = params.states_criteria
+
+    def initial_expectation(self, own):  # noqa: D102
+        stated = self.params.stated_acceptance
+        return stated + (1.0 - self.params.credibility) * (np.asarray(own) - stated)
 
 
 # --- decision team ------------------------------------------------------------------------------

@@ -129,26 +129,26 @@ class ConsumerParams:
     weight_bond: float = param(
         0.8, "-", "Weight of friends active in the community.", low=0, high=10
     )
-    weight_recognition: float = param(0.55, "-", "Weight of recognition received.", low=0, high=10)
+    weight_recognition: float = param(0.8, "-", "Weight of recognition received.", low=0, high=10)
     weight_money: float = param(1.5, "-", "Weight of the cash reward's pull.", low=0, high=10)
     weight_influence: float = param(0.6, "-", "Weight of expected influence.", low=0, high=10)
     weight_satisfaction: float = param(0.5, "-", "Weight of satisfaction.", low=0, high=10)
     post_share: float = param(
-        0.005,
+        0.0005,
         "posts/day",
         "Median posts per day of taking part (lognormal across consumers).",
         low=0,
         high=100,
     )
     voice_sigma: float = param(
-        2.5,
+        3.3,
         "-",
         "How much more the eager (low-threshold) post per day of taking part.",
         low=0,
         high=10,
     )
     arrival_idea_share: float = param(
-        0.15,
+        0.35,
         "share",
         "Newcomers who join with an idea to post on their first day of taking part.",
         low=0,
@@ -162,7 +162,7 @@ class ConsumerParams:
         high=1000,
     )
     build_share: float = param(
-        0.75,
+        0.9,
         "probability",
         "Share of posts that build on another's idea (else new ideas).",
         low=0,
@@ -186,7 +186,7 @@ class ConsumerParams:
         high=1,
     )
     feedback_boost: float = param(
-        0.33,
+        0.2,
         "SD",
         "Intrinsic interest gained from informational feedback, in SDs (F2).",
         low=0,
@@ -217,8 +217,22 @@ class ConsumerParams:
         low=0,
         high=1,
     )
+    optimism_sd: float = param(
+        0.15,
+        "probability",
+        "SD across newcomers of their own expected chance (clipped to 0..1).",
+        low=0,
+        high=1,
+    )
     expectation_learning: float = param(
         0.2, "-", "Rate at which expectations follow outcomes (x2 when explained).", low=0, high=1
+    )
+    expectation_weight: float = param(
+        1.0,
+        "-",
+        "Satisfaction per unit of the chance expected before an answer (assimilation; Oliver).",
+        low=0,
+        high=10,
     )
     disconfirmation_weight: float = param(
         0.6,
@@ -241,8 +255,12 @@ class ConsumerParams:
         low=0,
         high=2,
     )
-    explanation_bonus: float = param(
-        0.15, "satisfaction", "Satisfaction gained from an explained decision.", low=0, high=2
+    fairness_bonus: float = param(
+        0.15,
+        "satisfaction",
+        "Worth of a fair answer: explained, or by criteria stated up front (Franke et al.).",
+        low=0,
+        high=2,
     )
     newcomer_days: int = param(
         30, "days", "Tenure below which a member counts as a newcomer.", low=0, high=10_000
@@ -289,7 +307,7 @@ class MarketerParams:
     """The firm's community managers: how many, how much they read, how they answer."""
 
     count: int = param(2, "people", "Marketers working the idea queue.", low=0, high=10_000)
-    capacity: int = param(2, "ideas/day", "Ideas one marketer reviews a day.", low=0, high=100_000)
+    capacity: int = param(1, "ideas/day", "Ideas one marketer reviews a day.", low=0, high=100_000)
     response_style: str = param(
         ResponseStyle.REPLY.value,
         "-",
@@ -319,7 +337,7 @@ class OrganisationParams:
     """The firm: what it promotes, what it makes itself, what it spends, who co-owns it."""
 
     promote_share: float = param(
-        0.1,
+        0.04,
         "share",
         "Share of the idea space good enough, by the firm's view, to promote.",
         low=0,
@@ -380,6 +398,11 @@ class RecognitionParams:
     badge_value: float = param(
         5.0, "recognition", "Recognition from a public feature or badge.", low=0, high=100
     )
+    newcomer_award: bool = param(
+        True,
+        "-",
+        "With feature: also feature each newcomer's first idea the firm reads (Gallus 2017).",
+    )
 
 
 @dataclass(frozen=True)
@@ -401,6 +424,18 @@ class ExpectationParams:
     )
     stated_acceptance: float = param(
         0.08, "probability", "Acceptance chance the firm states up front.", low=0, high=1
+    )
+    credibility: float = param(
+        0.8,
+        "share",
+        "Share of the way a newcomer's own expectation moves to the stated chance.",
+        low=0,
+        high=1,
+    )
+    states_criteria: bool = param(
+        True,
+        "-",
+        "Whether the firm states its decision criteria with the limits (a fair process).",
     )
 
 

@@ -35,8 +35,10 @@ FLOAT_STATE = (
     "satisfaction",
     "expectation",
     "paid",
+    "expectation_prior",
+    "satisfaction_first",
 )
-DAY_STATE = ("join_day", "churn_day", "last_active", "first_post_day")
+DAY_STATE = ("join_day", "churn_day", "last_active", "first_post_day", "first_answer_day")
 # the columns of an agent snapshot, in order (then the consumer's tenure)
 SNAPSHOT_COLUMNS = (
     "status",
@@ -52,6 +54,10 @@ SNAPSHOT_COLUMNS = (
     "paid",
     "join_day",
     "last_active",
+    "answers_read",
+    "first_answer_day",
+    "expectation_prior",
+    "satisfaction_first",
 )
 
 
@@ -86,6 +92,10 @@ class ConsumerPopulation:
         self.active_days = np.zeros(n, dtype=np.int32)
         self.posting_days = np.zeros(n, dtype=np.int32)
         self.first_reply = np.full(n, -1, dtype=np.int8)  # -1 unknown, 0 ignored, 1 replied
+        # what became of one's first idea: -1 not yet known, 0 expired unread, 1 read and
+        # rejected, 2 read and promoted (Piezunka & Dahlander 2019 follow rejected newcomers)
+        self.first_outcome = np.full(n, -1, dtype=np.int8)
+        self.answers_read = np.zeros(n, dtype=np.int32)  # answers to ideas the firm read
         self.second_post_day = np.full(n, -1, dtype=np.int32)
         self.active_today = np.zeros(n, dtype=bool)
         self.member = np.zeros(n, dtype=bool)
@@ -114,8 +124,13 @@ class ConsumerPopulation:
         """Mask of current members (lurkers and contributors)."""
         return self.member
 
-    def join(self, who: np.ndarray, day: int, expectation: float) -> None:
-        """Make prospects ``who`` members on ``day`` with the given initial expectation."""
+    def join(self, who: np.ndarray, day: int, setting) -> None:
+        """Make prospects ``who`` members on ``day``.
+
+        Each newcomer brings their own expected chance of acceptance (``optimism`` give or take
+        ``optimism_sd``); the firm's expectation ``setting`` (an expectation policy) turns it
+        into what they expect on joining.
+        """
         who = who[self.status[who] == ConsumerStatus.PROSPECT]
         self.status[who] = ConsumerStatus.LURKER
         self.member[who] = True
@@ -124,7 +139,9 @@ class ConsumerPopulation:
         self.contribution_counts[0] += who.size
         self.join_day[who] = day
         self.last_active[who] = -1  # has not taken part yet
-        self.expectation[who] = expectation
+        p = self.params
+        own = np.clip(self.rng.normal(p.optimism, p.optimism_sd, who.size), 0.0, 1.0)
+        self.expectation[who] = setting.initial_expectation(own)
         self.satisfaction[who] = 0.0
         # Many join to share one idea they already have (Bayus 2013: most submit only one).
         self.carried_idea[who] = self.rng.random(who.size) < self.params.arrival_idea_share
@@ -245,11 +262,25 @@ class ConsumerPopulation:
         np.add.at(self.paid, authors, amounts)
 
     def feedback(
-        self, authors, day, *, replied, explained, badge, credited, outcome, silent, first_post
+        self,
+        authors,
+        day,
+        *,
+        replied,
+        explained,
+        badge,
+        credited,
+        outcome,
+        silent,
+        first_post,
+        read,
+        fair_process=False,
     ) -> None:
         """Apply the firm's answers to authors (arrays, one entry per idea; authors may repeat).
 
-        ``outcome`` is 1 (accepted), 0 (rejected or ignored) or NaN (no decision yet).
+        ``outcome`` is 1 (accepted), 0 (rejected or ignored) or NaN (no decision yet); ``read``
+        whether anyone at the firm read the idea (an expired idea was not); ``fair_process``
+        whether the firm decides by criteria it stated up front.
         """
         p, r = self.params, self.recognition_params
         # Informational feedback raises intrinsic interest (Deci et al. 1999, F2, d = +0.33).
@@ -259,26 +290,41 @@ class ConsumerPopulation:
         self.intrinsic[boosted] = np.minimum(self.intrinsic[boosted], self.intrinsic_cap)
         np.add.at(self.recognition, authors, r.reply_value * replied + r.badge_value * badge)
         np.add.at(self.identity, authors, p.identity_gain * (badge | credited))
-        # Expectation-disconfirmation (Oliver 1980): the answer's worth is outcome - expectation;
-        # silence hurts, newcomers most (Halfaker et al. 2013; Piezunka & Dahlander 2019).
+        np.add.at(self.answers_read, authors, read)
+        # Satisfaction with a decision (Oliver 1980): an expectation path (assimilation: who
+        # expected more rates the same answer higher, so expectation and satisfaction
+        # correlate positively, F8) plus disconfirmation (the outcome above or below what was
+        # expected); fairness of the process adds (Franke, Keinz & Klausberger 2013); silence
+        # hurts, newcomers most (Halfaker et al. 2013; Piezunka & Dahlander 2019).
         decided = ~np.isnan(outcome)
         result = np.where(decided, outcome, 0.0)
-        gap = (result - self.expectation[authors]) * decided
+        prior = self.expectation[authors]
         newcomer = (day - self.join_day[authors]) < p.newcomer_days
+        fair = explained | (decided & read & fair_process)
         worth = (
-            p.disconfirmation_weight * gap
-            + p.explanation_bonus * explained
+            decided * (p.expectation_weight * prior + p.disconfirmation_weight * (result - prior))
+            + p.fairness_bonus * fair
             - p.silent_penalty * silent * (1 + newcomer)
         )
         # Satisfaction is a running average of experiences, so it does not grow with how much
         # one posts: each answer moves it part of the way towards what that answer was worth.
         worth = np.minimum(np.maximum(worth, -1.0), 1.0)
         move_towards(self.satisfaction, authors, worth, p.satisfaction_learning)
+        # The first decision one hears: what one expected before it, how satisfied after it.
+        first = np.unique(authors[decided])
+        first = first[self.first_answer_day[first] < 0]
+        if first.size:
+            self.first_answer_day[first] = day
+            at = np.flatnonzero(decided)
+            heard, index = np.unique(authors[at], return_index=True)  # one prior per author
+            self.expectation_prior[first] = prior[at[index[np.searchsorted(heard, first)]]]
+            self.satisfaction_first[first] = self.satisfaction[first]
         # Contributors learn their real chances from the firm's answers (Huang et al. 2014).
         rate = np.minimum(p.expectation_learning * (1 + explained), 1.0)
         move_towards(self.expectation, authors[decided], result[decided], rate[decided])
-        first = first_post & (self.first_reply[authors] < 0)
-        self.first_reply[authors[first]] = replied[first]
+        first_post = first_post & (self.first_reply[authors] < 0)
+        self.first_reply[authors[first_post]] = replied[first_post]
+        self.first_outcome[authors[first_post]] = np.where(read, 1 + (~decided), 0)[first_post]
 
     def posted_again(self, day: int, window: int) -> tuple[np.ndarray, np.ndarray]:
         """Newcomers' return after their first post (Joyce & Kraut 2006).
@@ -290,6 +336,33 @@ class ConsumerPopulation:
         observed = (self.first_post_day >= 0) & (self.first_post_day <= day - window)
         again = (self.second_post_day >= 0) & (self.second_post_day - self.first_post_day <= window)
         return observed, again
+
+    def after_first_answers(self, day: int, window: int) -> dict[str, float]:
+        """What became of people after their first answers, by ``day`` (NaN with no one to see).
+
+        ``post_again_after_rejection``: newcomers whose first idea was read and turned down at
+        review and who could be observed ``window`` days, the share who posted again within
+        them (Piezunka & Dahlander 2019). ``contributor_retention_90``: members who posted within
+        30 days of joining, observed 90 days after their first post, the share who took part
+        again 90 days or more after it (Gallus 2017 counted newcomers still active).
+        ``retained_after_answer``: members whose first decision came at least 90 days ago, the
+        share who did not leave within 90 days of it.
+        """
+
+        def share(mask: np.ndarray, kept: np.ndarray) -> float:
+            return float(kept[mask].mean()) if mask.any() else float("nan")
+
+        observed, again = self.posted_again(day, window)
+        stayed = lambda since: (self.churn_day < 0) | (self.churn_day - since >= 90)  # noqa: E731
+        first, answered = self.first_post_day, self.first_answer_day
+        early = (first >= 0) & (first - self.join_day < 30) & (first <= day - 90)
+        return {
+            "post_again_after_rejection": share(observed & (self.first_outcome == 1), again),
+            "contributor_retention_90": share(early, self.last_active - first >= 90),
+            "retained_after_answer": share(
+                (answered >= 0) & (answered <= day - 90), stayed(answered)
+            ),
+        }
 
     def see_influence(self, accepted: int) -> None:
         """Visible influence: members see community ideas credited and expect more of their own.

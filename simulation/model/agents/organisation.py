@@ -126,6 +126,8 @@ class Organisation(mesa.Agent):
             flags = np.zeros((ids.size, 4), dtype=bool)
         else:
             flags = self._feedback_table(style)[promoted.astype(int), accepted.astype(int)]
+            if model.policies.recognition.awards_newcomers:  # a newcomer's first idea, first read
+                flags[:, 2] |= pool["first_post"][ids] & (pool["response"][ids] == Response.NONE)
         if model.framing.silent:  # a "test machine" answers no one, whatever the programme
             flags[:, :2] = False
         unanswered = pool["response"][ids] == Response.NONE
@@ -148,6 +150,7 @@ class Organisation(mesa.Agent):
                 "outcome": np.where(decided, accepted.astype(float), np.nan)[mine],
                 "silent": (decided & ~accepted & ~replied)[mine],  # silence hurts on rejection
                 "first_post": pool["first_post"][ids][mine],
+                "read": np.full(int(mine.sum()), not ignored),
             }
         )
 
@@ -155,7 +158,12 @@ class Organisation(mesa.Agent):
         """Authors take in the day's answers together, at the end of the day."""
         if self.answers:
             batch = {k: np.concatenate([a[k] for a in self.answers]) for k in self.answers[0]}
-            self.model.consumers.feedback(batch.pop("authors"), self.model.day, **batch)
+            self.model.consumers.feedback(
+                batch.pop("authors"),
+                self.model.day,
+                fair_process=self.model.policies.expectations.criteria_stated,
+                **batch,
+            )
         self.answers = []
 
     def _feedback_table(self, style: ResponseStyle) -> np.ndarray:
