@@ -43,8 +43,10 @@ HEADLINE_KEYS = (
     "feasible_on_strategy_share",
     "time_to_decision_median",
     "time_to_decision_p90",
-    "time_with_rework_mean",
+    "time_to_launch_median",
+    "flaws_escaped_per_launch",
     "satisfaction_mean",
+    "satisfaction_answered",
     "spend_total",
     "cost_per_accepted",
 )

@@ -117,9 +117,10 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         acceptance_rate=float((consumer_ideas["status"] == "accepted").mean())
         if len(consumer_ideas)
         else 0.0,
-        # accepted ideas: submission to decision, plus the rework their escaped flaws cause in
-        # operation (the "time-to-decision including rework" of belief 4)
-        time_with_rework_mean=float(decisions.loc[accepted, "time_with_operation_rework"].mean())
+        time_to_launch_median=float(decisions.loc[accepted, "time_to_launch"].median())
+        if accepted.any()
+        else float("nan"),
+        flaws_escaped_per_launch=float(decisions.loc[accepted, "escaped"].mean())
         if accepted.any()
         else float("nan"),
     )

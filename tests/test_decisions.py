@@ -19,7 +19,7 @@ def gates(team_perspectives, size=1, **params):
 
 
 def admit_with_flaws(g, flaws_by_perspective):
-    g.admit(np.array([7]), np.array([3]), np.array([0]), 0, 0.0)
+    g.admit(np.array([7]), np.array([3]), np.array([0]), 0, 0.0, np.array([0.5]))
     g.concepts["hidden"][0] = flaws_by_perspective
     g.concepts["flaws"][0] = sum(flaws_by_perspective)
 
@@ -81,7 +81,7 @@ def test_coordination_slows_a_larger_team():
 
 def test_stalls_add_days_to_every_gate():
     g = gates({"marketing"})
-    g.admit(np.array([1]), np.array([1]), np.array([0]), 0, 2.0)
+    g.admit(np.array([1]), np.array([1]), np.array([0]), 0, 2.0, np.array([0.5]))
     g.concepts["hidden"][0] = 0
     day = None
     for d in range(100):
@@ -96,9 +96,34 @@ def test_flaw_counts_are_conserved():
     g = gates(
         {"marketing", "engineering"}, detection=0.5, blind_detection=0.1, flaws_per_concept=3.0
     )
-    g.admit(np.arange(200), np.arange(200), np.zeros(200, int), 0, 0.0)
+    g.admit(np.arange(200), np.arange(200), np.zeros(200, int), 0, 0.0, np.full(200, 0.5))
     for day in range(400):
         g.advance(day, lambda ideas: np.ones(ideas.size, bool), 0.0)
     c = g.concepts
     assert (c["found"].sum(axis=1) + c["hidden"].sum(axis=1) == c["flaws"]).all()
     assert g.found.sum() == c["found"].sum()
+
+
+def test_flaws_grow_with_novelty_and_ruggedness():
+    p = DecisionParams(flaws_per_concept=2.0, flaws_novelty=1.0, flaws_ruggedness=0.25)
+    team = Team(frozenset({"marketing"}), 1)
+    rng = np.random.default_rng(0)
+    average = StageGates(p, team, 0, rng, ruggedness=3)
+    assert average.flaw_rate(np.array([0.0, 0.5, 1.0])).tolist() == [0.0, 2.0, 4.0]
+    assert StageGates(p, team, 0, rng, ruggedness=0).flaw_rate(np.array([0.5]))[0] == 0.5
+    assert StageGates(p, team, 0, rng, ruggedness=7).flaw_rate(np.array([0.5]))[0] == 4.0
+    off = DecisionParams(flaws_per_concept=2.0, flaws_novelty=0.0, flaws_ruggedness=0.0)
+    flat = StageGates(off, team, 0, rng, ruggedness=0).flaw_rate(np.array([0.0, 1.0]))
+    assert flat.tolist() == [2.0, 2.0]
+
+
+def test_launches_queue_for_development_slots():
+    g = gates({"marketing"}, build_slots=2, build_days=10.0)
+    g.admit(np.arange(3), np.arange(3), np.zeros(3, int), 0, 0.0, np.full(3, 0.5))
+    g.concepts["hidden"][:3] = 0
+    g.schedule_launches(np.arange(3), 5)
+    assert g.concepts["launch_day"][:3].tolist() == [15.0, 15.0, 25.0]  # the third waits
+    unlimited = gates({"marketing"}, build_slots=0, build_days=10.0)
+    unlimited.admit(np.arange(3), np.arange(3), np.zeros(3, int), 0, 0.0, np.full(3, 0.5))
+    unlimited.schedule_launches(np.arange(3), 5)
+    assert unlimited.concepts["launch_day"][:3].tolist() == [15.0, 15.0, 15.0]

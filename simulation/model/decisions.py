@@ -7,10 +7,15 @@ probability ``detection`` if someone on the team covers its perspective and ``bl
 otherwise: a team sees what its members' perspectives let it see (Hong & Page 2004). A flaw found
 at gate g costs ``rework_days * rework_cost[g]`` days, escalating by phase as NASA measured
 (Stecklein et al. 2004, F6); flaws still hidden at launch surface in operation at the last,
-highest cost. A larger team also coordinates more slowly (``coordination`` per extra member),
-which is why diversity pays on hard problems and not on easy ones. The concept gate also screens
-the concept on the team's combined view of it. Concepts live in columns and every day's gate
-reviews run vectorised over the concepts that are due.
+highest cost, after launch. A larger team also coordinates more slowly (``coordination`` per extra
+member). A concept carries more flaws the more novel it is (the farther from the firm's current
+product) and the more rugged the problem (Grim et al. 2019: diversity helps on rugged problems,
+ability wins on smooth ones), so whether a diverse team's early finds outweigh its slower gates
+depends on the problem. The concept gate also screens the concept on the team's combined view of
+it. Accepted ideas are then developed with a finite capacity (``build_slots`` at once, each taking
+``build_days``): time to launch adds the queue for development to the time to decision. Time,
+launch and escaped flaws are reported as separate figures, never folded into one. Concepts live
+in columns and every day's gate reviews run vectorised over the concepts that are due.
 """
 
 from __future__ import annotations
@@ -42,9 +47,16 @@ class StageGates:
     """The gate pipeline of one organisation."""
 
     def __init__(
-        self, params: DecisionParams, team: Team, co_owners: int, rng: np.random.Generator
+        self,
+        params: DecisionParams,
+        team: Team,
+        co_owners: int,
+        rng: np.random.Generator,
+        ruggedness: int = 3,
     ):
         self.params, self.team, self.rng = params, team, rng
+        self.rugged = max(1.0 + params.flaws_ruggedness * (ruggedness - 3), 0.0)
+        self.slots = np.zeros(params.build_slots)  # the day each development slot is free
         self.perspectives = FLAW_PERSPECTIVES + (("co_owner",) if co_owners else ())
         covered = np.array([p in team.perspectives for p in self.perspectives])
         self.detect = np.where(covered, params.detection, params.blind_detection)
@@ -59,6 +71,7 @@ class StageGates:
                 "gate": (np.int8, 0, 0),
                 "state": (np.int8, OPEN, 0),
                 "decision_day": (np.int32, -1, 0),
+                "launch_day": (np.float64, np.nan, 0),
                 "flaws": (np.int32, 0, 0),
                 "hidden": (np.int32, 0, n_persp),
                 "found": (np.int32, 0, n_gates),
@@ -74,13 +87,17 @@ class StageGates:
         days = np.asarray(self.params.gate_days)[gate]
         return days * (1 + self.params.coordination * (self.team.size - 1))
 
-    def admit(self, ideas, authors, submitted, day: int, stall: float) -> None:
+    def flaw_rate(self, novelty: np.ndarray) -> np.ndarray:
+        """Mean hidden flaws of concepts of the given novelty (0..1) on this problem."""
+        p = self.params
+        novel = np.maximum(1.0 + p.flaws_novelty * (2.0 * np.asarray(novelty) - 1.0), 0.0)
+        return p.flaws_per_concept * novel * self.rugged
+
+    def admit(self, ideas, authors, submitted, day: int, stall: float, novelty) -> None:
         """Start promoted ideas at the concept gate, each with its hidden flaws."""
         # Poisson flaws split evenly over perspectives = independent Poisson counts per perspective.
-        hidden = self.rng.poisson(
-            self.params.flaws_per_concept / len(self.perspectives),
-            (ideas.size, len(self.perspectives)),
-        )
+        rate = self.flaw_rate(novelty) / len(self.perspectives)
+        hidden = self.rng.poisson(rate[:, None], (ideas.size, len(self.perspectives)))
         n_flaws = hidden.sum(axis=1)
         rows = self.concepts.add(
             idea=ideas,
@@ -93,6 +110,17 @@ class StageGates:
             stall=np.full(ideas.size, stall),
         )
         self.open = np.concatenate([self.open, rows])
+
+    def schedule_launches(self, rows: np.ndarray, day: int) -> None:
+        """Queue accepted concepts for development: first decided, first built."""
+        c, build = self.concepts, self.params.build_days
+        if not self.slots.size:  # no limit on development
+            c["launch_day"][rows] = day + build
+            return
+        for row in rows:
+            slot = int(self.slots.argmin())
+            start = max(float(day), self.slots[slot])
+            self.slots[slot] = c["launch_day"][row] = start + build
 
     def advance(self, day: int, passes_screen, stall: float) -> Decided:
         """Run every gate review (or final fix) that ends by ``day``; return what was decided."""
@@ -122,6 +150,7 @@ class StageGates:
         accepted = np.arange(rows.size) < accepted_rows.size
         c["state"][rows] = np.where(accepted, ACCEPTED, KILLED)
         c["decision_day"][rows] = day
+        self.schedule_launches(accepted_rows, day)
         self.open = self.open[c["state"][self.open] == OPEN]
         return Decided(rows, c["idea"][rows], accepted)
 
@@ -137,6 +166,7 @@ class StageGates:
         escaped = np.where(accepted, self.escaped(rows), 0)
         operation = escaped * self.params.rework_days * self.params.rework_cost[-1]
         ttd = (c["decision_day"][rows] - c["submitted"][rows]).astype(np.int64)
+        launch = np.where(accepted, c["launch_day"][rows], np.nan)
         frame = pd.DataFrame(
             {
                 "idea": c["idea"][rows],
@@ -158,7 +188,8 @@ class StageGates:
                 "operation_rework_days": operation,
                 "stall_days": c["stall"][rows],
                 "time_to_decision": ttd,
-                "time_with_operation_rework": ttd + operation,
+                "launch_day": launch,
+                "time_to_launch": launch - c["submitted"][rows],
                 "team_size": np.full(rows.size, self.team.size),
             }
         )

@@ -238,11 +238,13 @@ _METRICS = (
     Metric("accepted", "Ideas accepted", "Ideas accepted so far.", "ideas", "count", "higher"),
     Metric(
         "time_to_decision_median", "Time to decision, median",
-        "Median days from submission to decision, rework included.", "days", "days", "lower",
+        "Median days from submission to decision of every idea the firm read (rejections at "
+        "review included), rework at the gates included.", "days", "days", "lower",
     ),
     Metric(
         "time_to_decision_p90", "Time to decision, 90th percentile",
-        "90th percentile of days from submission to decision.", "days", "days", "lower",
+        "90th percentile of days from submission to decision of every idea the firm read.",
+        "days", "days", "lower",
     ),
     *(
         Metric(
@@ -347,9 +349,16 @@ _METRICS = (
         daily=False,
     ),
     Metric(
-        "time_with_rework_mean", "Time to decision plus rework in operation, mean",
-        "Mean days from submission to decision of accepted ideas, plus the rework their "
-        "escaped flaws cause in operation.", "days", "days", "lower", daily=False,
+        "time_to_launch_median", "Time to launch, median",
+        "Median days from submission to launch of accepted ideas: the time to decision, then "
+        "the wait for a free development slot and the development itself.", "days", "days",
+        "lower", daily=False,
+    ),
+    Metric(
+        "flaws_escaped_per_launch", "Flaws escaped per launched idea",
+        "Hidden flaws of accepted ideas that no gate found, per accepted idea: found in "
+        "operation, at the highest rework cost (Stecklein et al. 2004).", "flaws", "level",
+        "lower", daily=False,
     ),
 )
 # fmt: on
@@ -385,7 +394,8 @@ SUMMARY = (
     "ignored_share",
     "time_to_decision_median",
     "time_to_decision_p90",
-    "time_with_rework_mean",
+    "time_to_launch_median",
+    "flaws_escaped_per_launch",
     "satisfaction_mean",
     "satisfaction_answered",
     "retained_after_answer",
@@ -442,6 +452,7 @@ def organisation_metrics(org) -> dict[str, float]:
         org.spend,
         int(org.gates.open.size),
         int(org.gates.found.sum()),
+        int(org.decision_times.sum()),
     )
     cached = getattr(org, "_metrics", None)
     if cached is not None and cached[0] == key:

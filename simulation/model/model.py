@@ -91,7 +91,9 @@ class CoCreationModel(mesa.Model):
         Marketer.create_agents(self, m.count, m.capacity, style, m.review_noise)
         team = self.policies.decision.team(m, params.organisation)
         self.views = PerspectiveViews(self.space, params, self.framing, team, self.rng)
-        gates = StageGates(params.decision, team, params.organisation.co_owners, self.rng)
+        gates = StageGates(
+            params.decision, team, params.organisation.co_owners, self.rng, params.ideas.ruggedness
+        )
         self.organisation = Organisation(self, params.organisation, gates)
         self.ideas = IdeaPool()
         first = self.rng.choice(

@@ -469,7 +469,35 @@ class DecisionParams:
         ("marketing",), "-", "Perspectives the marketers cover.", choices=PERSPECTIVES
     )
     flaws_per_concept: float = param(
-        2.0, "flaws", "Mean hidden flaws per concept (Poisson).", low=0, high=100
+        2.0,
+        "flaws",
+        "Mean hidden flaws of a concept of average novelty on a K = 3 problem (Poisson).",
+        low=0,
+        high=100,
+    )
+    flaws_novelty: float = param(
+        1.0,
+        "-",
+        "How flaws grow with a concept's novelty: x(1 + this*(2*novelty - 1)); 0 = no effect.",
+        low=0,
+        high=1,
+    )
+    flaws_ruggedness: float = param(
+        0.25,
+        "1/locus",
+        "How flaws grow with the problem's ruggedness: x(1 + this*(K - 3)), at least 0.",
+        low=0,
+        high=10,
+    )
+    build_slots: int = param(
+        4,
+        "projects",
+        "Accepted ideas the firm can develop at once (0 = no limit).",
+        low=0,
+        high=10_000,
+    )
+    build_days: float = param(
+        30.0, "days", "Days to develop an accepted idea into a launch.", low=0, high=1e4
     )
     detection: float = param(
         0.6,

@@ -107,8 +107,15 @@ class Organisation(mesa.Agent):
                 self.promoted_quality_sum += float(quality.sum())
                 self.promoted_quality += quality_histogram(quality)
                 self.gates.admit(
-                    chosen, pool["author"][chosen], pool["day"][chosen], model.day, self.stall()
+                    chosen,
+                    pool["author"][chosen],
+                    pool["day"][chosen],
+                    model.day,
+                    self.stall(),
+                    model.space.novelty(pool["point"][chosen]),
                 )
+            rejected = ids[~promoted]  # decided at review: part of the time to decision
+            self.record_times(model.day - pool["day"][rejected])
         self.assigned = []
 
     # --- answers to contributors -----------------------------------------------------------------
@@ -230,7 +237,12 @@ class Organisation(mesa.Agent):
         )
         self.accepted_quality_sum += float(new.sum())
         self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
-        days = self.model.day - self.gates.concepts["submitted"][decided.rows]
+        self.record_times(self.model.day - self.gates.concepts["submitted"][decided.rows])
+
+    def record_times(self, days: np.ndarray) -> None:
+        """Add days from submission to decision to the running histogram."""
+        if not days.size:
+            return
         if days.max() >= self.decision_times.size:
             grown = np.zeros(2 * days.max() + 1, dtype=np.int64)
             grown[: self.decision_times.size] = self.decision_times
