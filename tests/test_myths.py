@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
 import numpy as np
 import pandas as pd
@@ -15,14 +15,17 @@ from simulation.analysis.myths import (
     MYTHS,
     MYTHS_DIR,
     MythResult,
+    Side,
     Verdict,
     answer,
     arm_values,
+    runs_needed,
     verdict,
 )
-from simulation.analysis.myths_report import assumptions, write
+from simulation.analysis.myths_report import assumptions, verdict_cell, write
 from simulation.model.metrics import METRICS, Sesoi
 from simulation.scenario import load_scenario
+from simulation.scenario.mechanisms import MECHANISMS
 
 SMALL = ("run.days=40", "community.consumers=200", "community.initial_members=40")
 
@@ -76,6 +79,10 @@ def test_every_myth_is_well_formed():
     for myth in MYTHS:
         assert myth.metric in METRICS and myth.holds_if in (-1, 1) and myth.series in BANDS
         assert {myth.challenger, myth.reference} <= set(myth.arms)
+        assert set(myth.mechanisms) <= set(MECHANISMS), myth.number
+        if myth.other is not None:
+            assert myth.other.metric in METRICS and myth.other.holds_if in (-1, 1)
+            assert myth.decides, f"belief {myth.number} is two-sided: say which side decides"
         for arm in myth.arms:
             assert load_scenario(MYTHS_DIR / f"{arm}.toml").name == arm
             assert (MYTHS_DIR / f"{arm}.toml").read_text().startswith("#")
@@ -169,7 +176,38 @@ def test_run_counter_adds_up_runs_across_comparisons():
     for done in (1, 2, 3, 1, 2, 1, 2):  # three comparisons of 3, 2 and 2 runs
         counter(done, 0)
     assert seen[-1] == (7, 7) and [d for d, _ in seen] == [1, 2, 3, 4, 5, 6, 7]
-    assert total_runs(1) == sum(len(m.arms) + 2 * len(m.boundary.values) for m in MYTHS)
+    plain = sum(len(m.arms) + 2 * len(m.boundary.values) for m in MYTHS)
+    assert total_runs(1, attribute=False) == plain
+    assert total_runs(1) == sum(runs_needed(m, 1) for m in MYTHS) >= plain
+
+
+def test_a_two_sided_belief_states_both_verdicts_and_what_carries_it(tmp_path):
+    myth = replace(
+        MYTHS[4],
+        other=Side("churned_share", +1),
+        decides="Satisfaction decides: a test.",
+        mechanisms=("disconfirmation", "influence"),
+    )
+    done = []
+    result = answer(myth, 2, 2, workers=1, overrides=SMALL, progress=lambda d, _: done.append(d))
+    # the progress count is true: every run answering the belief, attribution included
+    assert len(done) == runs_needed(myth, 2, SMALL)
+    other = verdict(
+        arm_values(result.comparison, myth.challenger, "churned_share"),
+        arm_values(result.comparison, myth.reference, "churned_share"),
+        +1,
+        2,
+        METRICS["churned_share"].sesoi,
+    )
+    np.testing.assert_equal(astuple(result.other_verdict), astuple(other))
+    write([result], None, tmp_path, "two sides")
+    report = (tmp_path / "report.md").read_text()
+    assert f"Other side ({METRICS['churned_share'].label}): {other.label}: " in report
+    assert result.smallest_effect_text in report and result.other_smallest_effect_text in report
+    assert report.count("Satisfaction decides: a test.") == 2  # the summary and the verdict
+    assert f"| {verdict_cell(result)} |" in report
+    assert "### Why: what carries the answer" in report and result.attribution.sentence in report
+    assert [p.key for p in result.attribution.parts] == ["disconfirmation", "influence"]
 
 
 def test_simplifications_in_the_report_carry_no_link_relative_to_docs():

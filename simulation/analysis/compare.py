@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from simulation.analysis.replicates import Replicate, run_replicates
@@ -94,6 +95,26 @@ def compare(
         arms, replicates, root_seed, workers=workers, executor=executor, progress=progress
     )
     return summarise_replicates(results, [a.name for a in arms], replicates, root_seed)
+
+
+def arm_values(comparison: Comparison, arm: str, metric: str) -> np.ndarray:
+    """Replicate values of one arm, in replicate order."""
+    runs = comparison.runs[comparison.runs["arm"] == arm].sort_values("replicate")
+    return runs[metric].to_numpy(dtype=float)
+
+
+class RunCounter:
+    """Turns the per-comparison progress of many comparisons into one count of runs."""
+
+    def __init__(self, total: int, report: Callable[[int, int], None]) -> None:
+        self.total, self.report, self.base, self.last = total, report, 0, 0
+
+    def __call__(self, done: int, _total: int) -> None:
+        """Record that ``done`` runs of the current comparison have finished."""
+        if done <= self.last:  # a new comparison started counting from 1
+            self.base += self.last
+        self.last = done
+        self.report(self.base + done, self.total)
 
 
 def summarise_replicates(

@@ -22,16 +22,20 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
-from simulation.analysis.compare import Comparison, compare
-from simulation.analysis.stats import bootstrap_ci, cohens_d
-from simulation.analysis.verdicts import NEGLIGIBLE, NOT_SUPPORTED, SUPPORTED, judge
+from simulation.analysis.attribution import Attribution, attribute, attribution_runs
+from simulation.analysis.compare import Comparison, arm_values, compare
+from simulation.analysis.verdicts import (
+    NEGLIGIBLE,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Verdict,
+    verdict,
+)
 from simulation.headlines import format_figure
 from simulation.model.metrics import METRICS, Sesoi
-from simulation.scenario import apply_overrides, load_scenario
+from simulation.scenario import Scenario, apply_overrides, load_scenario
+from simulation.scenario.mechanisms import MECHANISMS
 
-NO_SESOI = Sesoi(0.0, why="any difference matters")
 MYTHS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "myths"
 
 
@@ -42,6 +46,20 @@ class Boundary:
     key: str
     values: tuple[float, ...]
     label: str
+
+
+@dataclass(frozen=True)
+class Side:
+    """The other side of a two-sided belief: a second metric judged on the same comparison."""
+
+    metric: str  # a summary key (simulation.model.metrics.METRICS)
+    holds_if: int  # +1: the belief holds on this side if challenger > reference; -1 if <
+    sesoi: Sesoi | None = None  # the smallest effect that matters; default: the metric's
+
+    @property
+    def smallest_effect(self) -> Sesoi:
+        """This side's own SESOI, else its metric's."""
+        return self.sesoi if self.sesoi is not None else METRICS[self.metric].sesoi
 
 
 @dataclass(frozen=True)
@@ -61,6 +79,9 @@ class Myth:
     caveat: str
     sources: str
     sesoi: Sesoi | None = None  # the smallest effect that matters; default: the metric's
+    mechanisms: tuple[str, ...] = ()  # keys of MECHANISMS that could carry the effect
+    other: Side | None = None  # the belief's other side, for a two-sided belief
+    decides: str = ""  # which side decides and why (two-sided beliefs)
 
     @property
     def smallest_effect(self) -> Sesoi:
@@ -88,6 +109,7 @@ MYTHS = (
         caveat="Quality is the true need fit times feasibility on an abstract NK landscape; the "
         "firm's own ideas start from its current product.",
         sources="von Hippel 1994; Poetz & Schreier 2012",
+        mechanisms=("dialogue",),
     ),
     Myth(
         2,
@@ -106,6 +128,7 @@ MYTHS = (
         caveat="Crowding-out acts on everyone taking part while cash is offered; the size of "
         "that loss per day is calibrated, not measured in a community.",
         sources="Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000; Gallus 2017",
+        mechanisms=("crowding_out", "cash_pull", "feedback", "recognition", "friendship"),
     ),
     Myth(
         3,
@@ -126,6 +149,7 @@ MYTHS = (
         caveat="Feasibility and strategy are fixed regions of the idea space; framing discloses "
         "part of them exactly, without misunderstanding.",
         sources="Huang, Singh & Srinivasan 2014; Halfaker et al. 2013",
+        mechanisms=("silence", "influence"),
     ),
     Myth(
         4,
@@ -146,6 +170,7 @@ MYTHS = (
         caveat="Flaws are found only by perspectives that cover them; coordination slows every "
         "gate by 5 % per extra member. Both are modelling choices.",
         sources="Stecklein et al. 2004; Hong & Page 2004; Grim et al. 2019",
+        mechanisms=("coordination",),
     ),
     Myth(
         5,
@@ -164,77 +189,42 @@ MYTHS = (
         caveat="Lower expectations also lower the pull of expected influence, so fewer take "
         "part; satisfaction follows expectation-disconfirmation.",
         sources="Oliver 1980; Schiebler, Lee & Brodbeck 2025",
+        mechanisms=("disconfirmation", "silence", "influence"),
+        other=Side("retention_90", holds_if=-1),
+        decides="Satisfaction decides: the belief is about disappointment; retention says "
+        "whether it costs members.",
     ),
 )
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """The computed answer to one comparison."""
-
-    label: str  # supported | not supported | negligible | inconclusive
-    difference: float  # challenger - reference, mean over paired replicates
-    low: float
-    high: float
-    cohens_d: float
-    replicates: int
-    sesoi: float = float("nan")  # the smallest effect that matters, in the metric's units
-
-
-def verdict(
-    challenger: np.ndarray,
-    reference: np.ndarray,
-    holds_if: int,
-    seed: int,
-    sesoi: Sesoi = NO_SESOI,
-) -> Verdict:
-    """Judge a belief from paired replicate values of the two arms.
-
-    >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), +1, 0).label
-    'supported'
-    >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), -1, 0).label
-    'not supported'
-    >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), +1, 0, Sesoi(5.0)).label
-    'negligible'
-    """
-    diff = challenger - reference
-    diff = diff[~np.isnan(diff)]
-    low, high = bootstrap_ci(diff, seed=seed)
-    bound = sesoi.size(float(np.nanmean(reference)) if np.isfinite(reference).any() else np.nan)
-    return Verdict(
-        judge(low, high, bound, holds_if),
-        float(diff.mean()) if diff.size else np.nan,
-        low,
-        high,
-        cohens_d(challenger[~np.isnan(challenger)], reference[~np.isnan(reference)]),
-        int(diff.size),
-        bound,
-    )
-
-
-def arm_values(comparison: Comparison, arm: str, metric: str) -> np.ndarray:
-    """Replicate values of one arm, in replicate order."""
-    runs = comparison.runs[comparison.runs["arm"] == arm].sort_values("replicate")
-    return runs[metric].to_numpy(dtype=float)
-
-
 @dataclass
 class MythResult:
-    """One myth answered: the comparison of its arms, the verdict and the boundary sweep."""
+    """One myth answered: the comparison of its arms, the verdict and the boundary sweep.
+
+    ``attribution`` says how much of the primary difference each of the myth's mechanisms
+    carries (None when it was not computed); ``other_verdict`` judges the other side of a
+    two-sided belief on the same comparison.
+    """
 
     myth: Myth
     comparison: Comparison
     verdict: Verdict
     sweep: list[tuple[float, Verdict]]
+    attribution: Attribution | None = None
+    other_verdict: Verdict | None = None
 
     @property
     def smallest_effect_text(self) -> str:
         """The belief's SESOI as a reader sees it, with its size here and its reason."""
-        sesoi, metric = self.myth.smallest_effect, METRICS[self.myth.metric]
-        shown = sesoi.describe(metric.unit)
-        if sesoi.relative:  # a share of the reference arm's mean: say what that came to
-            shown += f" = ±{format_figure(self.verdict.sesoi, metric.kind)} {metric.unit}"
-        return f"{shown} ({sesoi.why})"
+        return sesoi_text(self.myth.smallest_effect, self.myth.metric, self.verdict.sesoi)
+
+    @property
+    def other_smallest_effect_text(self) -> str:
+        """The other side's SESOI as a reader sees it ('' for a one-sided belief)."""
+        other = self.myth.other
+        if other is None or self.other_verdict is None:
+            return ""
+        return sesoi_text(other.smallest_effect, other.metric, self.other_verdict.sesoi)
 
     @property
     def sentence(self) -> str:
@@ -258,6 +248,43 @@ class MythResult:
         return f"The belief holds {where} (tried {b.label} = {tried}){tiny}."
 
 
+def sesoi_text(sesoi: Sesoi, metric_key: str, size: float) -> str:
+    """A SESOI as a reader sees it, with its size here (when relative) and its reason."""
+    metric = METRICS[metric_key]
+    shown = sesoi.describe(metric.unit)
+    if sesoi.relative:  # a share of the reference arm's mean: say what that came to
+        shown += f" = ±{format_figure(size, metric.kind)} {metric.unit}"
+    return f"{shown} ({sesoi.why})"
+
+
+def myth_arms(myth: Myth, overrides: tuple[str, ...] = ()) -> list[Scenario]:
+    """The myth's arms, loaded with ``overrides``."""
+    return [load_scenario(MYTHS_DIR / f"{name}.toml", list(overrides)) for name in myth.arms]
+
+
+def pair_of(myth: Myth, arms: list[Scenario]) -> tuple[Scenario, Scenario]:
+    """(challenger, reference) among the loaded arms."""
+    by_name = {a.name: a for a in arms}
+    return by_name[myth.challenger], by_name[myth.reference]
+
+
+def runs_needed(
+    myth: Myth,
+    replicates: int,
+    overrides: tuple[str, ...] = (),
+    mechanisms: tuple[str, ...] | None = None,
+) -> int:
+    """How many runs :func:`answer` makes: arms, two arms per swept value, attribution."""
+    keys = myth.mechanisms if mechanisms is None else mechanisms
+    attributed = 0
+    if keys:
+        challenger, reference = pair_of(myth, myth_arms(myth, overrides))
+        attributed = attribution_runs(
+            challenger, reference, [MECHANISMS[k] for k in keys], replicates
+        )
+    return (len(myth.arms) + 2 * len(myth.boundary.values)) * replicates + attributed
+
+
 def answer(
     myth: Myth,
     replicates: int,
@@ -266,17 +293,29 @@ def answer(
     overrides: tuple[str, ...] = (),
     progress: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
+    mechanisms: tuple[str, ...] | None = None,
 ) -> MythResult:
-    """Run a myth's arms and its boundary sweep; compute the verdicts."""
-    arms = [load_scenario(MYTHS_DIR / f"{name}.toml", list(overrides)) for name in myth.arms]
+    """Run a myth's arms, its boundary sweep and its attribution; compute the verdicts.
+
+    ``mechanisms`` are the keys of the mechanisms the primary difference is attributed to
+    (default: the myth's own; ``()`` for no attribution).
+    """
+    arms = myth_arms(myth, overrides)
     comparison = compare(arms, replicates, root_seed, workers, progress, executor)
-    main = verdict(
+    on = (
         arm_values(comparison, myth.challenger, myth.metric),
         arm_values(comparison, myth.reference, myth.metric),
-        myth.holds_if,
-        root_seed,
-        myth.smallest_effect,
     )
+    main = verdict(*on, myth.holds_if, root_seed, myth.smallest_effect)
+    other = None
+    if myth.other is not None:
+        other = verdict(
+            arm_values(comparison, myth.challenger, myth.other.metric),
+            arm_values(comparison, myth.reference, myth.other.metric),
+            myth.other.holds_if,
+            root_seed,
+            myth.other.smallest_effect,
+        )
     pair = [a for a in arms if a.name in (myth.challenger, myth.reference)]
     sweep = []
     for value in myth.boundary.values:
@@ -299,7 +338,23 @@ def answer(
                 ),
             )
         )
-    return MythResult(myth, comparison, main, sweep)
+    keys = myth.mechanisms if mechanisms is None else mechanisms
+    attribution = None
+    if keys:
+        attribution = attribute(
+            *pair_of(myth, arms),
+            myth.metric,
+            [MECHANISMS[k] for k in keys],
+            replicates,
+            root_seed,
+            workers,
+            myth.holds_if,
+            myth.smallest_effect,
+            progress,
+            executor,
+            on=on,
+        )
+    return MythResult(myth, comparison, main, sweep, attribution, other)
 
 
 def metric_label(myth: Myth) -> str:

@@ -1,8 +1,10 @@
 """The myths report: every belief answered with the model's evidence, as HTML and Markdown.
 
 For each belief: the question in plain words, the arms and replicates, the computed verdict with
-the difference, its interval and Cohen's d, the headline table, figures, the boundary sweep with
-its sentence, the caveats and sources. Then the stylized-facts table and what the model assumes.
+the difference, its interval and Cohen's d (and the other side's verdict for a two-sided belief),
+the headline table, figures, the boundary sweep with its sentence, what carries the answer (the
+effect with each mechanism switched off, :mod:`simulation.analysis.attribution`), the caveats
+and sources. Then the stylized-facts table and what the model assumes.
 """
 
 from __future__ import annotations
@@ -18,8 +20,18 @@ import numpy as np
 import pandas as pd
 
 from simulation import __version__
-from simulation.analysis.compare import BANDS
-from simulation.analysis.myths import MYTHS, MythResult, answer, metric_label
+from simulation.analysis.attribution import (
+    INTERACTION_NOTE,
+    STAYS_NEGLIGIBLE,
+    UNCHANGED,
+    UNCLEAR,
+    VANISHES,
+    difference_unit,
+    interval,
+    signed,
+)
+from simulation.analysis.compare import BANDS, RunCounter
+from simulation.analysis.myths import MYTHS, MythResult, answer, metric_label, runs_needed
 from simulation.analysis.plots import band_figure, distribution_figure, png_bytes
 from simulation.analysis.report import CSS, figure_html, fmt, table_html, table_markdown
 from simulation.model.metrics import METRICS
@@ -29,23 +41,9 @@ from simulation.scenario import Scenario
 ODD = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
 
 
-class RunCounter:
-    """Turns the per-comparison progress of many comparisons into one count of runs."""
-
-    def __init__(self, total: int, report) -> None:
-        self.total, self.report, self.base, self.last = total, report, 0, 0
-
-    def __call__(self, done: int, _total: int) -> None:
-        """Record that ``done`` runs of the current comparison have finished."""
-        if done <= self.last:  # a new comparison started counting from 1
-            self.base += self.last
-        self.last = done
-        self.report(self.base + done, self.total)
-
-
-def total_runs(replicates: int) -> int:
-    """How many runs answering every myth takes (arms, then two arms per swept value)."""
-    return sum(len(m.arms) + 2 * len(m.boundary.values) for m in MYTHS) * replicates
+def total_runs(replicates: int, overrides: tuple[str, ...] = (), attribute: bool = True) -> int:
+    """How many runs answering every myth takes (arms, two arms per swept value, attribution)."""
+    return sum(runs_needed(m, replicates, overrides, None if attribute else ()) for m in MYTHS)
 
 
 def run_myths(
@@ -54,13 +52,20 @@ def run_myths(
     workers: int = 2,
     overrides: tuple[str, ...] = (),
     progress=None,
+    attribute: bool = True,
 ) -> list[MythResult]:
-    """Answer every myth on one shared pool of worker processes."""
+    """Answer every myth on one shared pool of worker processes.
+
+    ``attribute=False`` leaves out what carries each answer (no mechanism is switched off).
+    """
     pool = process_pool(workers) if workers > 1 else None
-    counter = RunCounter(total_runs(replicates), progress) if progress else None
+    total = total_runs(replicates, overrides, attribute)
+    counter = RunCounter(total, progress) if progress else None
+    mechanisms = None if attribute else ()
     try:
         return [
-            answer(myth, replicates, root_seed, workers, overrides, counter, pool) for myth in MYTHS
+            answer(myth, replicates, root_seed, workers, overrides, counter, pool, mechanisms)
+            for myth in MYTHS
         ]
     finally:
         if pool is not None:
@@ -112,21 +117,136 @@ def myth_figures(result: MythResult) -> dict[str, tuple[str, bytes]]:
 
 
 def verdict_cell(result: MythResult) -> str:
-    """The verdict with the smallest effect it was judged against, for summary tables."""
-    unit = METRICS[result.myth.metric].unit
-    return f"{result.verdict.label} (SESOI {result.myth.smallest_effect.describe(unit)})"
+    """The verdict with the smallest effect it was judged against, for summary tables.
+
+    A two-sided belief gets both verdicts, each with its SESOI, then which side decides.
+    """
+    myth = result.myth
+    unit = METRICS[myth.metric].unit
+    cell = f"{result.verdict.label} (SESOI {myth.smallest_effect.describe(unit)})"
+    if myth.other is None or result.other_verdict is None:
+        return cell
+    other = METRICS[myth.other.metric]
+    return (
+        f"{METRICS[myth.metric].label}: {cell}; {other.label}: {result.other_verdict.label} "
+        f"(SESOI {myth.other.smallest_effect.describe(other.unit)}). {myth.decides}"
+    )
 
 
 def verdict_text(result: MythResult) -> str:
-    """The verdict in one sentence with its numbers."""
+    """The verdict in one sentence with its numbers (and the other side's, if two-sided)."""
     v, myth = result.verdict, result.myth
     kind = METRICS[myth.metric].kind
-    return (
+    text = (
         f"{v.label.capitalize()}: {myth.challenger} − {myth.reference} = "
         f"{fmt(v.difference, kind)} [{fmt(v.low, kind)}, {fmt(v.high, kind)}] "
         f"(Cohen's d {fmt(v.cohens_d)}, {v.replicates} paired replicates). Smallest effect "
         f"that matters: {result.smallest_effect_text}."
     )
+    if myth.other is None or result.other_verdict is None:
+        return text
+    o, other = result.other_verdict, METRICS[myth.other.metric]
+    return (
+        f"{text} Other side ({other.label}): {o.label}: "
+        f"{fmt(o.difference, other.kind)} [{fmt(o.low, other.kind)}, "
+        f"{fmt(o.high, other.kind)}] (Cohen's d {fmt(o.cohens_d)}). Smallest effect that "
+        f"matters: {result.other_smallest_effect_text}. {myth.decides}"
+    )
+
+
+ATTRIBUTION_METHOD = (
+    "Both arms are run again on the same seeds with one mechanism switched off in both; the "
+    "effect without it is judged against the belief's smallest effect that matters, and the "
+    "part it carries is the effect with it minus the effect without it, per paired replicate "
+    "(mean [95 % bootstrap interval])."
+)
+
+
+def attribution_rows(result: MythResult) -> list[tuple[str, str, str, str]]:
+    """(mechanism, effect without it [interval], what becomes of the effect, part carried)."""
+    a = result.attribution
+    if a is None:
+        return []
+    kind = METRICS[a.metric].kind
+    w = a.whole
+    rows = [
+        (
+            "none (every mechanism on)",
+            f"{signed(w.difference, kind)} {interval(w.low, w.high, kind)}",
+            w.label,
+            "–",
+        )
+    ]
+    for p in a.parts:
+        rows.append(
+            (
+                f"{p.label} ({p.key})",
+                f"{signed(p.without.difference, kind)} "
+                f"{interval(p.without.low, p.without.high, kind)}",
+                p.outcome if p.outcome in PLAIN_OUTCOMES else f"{p.outcome} ({p.without.label})",
+                f"{signed(p.carried, kind)} {interval(p.low, p.high, kind)}",
+            )
+        )
+    return rows
+
+
+PLAIN_OUTCOMES = (VANISHES, STAYS_NEGLIGIBLE, UNCLEAR, UNCHANGED)  # they say the label already
+ATTRIBUTION_HEAD = (
+    "mechanism switched off in both arms",
+    "effect without it [95 %]",
+    "the effect without it",
+    "part it carries [95 %]",
+)
+
+
+def attribution_note(result: MythResult) -> str:
+    """How the attribution was made, with its units and the interaction caveat."""
+    a = result.attribution
+    unit = difference_unit(a.metric)
+    return (
+        f"Differences {a.challenger} − {a.reference} ({unit}), {a.replicates} paired "
+        f"replicates. {ATTRIBUTION_METHOD} {INTERACTION_NOTE}"
+    )
+
+
+def attribution_html(result: MythResult) -> str:
+    """The section 'Why: what carries the answer' as HTML ('' without an attribution)."""
+    if result.attribution is None:
+        return ""
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in ATTRIBUTION_HEAD)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
+        for row in attribution_rows(result)
+    )
+    return (
+        f"<h3>Why: what carries the answer</h3><p>{e(result.attribution.sentence)}</p>"
+        f"<table class='text'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<p class='muted'>{e(attribution_note(result))}</p>"
+    )
+
+
+def attribution_markdown(result: MythResult) -> list[str]:
+    """The section 'Why: what carries the answer' as Markdown lines (none without one)."""
+    if result.attribution is None:
+        return []
+    return [
+        "",
+        "### Why: what carries the answer",
+        "",
+        result.attribution.sentence,
+        "",
+        "| " + " | ".join(ATTRIBUTION_HEAD) + " |",
+        "|---" * len(ATTRIBUTION_HEAD) + "|",
+        *["| " + " | ".join(row) + " |" for row in attribution_rows(result)],
+        "",
+        attribution_note(result),
+    ]
+
+
+def carried_mostly_by(result: MythResult) -> str:
+    """The mechanism carrying the largest clear part of the answer, for summary tables."""
+    return result.attribution.main_carrier if result.attribution is not None else "–"
 
 
 def assumptions() -> list[tuple[str, str]]:
@@ -166,7 +286,7 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
     e = html.escape
     summary_rows = "".join(
         f"<tr><td>{r.myth.number}. {e(r.myth.belief)}</td><td>{e(verdict_cell(r))}</td>"
-        f"<td>{e(r.sentence)}</td></tr>"
+        f"<td>{e(r.sentence)}</td><td>{e(carried_mostly_by(r))}</td></tr>"
         for r in results
     )
     md = [
@@ -176,11 +296,13 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
         "± the belief's smallest effect that matters (SESOI); otherwise *supported* / *not "
         "supported* when it lies on one side of zero, *inconclusive* when it contains zero.",
         "",
-        "| belief | verdict | when it holds |",
-        "|---|---|---|",
+        "| belief | verdict | when it holds | carried mostly by |",
+        "|---|---|---|---|",
     ]
     md += [
-        f"| {r.myth.number}. {r.myth.belief} | {verdict_cell(r)} | {r.sentence} |" for r in results
+        f"| {r.myth.number}. {r.myth.belief} | {verdict_cell(r)} | {r.sentence} | "
+        f"{carried_mostly_by(r)} |"
+        for r in results
     ]
     sections, figures = [], {}
     for r in results:
@@ -194,7 +316,8 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
             f"{e(metric_label(m))}.</p><p class='verdict'><b>{e(verdict_text(r))}</b></p>"
             f"{table_html(r.comparison)}"
             + "".join(figure_html(c, p) for c, p in figs.values())
-            + f"<p><b>Boundary.</b> {e(r.sentence)}</p><p class='muted'>Caveat: {e(m.caveat)} "
+            + f"<p><b>Boundary.</b> {e(r.sentence)}</p>{attribution_html(r)}"
+            f"<p class='muted'>Caveat: {e(m.caveat)} "
             f"Sources: {e(m.sources)}.</p>"
         )
         md += [
@@ -212,6 +335,7 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
             *[f"![{c}](figures/{name})" for name, (c, _) in figs.items()],
             "",
             f"**Boundary.** {r.sentence}",
+            *attribution_markdown(r),
             "",
             f"Caveat: {m.caveat} Sources: {m.sources}.",
         ]
@@ -257,7 +381,8 @@ Verdicts are computed from paired replicates and each belief's smallest effect t
 (SESOI): <b>negligible</b> when the whole 95 % interval of the difference lies within ±SESOI (no
 practical difference), otherwise <b>supported</b> or <b>not supported</b> when it lies on one side
 of zero, <b>inconclusive</b> when it contains zero.</p>
-<table class="text"><thead><tr><th>belief</th><th>verdict</th><th>when it holds</th></tr></thead>
+<table class="text"><thead><tr><th>belief</th><th>verdict</th><th>when it holds</th>
+<th>carried mostly by</th></tr></thead>
 <tbody>{summary_rows}</tbody></table>{"".join(sections)}{facts_html}
 <h2>What the model assumes</h2><ul>{assumed}</ul>
 <pre style="white-space:pre-wrap">{e(simple)}</pre>

@@ -2,7 +2,9 @@
 
 The HTML embeds its figures as PNG data, so it can be mailed or opened offline; the Markdown
 links the same figures saved beside it in ``figures/``. Every number comes from the
-:class:`~simulation.analysis.compare.Comparison` it is given.
+:class:`~simulation.analysis.compare.Comparison` it is given, and from its
+:class:`~simulation.analysis.attribution.Explanation` objects when the comparison was explained
+(``cocreate compare --explain``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,16 @@ from pathlib import Path
 import pandas as pd
 
 from simulation import __version__
+from simulation.analysis.attribution import (
+    INTERACTION_NOTE,
+    STAYS_NEGLIGIBLE,
+    UNCHANGED,
+    UNCLEAR,
+    VANISHES,
+    Explanation,
+    interval,
+    signed,
+)
 from simulation.analysis.compare import BANDS, COMPARED, Comparison
 from simulation.analysis.plots import band_figure, distribution_figure
 from simulation.analysis.verdicts import INCONCLUSIVE, NEGLIGIBLE, SUPPORTED, judge
@@ -146,7 +158,123 @@ def table_markdown(comparison: Comparison) -> list[str]:
     return lines
 
 
-def render_html(comparison: Comparison, title: str, figs: dict[str, tuple[str, bytes]]) -> str:
+EXPLAIN_METHOD = (
+    "The other scenario is run again on the same seeds with each lever — a parameter in which "
+    "it differs from the baseline, or a whole policy table when its kind differs — set back "
+    "to the baseline's value, and both scenarios with each mechanism switched off that "
+    "changes either of them. 'Without it' is the difference left (judged against the figure's "
+    "smallest effect that matters); 'carried' is the difference minus the difference without "
+    "it, per paired replicate (mean [95 % bootstrap interval])."
+)
+EXPLAIN_HEAD = (
+    "figure",
+    "difference [95 %]",
+    "lever or mechanism",
+    "without it [95 %]",
+    "the difference without it",
+    "carried [95 %]",
+)
+PLAIN_OUTCOMES = (VANISHES, STAYS_NEGLIGIBLE, UNCLEAR, UNCHANGED)
+
+
+def explanation_rows(explanation: Explanation) -> list[tuple[str, ...]]:
+    """Rows of the explanation table, for the figures whose difference is worth explaining."""
+    rows = []
+    table = explanation.rows
+    for figure in explanation.worth_explaining():
+        first = True
+        for r in table[table["figure"] == figure].itertuples():
+            kind = r.kind
+            whole = signed(r.difference, kind) + " "
+            whole += interval(r.difference_low, r.difference_high, kind)
+            what = "lever" if r.source == "lever" else "mechanism"
+            outcome = (
+                r.outcome if r.outcome in PLAIN_OUTCOMES else f"{r.outcome} ({r.without_label})"
+            )
+            rows.append(
+                (
+                    f"{r.figure_label} ({r.unit})" if first else "",
+                    whole if first else "",
+                    f"{what}: {r.name}",
+                    f"{signed(r.without, kind)} {interval(r.without_low, r.without_high, kind)}",
+                    outcome,
+                    f"{signed(r.carried, kind)} {interval(r.carried_low, r.carried_high, kind)}",
+                )
+            )
+            first = False
+    return rows
+
+
+def explanation_notes(explanation: Explanation) -> list[str]:
+    """What was set back and switched off, what could not be, and what is left out."""
+    notes = [
+        f"Levers set back in {explanation.other}: "
+        + ("; ".join(lever.change for lever in explanation.levers) or "none")
+        + "."
+    ]
+    if explanation.mechanisms:
+        notes.append(
+            "Mechanisms switched off in both: "
+            + "; ".join(f"{m.label} ({', '.join(m.off)})" for m in explanation.mechanisms)
+            + "."
+        )
+    notes += [f"Not set back alone: {name} ({why})." for name, why in explanation.skipped]
+    shown = set(explanation.worth_explaining())
+    left = [
+        label
+        for figure, label in explanation.rows[["figure", "figure_label"]].drop_duplicates().values
+        if figure not in shown
+    ]
+    if left:
+        notes.append("Left out, no practical difference or no value: " + ", ".join(left) + ".")
+    return notes
+
+
+def explanation_html(explanations: list[Explanation] | None) -> str:
+    """One section per explained scenario ('' when the comparison was not explained)."""
+    e = html.escape
+    out = []
+    for x in explanations or []:
+        head = "".join(f"<th>{e(h)}</th>" for h in EXPLAIN_HEAD)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
+            for row in explanation_rows(x)
+        )
+        notes = "".join(f"<p class='muted'>{e(n)}</p>" for n in explanation_notes(x))
+        out.append(
+            f"<h2>Why {e(x.other)} differs from {e(x.baseline)}</h2>"
+            f"<p class='muted'>{e(EXPLAIN_METHOD)} {e(INTERACTION_NOTE)}</p>"
+            f"<table class='text'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f"{notes}"
+        )
+    return "".join(out)
+
+
+def explanation_markdown(explanations: list[Explanation] | None) -> list[str]:
+    """The same sections as Markdown lines."""
+    lines = []
+    for x in explanations or []:
+        lines += [
+            "",
+            f"## Why {x.other} differs from {x.baseline}",
+            "",
+            f"{EXPLAIN_METHOD} {INTERACTION_NOTE}",
+            "",
+            "| " + " | ".join(EXPLAIN_HEAD) + " |",
+            "|---" * len(EXPLAIN_HEAD) + "|",
+            *["| " + " | ".join(row) + " |" for row in explanation_rows(x)],
+            "",
+            *[f"{n}\n" for n in explanation_notes(x)],
+        ]
+    return lines
+
+
+def render_html(
+    comparison: Comparison,
+    title: str,
+    figs: dict[str, tuple[str, bytes]],
+    explanations: list[Explanation] | None = None,
+) -> str:
     """The self-contained HTML report."""
     e = html.escape
     pictures = "".join(figure_html(caption, png) for caption, png in figs.values())
@@ -162,13 +290,19 @@ baseline: Δ = mean paired difference [95 % interval] and Cohen's d. Green: bett
 red: worse, by an interval that excludes zero; grey: no practical difference (the whole interval
 lies within ± the figure's smallest effect that matters, SESOI, shown after its name).</p>
 {table_html(comparison)}
+{explanation_html(explanations)}
 <h2>Figures</h2>{pictures}
 <p class="muted">cocreate {e(__version__)}</p>
 </body></html>
 """
 
 
-def render_markdown(comparison: Comparison, title: str, figs: dict[str, tuple[str, bytes]]) -> str:
+def render_markdown(
+    comparison: Comparison,
+    title: str,
+    figs: dict[str, tuple[str, bytes]],
+    explanations: list[Explanation] | None = None,
+) -> str:
     """The same report as Markdown, linking the figures in ``figures/``."""
     lines = [
         f"# {title}",
@@ -183,14 +317,24 @@ def render_markdown(comparison: Comparison, title: str, figs: dict[str, tuple[st
         "",
         "▲ better / ▼ worse than the baseline by an interval that excludes zero; ≈ no practical "
         "difference (the whole interval within ± the figure's SESOI).",
+        *explanation_markdown(explanations),
         "",
     ]
     lines += [f"![{caption}](figures/{name})\n" for name, (caption, _) in figs.items()]
     return "\n".join(lines)
 
 
-def write_report(comparison: Comparison, out_dir: str | Path, title: str) -> Path:
-    """Write report.html, report.md, figures/*.png and the tables as CSV; returns the HTML path."""
+def write_report(
+    comparison: Comparison,
+    out_dir: str | Path,
+    title: str,
+    explanations: list[Explanation] | None = None,
+) -> Path:
+    """Write report.html, report.md, figures/*.png and the tables as CSV; returns the HTML path.
+
+    With ``explanations`` (``cocreate compare --explain``) the report says what carries each
+    difference, and ``explain.csv`` holds every figure, lever and mechanism.
+    """
     out = Path(out_dir)
     (out / "figures").mkdir(parents=True, exist_ok=True)
     figs = figures(comparison)
@@ -198,8 +342,11 @@ def write_report(comparison: Comparison, out_dir: str | Path, title: str) -> Pat
         _atomic(out / "figures" / name, png)
     _atomic(out / "comparison.csv", comparison.table.to_csv(index=False).encode())
     _atomic(out / "runs.csv", comparison.runs.to_csv(index=False).encode())
-    _atomic(out / "report.md", render_markdown(comparison, title, figs).encode())
-    _atomic(out / "report.html", render_html(comparison, title, figs).encode())
+    if explanations:
+        rows = pd.concat([x.rows for x in explanations], ignore_index=True)
+        _atomic(out / "explain.csv", rows.to_csv(index=False).encode())
+    _atomic(out / "report.md", render_markdown(comparison, title, figs, explanations).encode())
+    _atomic(out / "report.html", render_html(comparison, title, figs, explanations).encode())
     return out / "report.html"
 
 

@@ -11,15 +11,23 @@ belief's own, :class:`simulation.model.metrics.Sesoi`):
 - **not supported** when it excludes zero on the other side;
 - **inconclusive** when it contains zero (more replicates narrow it).
 
-The myths report, ``cocreate compare`` and their tables all use :func:`judge`.
+The myths report, ``cocreate compare`` and their tables all use :func:`judge`;
+:func:`verdict` applies it to the paired replicate values of two arms.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.analysis.stats import bootstrap_ci, cohens_d
+from simulation.model.metrics import Sesoi
 
 SUPPORTED, NOT_SUPPORTED = "supported", "not supported"
 NEGLIGIBLE, INCONCLUSIVE = "negligible", "inconclusive"
+NO_SESOI = Sesoi(0.0, why="any difference matters")
 
 
 def judge(low: float, high: float, sesoi: float, direction: int) -> str:
@@ -45,3 +53,47 @@ def judge(low: float, high: float, sesoi: float, direction: int) -> str:
     if low > 0 or high < 0:
         return SUPPORTED if (low > 0) == (direction > 0) else NOT_SUPPORTED
     return INCONCLUSIVE
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The computed answer to one comparison."""
+
+    label: str  # supported | not supported | negligible | inconclusive
+    difference: float  # challenger - reference, mean over paired replicates
+    low: float
+    high: float
+    cohens_d: float
+    replicates: int
+    sesoi: float = float("nan")  # the smallest effect that matters, in the metric's units
+
+
+def verdict(
+    challenger: np.ndarray,
+    reference: np.ndarray,
+    holds_if: int,
+    seed: int,
+    sesoi: Sesoi = NO_SESOI,
+) -> Verdict:
+    """Judge a claim from paired replicate values of the two arms.
+
+    >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), +1, 0).label
+    'supported'
+    >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), -1, 0).label
+    'not supported'
+    >>> verdict(np.array([3.0, 4, 5, 6]), np.array([1.0, 2, 2, 3]), +1, 0, Sesoi(5.0)).label
+    'negligible'
+    """
+    diff = challenger - reference
+    diff = diff[~np.isnan(diff)]
+    low, high = bootstrap_ci(diff, seed=seed)
+    bound = sesoi.size(float(np.nanmean(reference)) if np.isfinite(reference).any() else np.nan)
+    return Verdict(
+        judge(low, high, bound, holds_if),
+        float(diff.mean()) if diff.size else np.nan,
+        low,
+        high,
+        cohens_d(challenger[~np.isnan(challenger)], reference[~np.isnan(reference)]),
+        int(diff.size),
+        bound,
+    )

@@ -23,6 +23,9 @@ examples:
   cocreate compare scenarios/baseline.toml scenarios/cash_rewards.toml --replicates 20
   cocreate compare scenarios/baseline.toml scenarios/framed.toml scenarios/test_machine.toml \\
       --days 180 --replicates 10 --out results/compare/control
+  # what carries each difference: every parameter in which cash_rewards differs, set back to
+  # the baseline's value, and every mechanism switched off in both (many more runs)
+  cocreate compare scenarios/baseline.toml scenarios/cash_rewards.toml --explain --replicates 10
 """
 
 
@@ -50,6 +53,14 @@ def register(commands) -> None:
         out=None,
         out_help="report folder (default: results/compare/<first>-vs-<others>)",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="say what carries each difference: rerun each other scenario with every "
+        "parameter in which it differs from the baseline set back (a policy table as a whole "
+        "when its kind differs), and both with every mechanism that changes them switched off "
+        "(same seeds); adds a table and a report section, and explain.csv",
+    )
     parser.add_argument("--title", help="report title (default: the scenario names)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
     parser.set_defaults(handler=handle)
@@ -57,8 +68,10 @@ def register(commands) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load every scenario, run the replicates, print the table, write the report."""
-    from simulation.analysis.compare import compare
+    from simulation.analysis.attribution import explain, plan
+    from simulation.analysis.compare import RunCounter, compare
     from simulation.analysis.report import write_report
+    from simulation.parallel import process_pool
 
     if len(args.scenarios) < 2:
         raise UsageError("compare needs at least two scenario files (the first is the baseline)")
@@ -69,14 +82,86 @@ def handle(args: argparse.Namespace) -> int:
         raise UsageError(f"two scenarios share a name ({names}); give each its own `name`")
     out = args.out or Path("results", "compare", slug("-vs-".join(names), "comparison", 120))
     make_out_dir(out)
-    with progress_callback(enabled=not args.quiet, unit="runs") as progress:
-        comparison = compare(arms, args.replicates, args.seed, workers, progress)
+    runs = len(arms) + (len(plan(arms).scenarios) if args.explain else 0)
+    pool = process_pool(workers) if args.explain and workers > 1 else None
+    explanations = None
+    try:
+        with progress_callback(enabled=not args.quiet, unit="runs") as progress:
+            counter = RunCounter(runs * args.replicates, progress) if progress else None
+            comparison = compare(arms, args.replicates, args.seed, workers, counter, pool)
+            if args.explain:
+                explanations = explain(comparison, arms, workers, counter, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     title = args.title or f"{names[0]} vs {', '.join(names[1:])}"
-    report = write_report(comparison, out, title)
+    report = write_report(comparison, out, title, explanations)
     if not args.quiet:
         console().print(comparison_table(comparison, title))
+        for explanation in explanations or []:
+            for table in explanation_tables(explanation):
+                console().print(table)
     print(f"Report written to {report}")
     return 0
+
+
+FIGURES_PER_TABLE = 4
+
+
+def explanation_tables(explanation) -> list:
+    """What carries each difference worth explaining, as Rich tables of a few figures each.
+
+    Rows: the whole difference, then each lever set back and each mechanism switched off;
+    columns: the figures; cells: the part carried [95 % interval], bold when the interval
+    excludes zero.
+    """
+    from rich.table import Table
+
+    from simulation.analysis.attribution import interval, signed
+
+    figures = explanation.worth_explaining()
+    rows = explanation.rows
+    if not figures:
+        table = Table(title=f"Why {explanation.other} differs from {explanation.baseline}")
+        table.add_column("no headline figure differs by more than its smallest effect that matters")
+        return [table]
+    tables = []
+    for start in range(0, len(figures), FIGURES_PER_TABLE):
+        chunk = figures[start : start + FIGURES_PER_TABLE]
+        table = Table(
+            title=f"Why {explanation.other} differs from {explanation.baseline}: part carried "
+            f"[95 %] ({explanation.replicates} replicates)",
+            caption="lever: set back to the baseline's value in "
+            f"{explanation.other}; mechanism: switched off in both. Bold: the interval "
+            "excludes zero. Parts need not add up to the whole (they interact).",
+        )
+        table.add_column("lever or mechanism")
+        by_figure = {f: rows[rows["figure"] == f] for f in chunk}
+        for f in chunk:
+            first = by_figure[f].iloc[0]
+            table.add_column(f"{first['figure_label']} ({first['unit']})", justify="right")
+        whole = []
+        for f in chunk:
+            r = by_figure[f].iloc[0]
+            whole.append(
+                f"{signed(r['difference'], r['kind'])} "
+                f"{interval(r['difference_low'], r['difference_high'], r['kind'])}"
+            )
+        table.add_row("difference (everything as is)", *whole, end_section=True)
+        for key, source, name in rows[["key", "source", "name"]].drop_duplicates().values:
+            cells = []
+            for f in chunk:
+                r = by_figure[f][(by_figure[f]["key"] == key) & (by_figure[f]["source"] == source)]
+                r = r.iloc[0]
+                text = (
+                    f"{signed(r['carried'], r['kind'])} "
+                    f"{interval(r['carried_low'], r['carried_high'], r['kind'])}"
+                )
+                clear = r["carried_low"] > 0 or r["carried_high"] < 0
+                cells.append(f"[bold]{text}[/]" if clear else text)
+            table.add_row(f"{source}: {name}", *cells)
+        tables.append(table)
+    return tables
 
 
 def comparison_table(comparison, title: str):

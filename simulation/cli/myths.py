@@ -42,6 +42,12 @@ def register(commands) -> None:
         "more 'inconclusive'); a few minutes at most on 2 cores",
     )
     parser.add_argument("--no-facts", action="store_true", help="leave out the stylized facts")
+    parser.add_argument(
+        "--no-attribution",
+        action="store_true",
+        help="leave out what carries each answer (each belief's mechanisms switched off in "
+        "both arms: two runs per mechanism and replicate)",
+    )
     add_replicate_options(
         parser,
         replicates=20,
@@ -58,13 +64,15 @@ def handle(args: argparse.Namespace) -> int:
 
     from simulation.analysis import facts
     from simulation.analysis.facts_report import verdict_frame
-    from simulation.analysis.myths_report import run_myths, verdict_cell, write
+    from simulation.analysis.myths_report import carried_mostly_by, run_myths, verdict_cell, write
 
     replicates = QUICK_MYTH_REPLICATES if args.quick else args.replicates
     workers = checked_workers(replicates, args.workers)
     make_out_dir(args.out)
     with progress_callback(enabled=True, unit="runs") as progress:
-        results = run_myths(replicates, args.seed, workers, progress=progress)
+        results = run_myths(
+            replicates, args.seed, workers, progress=progress, attribute=not args.no_attribution
+        )
     table = None
     if not args.no_facts:
         table = verdict_frame(
@@ -77,10 +85,12 @@ def handle(args: argparse.Namespace) -> int:
         )
     report = write(results, table, args.out, "Five beliefs about co-creation, tested")
     summary = Table(title=f"Five beliefs ({replicates} replicates per arm)")
-    for column in ("belief", "verdict", "when it holds"):
+    for column in ("belief", "verdict", "when it holds", "carried mostly by"):
         summary.add_column(column)
     for r in results:
-        summary.add_row(f"{r.myth.number}. {r.myth.belief}", verdict_cell(r), r.sentence)
+        summary.add_row(
+            f"{r.myth.number}. {r.myth.belief}", verdict_cell(r), r.sentence, carried_mostly_by(r)
+        )
     console().print(summary)
     print(f"Report written to {report}")
     return 0

@@ -1,0 +1,548 @@
+"""Why an answer comes out: how much of a difference each mechanism or lever carries.
+
+Two arms differ on a figure (challenger − reference, paired by replicate: replicate *r* of every
+arm runs on the same seed). To see what carries the difference, arms are run again on the same
+seeds:
+
+- with one **mechanism** switched off in both arms (its ``off`` overrides,
+  :mod:`simulation.scenario.mechanisms`): the *effect without it* is the difference left, and
+  the part it *carries* is, per replicate, the effect with it minus the effect without it;
+- with one **lever** — a parameter in which the challenger differs from the reference, or a
+  whole policy table when its ``kind`` differs — set back to the reference's value in the
+  challenger alone: the part it carries is, per replicate, challenger − challenger with the
+  lever set back.
+
+Every part is the mean over replicates with a 95 % bootstrap interval of the per-replicate
+values; the effect without it is judged by the rule of the verdicts
+(:func:`simulation.analysis.verdicts.judge`) against the same smallest effect that matters, so
+a table can say whether the effect *vanishes*, *flips*, *remains* or *appears* without it.
+
+Mechanisms and levers interact (crowding-out has nothing to act on without cash; two mechanisms
+may each be necessary, or either enough), so the parts need not add up to the whole.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from functools import reduce
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.analysis.compare import Comparison, arm_values, compare
+from simulation.analysis.stats import bootstrap_ci
+from simulation.analysis.verdicts import (
+    INCONCLUSIVE,
+    NEGLIGIBLE,
+    NO_SESOI,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Verdict,
+    verdict,
+)
+from simulation.headlines import HEADLINE_KEYS, format_figure
+from simulation.model.metrics import METRICS, Sesoi
+from simulation.scenario import Scenario, ScenarioError, apply_overrides, iter_params, set_values
+from simulation.scenario.mechanisms import MECHANISMS, Mechanism
+
+Progress = Callable[[int, int], None]
+
+# what happens to the effect without a mechanism (or with a lever set back)
+VANISHES = "vanishes (negligible)"
+STAYS_NEGLIGIBLE = "negligible, as with it"
+FLIPS = "flips"
+REMAINS = "remains"
+APPEARS = "appears"
+UNCLEAR = "unclear (interval contains 0)"
+UNCHANGED = "unchanged (already off in both arms)"
+INTERACTION_NOTE = (
+    "Mechanisms interact (one may have nothing to act on without another; two may each be "
+    "necessary, or either enough), so the parts carried need not add up to the whole."
+)
+
+# parameters that name or seed a scenario rather than shape it: never a lever
+NOT_LEVERS = ("name", "description", "run.seed")
+
+
+def signed(value: float, kind: str) -> str:
+    """A difference with its sign, formatted by the metric's kind (shares in points).
+
+    >>> signed(-0.0312, "share"), signed(12.25, "count"), signed(0.0, "days")
+    ('−3.1', '+12.2', '0.0')
+    """
+    if value is None or not math.isfinite(value):
+        return "–"
+    if kind == "share":
+        text = f"{100 * abs(value):.1f}"
+    elif kind == "count":
+        text = f"{abs(value):,.1f}"
+    elif kind == "signed":
+        text = f"{abs(value):.3f}"
+    else:
+        text = format_figure(abs(value), kind)
+    if not any(c in "123456789" for c in text):
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def difference_unit(metric: str) -> str:
+    """The unit of a difference in ``metric``: shares differ in percentage points.
+
+    >>> difference_unit("churned_share"), difference_unit("satisfaction_mean")
+    ('percentage points', 'on the -1..1 scale')
+    """
+    unit = METRICS[metric].unit
+    if unit == "%":
+        return "percentage points"
+    return f"on the {unit} scale" if ".." in unit else unit
+
+
+def interval(low: float, high: float, kind: str) -> str:
+    """``[low, high]`` as signed differences."""
+    return f"[{signed(low, kind)}, {signed(high, kind)}]"
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one mechanism or lever carries of a difference.
+
+    Attributes:
+        key: the mechanism's key, or the lever's key path.
+        label: a reader's name for it.
+        without: the difference left with it off (or set back), judged like a verdict.
+        carried: effect with it − effect without it, mean over paired replicates.
+        low: lower end of the 95 % interval of ``carried``.
+        high: upper end.
+        outcome: what happens to the effect without it (:data:`VANISHES`, :data:`FLIPS`, ...).
+    """
+
+    key: str
+    label: str
+    without: Verdict
+    carried: float
+    low: float
+    high: float
+    outcome: str
+
+    @property
+    def clear(self) -> bool:
+        """Whether the interval of the part carried excludes zero."""
+        return self.low > 0 or self.high < 0
+
+
+def outcome(whole: Verdict, without: Verdict, switched: bool = True) -> str:
+    """What becomes of an effect without a mechanism, by the verdicts' rule.
+
+    >>> on = Verdict("supported", 2.0, 1.0, 3.0, 1.0, 4, 0.5)
+    >>> outcome(on, Verdict("negligible", 0.1, -0.2, 0.3, 0.0, 4, 0.5))
+    'vanishes (negligible)'
+    >>> outcome(on, Verdict("not supported", -1.0, -2.0, -0.5, 0.0, 4, 0.5))
+    'flips'
+    """
+    if not switched:
+        return UNCHANGED
+    if without.label == NEGLIGIBLE:
+        return STAYS_NEGLIGIBLE if whole.label == NEGLIGIBLE else VANISHES
+    if without.label == INCONCLUSIVE:
+        return UNCLEAR
+    if whole.label not in (SUPPORTED, NOT_SUPPORTED):
+        return APPEARS
+    return REMAINS if (without.low > 0) == (whole.low > 0) else FLIPS
+
+
+def part(
+    key: str,
+    label: str,
+    on: tuple[np.ndarray, np.ndarray],
+    off: tuple[np.ndarray, np.ndarray],
+    whole: Verdict,
+    holds_if: int,
+    seed: int,
+    switched: bool = True,
+) -> Part:
+    """The part of ``whole`` that one mechanism or lever carries.
+
+    Args:
+        key: the mechanism's key or the lever's key path.
+        label: its name for readers.
+        on: (challenger, reference) replicate values with it on, in replicate order.
+        off: the same with it off (or set back), on the same seeds.
+        whole: the verdict on ``on`` (its SESOI judges the effect without it).
+        holds_if: the direction the claim predicts (+1 or -1).
+        seed: the bootstrap's seed.
+        switched: False when switching it off changed neither arm (``off`` is ``on``).
+    """
+    without = verdict(off[0], off[1], holds_if, seed, Sesoi(whole.sesoi))
+    carried = (on[0] - on[1]) - (off[0] - off[1])
+    carried = carried[~np.isnan(carried)]
+    low, high = bootstrap_ci(carried, seed=seed)
+    mean = float(carried.mean()) if carried.size else float("nan")
+    return Part(key, label, without, mean, low, high, outcome(whole, without, switched))
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A difference (challenger − reference on one figure) and the part each mechanism carries."""
+
+    metric: str
+    challenger: str
+    reference: str
+    whole: Verdict
+    parts: tuple[Part, ...]
+    replicates: int
+
+    @property
+    def sentence(self) -> str:
+        """The whole difference and what carries it, in words computed from the table."""
+        if not self.parts:
+            return ""
+        m, w = METRICS[self.metric], self.whole
+        label = m.label[0].lower() + m.label[1:]
+        ranked = sorted(
+            self.parts,
+            key=lambda p: -abs(p.carried) if math.isfinite(p.carried) else math.inf,
+        )
+        carried = "; ".join(
+            f"{p.label} carries {signed(p.carried, m.kind)} {interval(p.low, p.high, m.kind)}"
+            for p in ranked
+        )
+        return (
+            f"Of the difference in {label}, {self.challenger} − {self.reference} = "
+            f"{signed(w.difference, m.kind)} {interval(w.low, w.high, m.kind)} "
+            f"{difference_unit(self.metric)}: {carried}."
+        )
+
+    @property
+    def main_carrier(self) -> str:
+        """The mechanism carrying the largest clear part, with its size; or why there is none."""
+        clear = [p for p in self.parts if p.clear]
+        if not self.parts:
+            return "–"
+        if not clear:
+            return "none of those switched off (each part's interval contains 0)"
+        top = max(clear, key=lambda p: abs(p.carried))
+        kind = METRICS[self.metric].kind
+        return f"{top.label} ({signed(top.carried, kind)} of {signed(self.whole.difference, kind)})"
+
+
+def switch_off(scenario: Scenario, mechanism: Mechanism) -> Scenario:
+    """``scenario`` with ``mechanism`` switched off."""
+    return apply_overrides(scenario, mechanism.off, source=f"mechanism {mechanism.key}")
+
+
+def switches(mechanism: Mechanism, *scenarios: Scenario) -> bool:
+    """Whether switching ``mechanism`` off changes any of ``scenarios``."""
+    return any(switch_off(s, mechanism) != s for s in scenarios)
+
+
+def switched(mechanisms: Sequence[Mechanism], *scenarios: Scenario) -> list[Mechanism]:
+    """The mechanisms whose switch changes at least one of ``scenarios`` (they need runs)."""
+    return [m for m in mechanisms if switches(m, *scenarios)]
+
+
+def attribution_runs(
+    challenger: Scenario, reference: Scenario, mechanisms: Sequence[Mechanism], replicates: int
+) -> int:
+    """How many runs :func:`attribute` makes (both arms, per mechanism that changes them)."""
+    return 2 * len(switched(mechanisms, challenger, reference)) * replicates
+
+
+def attribute(
+    challenger: Scenario,
+    reference: Scenario,
+    metric: str,
+    mechanisms: Sequence[Mechanism],
+    replicates: int,
+    root_seed: int,
+    workers: int | None = None,
+    holds_if: int = +1,
+    sesoi: Sesoi = NO_SESOI,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+    on: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Attribution:
+    """How much of the difference challenger − reference in ``metric`` each mechanism carries.
+
+    Both arms run again with each mechanism switched off in both (same seeds, all in one batch);
+    a mechanism whose switch changes neither arm is not run: the effect without it is the
+    effect with it, exactly.
+
+    Args:
+        challenger: the arm whose difference is explained.
+        reference: the arm it is compared with.
+        metric: a summary key (:data:`simulation.model.metrics.METRICS`).
+        mechanisms: the mechanisms to switch off, one at a time.
+        replicates: runs per arm (the same as for ``on``).
+        root_seed: the root of every run's seed (the same as for ``on``).
+        workers: local processes, when no ``executor`` is given.
+        holds_if: the direction the claim predicts (+1 or -1).
+        sesoi: the smallest effect that matters (judges the effect without each mechanism).
+        progress: called as ``progress(done, total)`` over the runs made here.
+        executor: a pool to reuse.
+        on: (challenger, reference) replicate values already run with every mechanism on;
+            run here when not given.
+    """
+    if on is None:
+        pair = compare([reference, challenger], replicates, root_seed, workers, progress, executor)
+        on = (
+            arm_values(pair, challenger.name, metric),
+            arm_values(pair, reference.name, metric),
+        )
+    whole = verdict(on[0], on[1], holds_if, root_seed, sesoi)
+    needed = switched(mechanisms, challenger, reference)
+    arms = [
+        replace(switch_off(arm, m), name=f"{arm.name} without {m.key}")
+        for m in needed
+        for arm in (reference, challenger)
+    ]
+    runs = compare(arms, replicates, root_seed, workers, progress, executor) if arms else None
+    parts = []
+    for m in mechanisms:
+        off = on
+        if m in needed:
+            off = (
+                arm_values(runs, f"{challenger.name} without {m.key}", metric),
+                arm_values(runs, f"{reference.name} without {m.key}", metric),
+            )
+        parts.append(part(m.key, m.label, on, off, whole, holds_if, root_seed, m in needed))
+    return Attribution(metric, challenger.name, reference.name, whole, tuple(parts), replicates)
+
+
+# --- cocreate compare --explain: levers and mechanisms for the user's own scenarios -------------
+
+
+def leaf_values(scenario: Scenario) -> dict[str, Any]:
+    """Every parameter of ``scenario`` by key path (``policies.reward.kind`` -> ``"none"``)."""
+    return {key: reduce(getattr, key.split("."), scenario) for key, _ in iter_params()}
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A difference between two scenarios that can be set back: a parameter or a policy table.
+
+    Attributes:
+        key: the parameter's key path, or the policy table's (``policies.reward``) when its
+            ``kind`` differs: the parameters of a kind mean nothing without it.
+        back: key path -> the baseline's value (what the other scenario is set back to).
+        was: key path -> the other scenario's value.
+    """
+
+    key: str
+    back: dict[str, Any]
+    was: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        """The key path, with the keys of a table set back together."""
+        if list(self.back) == [self.key]:
+            return self.key
+        return f"{self.key} ({', '.join(k.rpartition('.')[2] for k in self.back)})"
+
+    @property
+    def change(self) -> str:
+        """What setting it back does: ``policies.reward.kind per_idea → none; ...``."""
+        return "; ".join(f"{k} {self.was[k]!r} → {self.back[k]!r}" for k in self.back)
+
+
+def levers(baseline: Scenario, other: Scenario) -> list[Lever]:
+    """Every parameter in which ``other`` differs from ``baseline``, grouped into levers.
+
+    Names, descriptions and the scenario's own seed are not levers. When a policy's ``kind``
+    differs, the whole policy table is one lever.
+    """
+    base, mine = leaf_values(baseline), leaf_values(other)
+    differing = [k for k in mine if k not in NOT_LEVERS and mine[k] != base[k]]
+    groups: dict[str, list[str]] = {}
+    for key in differing:
+        table = key.rpartition(".")[0]
+        grouped = table.startswith("policies.") and f"{table}.kind" in differing
+        groups.setdefault(table if grouped else key, []).append(key)
+    return [
+        Lever(name, {k: base[k] for k in keys}, {k: mine[k] for k in keys})
+        for name, keys in groups.items()
+    ]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The extra runs that explain a comparison: scenarios to run, and levers that cannot be."""
+
+    baseline: Scenario
+    others: tuple[Scenario, ...]
+    levers: dict[str, list[tuple[Lever, str]]]  # other -> (lever, arm name of the run)
+    mechanisms: dict[str, list[Mechanism]]  # other -> mechanisms that change the pair
+    skipped: dict[str, list[tuple[str, str]]]  # other -> (lever, why it cannot be set back)
+    scenarios: tuple[Scenario, ...]
+
+
+def plan(arms: Sequence[Scenario], mechanisms: Sequence[Mechanism] | None = None) -> Plan:
+    """What :func:`explain` runs for ``arms`` (the baseline first)."""
+    mechanisms = list(MECHANISMS.values()) if mechanisms is None else list(mechanisms)
+    baseline, others = arms[0], tuple(arms[1:])
+    runs: dict[str, Scenario] = {}
+    by_lever, by_mechanism, skipped = {}, {}, {}
+    for other in others:
+        by_lever[other.name], skipped[other.name] = [], []
+        for lever in levers(baseline, other):
+            try:
+                reset = set_values(other, lever.back, source=f"setting back {lever.key}")
+            except ScenarioError as err:
+                skipped[other.name].append((lever.label, str(err)))
+                continue
+            name = f"{other.name} with {lever.key} set back"
+            runs[name] = replace(reset, name=name)
+            by_lever[other.name].append((lever, name))
+        by_mechanism[other.name] = switched(mechanisms, baseline, other)
+        for m in by_mechanism[other.name]:
+            for arm in (baseline, other):
+                name = f"{arm.name} without {m.key}"
+                runs.setdefault(name, replace(switch_off(arm, m), name=name))
+    return Plan(baseline, others, by_lever, by_mechanism, skipped, tuple(runs.values()))
+
+
+@dataclass
+class Explanation:
+    """What carries each headline difference between one scenario and the baseline.
+
+    Attributes:
+        baseline: the baseline's name.
+        other: the explained scenario's name.
+        replicates: runs per arm.
+        rows: one row per figure and lever or mechanism: the whole difference, the difference
+            without it (set back, or switched off in both), the part carried, each with its
+            95 % interval, and the outcome.
+        levers: the levers set back, in order.
+        mechanisms: the mechanisms switched off, in order.
+        skipped: (lever, why) for levers that cannot be set back alone.
+    """
+
+    baseline: str
+    other: str
+    replicates: int
+    rows: pd.DataFrame
+    levers: list[Lever]
+    mechanisms: list[Mechanism]
+    skipped: list[tuple[str, str]]
+
+    def worth_explaining(self) -> list[str]:
+        """Figures whose difference is not negligible (and exists), in headline order."""
+        first = self.rows.drop_duplicates("figure")
+        keep = first[(first["difference_label"] != NEGLIGIBLE) & first["difference"].notna()]
+        return list(keep["figure"])
+
+
+def explain(
+    comparison: Comparison,
+    arms: Sequence[Scenario],
+    workers: int | None = None,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+    figures: Sequence[str] = HEADLINE_KEYS,
+    mechanisms: Sequence[Mechanism] | None = None,
+) -> list[Explanation]:
+    """Explain every scenario's differences from the baseline (``arms[0]``) in ``comparison``.
+
+    For each other scenario, every lever (:func:`levers`) is set back to the baseline's value
+    in it alone, and every mechanism whose switch changes the pair is switched off in both;
+    the same replicates and root seed as ``comparison``, all in one batch.
+    """
+    todo = plan(arms, mechanisms)
+    replicates, seed = comparison.replicates, comparison.root_seed
+    runs = (
+        compare(list(todo.scenarios), replicates, seed, workers, progress, executor)
+        if todo.scenarios
+        else None
+    )
+    base = todo.baseline.name
+    out = []
+    for other in todo.others:
+        rows = []
+        for figure in figures:
+            m = METRICS[figure]
+            on = (arm_values(comparison, other.name, figure), arm_values(comparison, base, figure))
+            whole = verdict(on[0], on[1], +1, seed, m.sesoi)
+            common = {
+                "other": other.name,
+                "figure": figure,
+                "figure_label": m.label,
+                "unit": difference_unit(figure),
+                "kind": m.kind,
+                "sesoi": whole.sesoi,
+                "difference": whole.difference,
+                "difference_low": whole.low,
+                "difference_high": whole.high,
+                "difference_label": SIDES.get(whole.label, whole.label),
+            }
+            for lever, name in todo.levers[other.name]:
+                off = (arm_values(runs, name, figure), on[1])
+                p = part(lever.key, lever.label, on, off, whole, +1, seed)
+                rows.append({**common, **_row("lever", p), "change": lever.change})
+            for mech in todo.mechanisms[other.name]:
+                off = (
+                    arm_values(runs, f"{other.name} without {mech.key}", figure),
+                    arm_values(runs, f"{base} without {mech.key}", figure),
+                )
+                p = part(mech.key, mech.label, on, off, whole, +1, seed)
+                rows.append({**common, **_row("mechanism", p), "change": ", ".join(mech.off)})
+        out.append(
+            Explanation(
+                base,
+                other.name,
+                replicates,
+                pd.DataFrame(rows, columns=EXPLANATION_COLUMNS),
+                [lever for lever, _ in todo.levers[other.name]],
+                todo.mechanisms[other.name],
+                todo.skipped[other.name],
+            )
+        )
+    return out
+
+
+EXPLANATION_COLUMNS = [
+    "other",
+    "figure",
+    "figure_label",
+    "unit",
+    "kind",
+    "sesoi",
+    "difference",
+    "difference_low",
+    "difference_high",
+    "difference_label",
+    "source",
+    "key",
+    "name",
+    "change",
+    "without",
+    "without_low",
+    "without_high",
+    "without_label",
+    "carried",
+    "carried_low",
+    "carried_high",
+    "outcome",
+]
+
+
+# a comparison predicts no direction: a difference judged on one side of zero is higher or lower
+SIDES = {SUPPORTED: "higher", NOT_SUPPORTED: "lower"}
+
+
+def _row(source: str, p: Part) -> dict[str, Any]:
+    return {
+        "source": source,
+        "key": p.key,
+        "name": p.label,
+        "without": p.without.difference,
+        "without_low": p.without.low,
+        "without_high": p.without.high,
+        "without_label": SIDES.get(p.without.label, p.without.label),
+        "carried": p.carried,
+        "carried_low": p.low,
+        "carried_high": p.high,
+        "outcome": p.outcome,
+    }
