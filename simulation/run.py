@@ -97,6 +97,8 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     consumer_ideas = result.ideas[result.ideas["author"] >= 0]
     decisions = result.decisions
     accepted = decisions["outcome"] == "accepted"
+    accepted_ideas = decisions.loc[accepted, "idea"].to_numpy()
+    params = model.params
     figures = {
         key: int(last[key]) if METRICS[key].kind == "count" else float(last[key])
         for key in SUMMARY
@@ -117,6 +119,13 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         acceptance_rate=float((consumer_ideas["status"] == "accepted").mean())
         if len(consumer_ideas)
         else 0.0,
+        value_accepted=float(
+            model.space.value(
+                model.ideas["point"][accepted_ideas], params.ideas.novelty_weight
+            ).mean()
+        )
+        if accepted_ideas.size
+        else float("nan"),
         time_to_launch_median=float(decisions.loc[accepted, "time_to_launch"].median())
         if accepted.any()
         else float("nan"),

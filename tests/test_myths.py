@@ -63,7 +63,7 @@ def test_every_belief_has_a_smallest_effect_with_a_reason():
         (["supported"] * 3, "holds for every value tried"),
         (["supported", "inconclusive", "not supported"], "holds when the"),
         (["not supported", "inconclusive", "inconclusive"], "does not hold for any"),
-        (["negligible", "not supported", "not supported"], "no practical difference at 0.5"),
+        (["negligible", "not supported", "not supported"], "no practical difference at 90"),
         (["supported", "negligible", "supported"], "holds when the"),
     ],
 )
@@ -96,8 +96,8 @@ def test_assumptions_cover_every_scenario_table():
 def test_a_myth_answered_end_to_end_and_reported(tmp_path):
     myth = MYTHS[3]
     # long and large enough that every arm accepts ideas in every replicate, so that the metric
-    # (time to decision plus rework of accepted ideas) has a value to judge (not so at SMALL)
-    overrides = ("run.days=120", "community.consumers=300", "community.initial_members=60")
+    # (time to launch of accepted ideas) has a value to judge (not so at SMALL)
+    overrides = ("run.days=200", "community.consumers=400", "community.initial_members=80")
     result = answer(myth, replicates=2, root_seed=1, workers=1, overrides=overrides)
     # the verdict judges the myth's challenger against its reference arm, paired by replicate,
     # on the myth's metric and in its predicted direction (verdict() is checked by hand above)

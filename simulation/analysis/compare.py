@@ -28,8 +28,12 @@ COMPARED_KEYS = (
     "accepted",
     "quality_accepted",
     "feasible_on_strategy_share",
+    "value_accepted",
     "time_to_decision_median",
+    "time_to_launch_median",
+    "flaws_escaped_per_launch",
     "satisfaction_mean",
+    "satisfaction_answered",
     "spend_total",
 )
 COMPARED: tuple[Metric, ...] = tuple(METRICS[key] for key in COMPARED_KEYS)
@@ -42,6 +46,7 @@ BANDS = {
     "time_to_decision_median": "Time to decision, median (days)",
     "feasible_on_strategy_share": "Share of ideas feasible and on strategy",
     "satisfaction_mean": "Member satisfaction (-1..1)",
+    "satisfaction_answered": "Satisfaction of members who heard a decision (-1..1)",
 }
 
 

@@ -195,8 +195,8 @@ FACTS: tuple[Fact, ...] = (
             "none": HALF,
             "small": (*HALF, "policies.reward.kind=per_idea", "policies.reward.amount=1"),
         },
-        # effort, as the experiment measured it: ideas contributed while paid
-        minus(summary("small", "ideas"), summary("none", "ideas")),
+        # effort, as the experiment measured it: members taking part on an average day
+        minus(extra("small", "participation"), extra("none", "participation")),
         direction=-1,
     ),
     Fact(
@@ -208,7 +208,7 @@ FACTS: tuple[Fact, ...] = (
             "small": (*HALF, "policies.reward.kind=per_idea", "policies.reward.amount=1"),
             "large": (*HALF, "policies.reward.kind=per_idea", "policies.reward.amount=50"),
         },
-        minus(summary("large", "ideas"), summary("small", "ideas")),
+        minus(extra("large", "participation"), extra("small", "participation")),
         direction=1,
     ),
     Fact(

@@ -40,6 +40,8 @@ def measure(result: RunResult) -> dict[str, object]:
         # F2: the interest of people whose ideas the firm read (and answered in its style)
         "intrinsic_read": last.loc[last["answers_read"] > 0, "intrinsic"].to_numpy(float),
         "ideas_first_90": float(len(first90)),
+        # effort: members taking part on an average day of the run
+        "participation": float(ts["active_today"].mean()),
         "quality_first_90": float(first90["quality_at_submission"].mean()),
         "expectation_change": float(
             ts["expectation_mean"].iloc[-1] - ts["expectation_mean"].iloc[29]

@@ -116,83 +116,117 @@ MYTHS = (
         "Customers only take part if they can win something.",
         "Six months on, do cash rewards (withdrawn at day 90) keep more members active than "
         "recognition without cash?",
-        ("nothing", "recognition", "cash"),
+        ("nothing", "recognition", "early_access", "cash"),
         "active_members",
         challenger="cash",
         reference="recognition",
         holds_if=+1,
         boundary=Boundary(
-            "consumers.intrinsic_mean", (0.5, 1.0, 1.5), "mean intrinsic interest of consumers"
+            "policies.reward.stop_day",
+            (90.0, 150.0, 1000.0),
+            "day the cash stops (1000: never within the 180 days)",
         ),
         series="active_members",
-        caveat="Crowding-out acts on everyone taking part while cash is offered; the size of "
-        "that loss per day is calibrated, not measured in a community.",
-        sources="Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000; Gallus 2017",
-        mechanisms=("crowding_out", "cash_pull", "feedback", "recognition", "friendship"),
+        caveat="Crowding-out acts on everyone taking part while cash is offered; its size is "
+        "calibrated against a never-paid arm with nothing (F1), never against recognition. Peer "
+        "recognition grows with the audience that votes and builds; 'first' (early access) is "
+        "a practitioners' lever whose size is assumed.",
+        sources="Deci, Koestner & Ryan 1999; Gneezy & Rustichini 2000; Gallus 2017; "
+        "Kraut & Resnick 2012",
+        mechanisms=(
+            "crowding_out",
+            "cash_pull",
+            "feedback",
+            "recognition",
+            "peer_recognition",
+            "friendship",
+        ),
+        other=Side("ideas", holds_if=+1),
+        decides="Active members decide: the belief is about who takes part; ideas say whether "
+        "cash buys quantity while it lasts.",
     ),
     Myth(
         3,
         "With co-creation you lose control over the result.",
         "Does an open community produce a smaller share of feasible, on-strategy ideas than "
-        "one framed by the firm's shared goals and constraints?",
+        "one framed by the firm's shared goals and constraints, and what does the frame cost "
+        "in the value (quality and novelty) of what the firm accepts?",
         ("open", "framed", "test_machine"),
         "feasible_on_strategy_share",
         challenger="framed",
         reference="open",
         holds_if=-1,
         boundary=Boundary(
-            "policies.control.disclosure",
-            (0.25, 0.5, 1.0),
-            "share of the firm's constraints disclosed when framing",
+            "policies.control.misreading",
+            (0.0, 0.2, 0.5),
+            "chance a consumer reads a disclosed constraint the wrong way round",
         ),
         series="feasible_on_strategy_share",
-        caveat="Feasibility and strategy are fixed regions of the idea space; framing discloses "
-        "part of them exactly, without misunderstanding.",
-        sources="Huang, Singh & Srinivasan 2014; Halfaker et al. 2013",
-        mechanisms=("silence", "influence"),
+        caveat="Framing discloses the firm's strategy and constraints, but consumers misread some "
+        "of them, the brief anchors search at the current product (less novelty) and a "
+        "controlling brief costs intrinsic interest. Error rate, anchoring and autonomy cost are "
+        "modelling choices.",
+        sources="Huang, Singh & Srinivasan 2014; Acar, Tarakci & van Knippenberg 2019; "
+        "Deci & Ryan 2000; Halfaker et al. 2013",
+        mechanisms=("misreading", "anchoring", "autonomy", "novelty_value"),
+        other=Side("value_accepted", holds_if=-1),
+        decides="The share of feasible, on-strategy ideas decides: that is the control the "
+        "belief fears to lose; the value of accepted ideas says what keeping control costs.",
     ),
     Myth(
         4,
         "Co-creation slows innovation down.",
-        "Counting the rework that flaws cause when they are found late, does a diverse "
-        "decision team take longer from idea to working product than an internal one?",
-        ("internal_team", "diverse_team"),
-        "time_with_rework_mean",
+        "Does a decision team with consumers, engineering and operations take longer from "
+        "idea to launch than the marketers alone, and what does its speed cost in flaws that "
+        "escape into operation?",
+        ("internal_team", "cross_functional", "diverse_team"),
+        "time_to_launch_median",
         challenger="diverse_team",
         reference="internal_team",
         holds_if=+1,
         boundary=Boundary(
-            "decision.flaws_per_concept",
-            (0.5, 2.0, 4.0),
-            "hidden flaws per concept (how hard the problem is)",
+            "ideas.ruggedness",
+            (0.0, 3.0, 8.0),
+            "ruggedness K of the problem (0 = smooth, incremental)",
         ),
         series="time_to_decision_median",
-        caveat="Flaws are found only by perspectives that cover them; coordination slows every "
-        "gate by 5 % per extra member. Both are modelling choices.",
-        sources="Stecklein et al. 2004; Hong & Page 2004; Grim et al. 2019",
-        mechanisms=("coordination",),
+        caveat="Flaws grow with a concept's novelty and the problem's ruggedness and are found "
+        "only by perspectives that cover them; every extra team member slows each gate by 5 %; "
+        "development runs four projects at once. The magnitudes are modelling choices.",
+        sources="Stecklein et al. 2004; Hong & Page 2004; Grim et al. 2019; "
+        "Bettiga & Lamberti 2019",
+        mechanisms=("coordination", "flaw_growth", "build_capacity"),
+        other=Side("flaws_escaped_per_launch", holds_if=+1),
+        decides="Time to launch decides: the belief is about speed; escaped flaws say what the "
+        "speed costs after launch (the internal cross-functional arm shows how much of either "
+        "comes from consumers rather than from other functions).",
     ),
     Myth(
         5,
         "Consumers are disappointed if you can't build what they asked for.",
-        "Does stating the possibilities and limits up front leave members more satisfied than "
-        "letting them hope?",
+        "Does stating the possibilities, the limits and the criteria up front leave the "
+        "members who hear a decision more satisfied than letting them hope, and do they stay?",
         ("no_expectations", "limits_upfront"),
-        "satisfaction_mean",
+        "satisfaction_answered",
         challenger="limits_upfront",
         reference="no_expectations",
         holds_if=-1,
         boundary=Boundary(
-            "consumers.optimism", (0.2, 0.5, 0.8), "newcomers' own expected chance of acceptance"
+            "consumers.expectation_weight",
+            (0.0, 1.0, 3.0),
+            "weight of the expectation path of satisfaction (assimilation; 0.6 = the "
+            "disconfirmation weight)",
         ),
-        series="satisfaction_mean",
-        caveat="Lower expectations also lower the pull of expected influence, so fewer take "
-        "part; satisfaction follows expectation-disconfirmation.",
-        sources="Oliver 1980; Schiebler, Lee & Brodbeck 2025",
-        mechanisms=("disconfirmation", "silence", "influence"),
-        other=Side("retention_90", holds_if=-1),
-        decides="Satisfaction decides: the belief is about disappointment; retention says "
-        "whether it costs members.",
+        series="satisfaction_answered",
+        caveat="Satisfaction has an expectation path (assimilation) and a disconfirmation path "
+        "(Oliver 1980); stated criteria make decisions fairer; lower expectations also lower the "
+        "pull of expected influence. Measured among members who heard a decision.",
+        sources="Oliver 1980; Bhattacherjee 2001; Franke, Keinz & Klausberger 2013; "
+        "Schiebler, Lee & Brodbeck 2025",
+        mechanisms=("assimilation", "disconfirmation", "fairness", "influence"),
+        other=Side("retained_after_answer", holds_if=-1),
+        decides="Satisfaction decides: the belief is about disappointment; retention after the "
+        "first decision says whether it costs members (Bhattacherjee 2001).",
     ),
 )
 
@@ -321,7 +355,7 @@ def answer(
     for value in myth.boundary.values:
         swept = [
             replace(
-                apply_overrides(a, [f"{myth.boundary.key}={value}"]), name=f"{a.name}@{value:g}"
+                apply_overrides(a, [f"{myth.boundary.key}={value:g}"]), name=f"{a.name}@{value:g}"
             )
             for a in pair
         ]

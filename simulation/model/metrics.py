@@ -349,6 +349,12 @@ _METRICS = (
         daily=False,
     ),
     Metric(
+        "value_accepted", "Value of accepted ideas",
+        "Mean value of the accepted ideas: (1 - w) x quality + w x novelty, with w = "
+        "ideas.novelty_weight (novelty: share of loci changed from the current product).",
+        "0..1", "quality", "higher", daily=False,
+    ),
+    Metric(
         "time_to_launch_median", "Time to launch, median",
         "Median days from submission to launch of accepted ideas: the time to decision, then "
         "the wait for a free development slot and the development itself.", "days", "days",
@@ -388,6 +394,7 @@ SUMMARY = (
     "quality_submitted",
     "quality_accepted",
     "feasible_on_strategy_share",
+    "value_accepted",
     "decisions",
     "accepted",
     "acceptance_rate",

@@ -82,6 +82,10 @@ class CoCreationModel(mesa.Model):
             friends,
             self.rng,
         )
+        # a controlling brief costs autonomy, and with it intrinsic interest (Deci & Ryan 2000)
+        self.consumers.autonomy_loss = (
+            self.framing.controlling * params.policies.control.autonomy_cost
+        )
         Consumer.create_agents(
             self, params.community.consumers, list(range(params.community.consumers))
         )
@@ -182,6 +186,8 @@ class CoCreationModel(mesa.Model):
             starts = space.status_quo ^ (1 << rng.integers(0, space.loci, posters.size))
         else:
             starts = rng.integers(0, space.size, posters.size)
+            if self.views.disclosed_bits and self.framing.anchoring > 0:
+                starts = self.anchor(starts)
         ends = space.climb(
             np.concatenate([starts, pool["point"][targets]]),
             self.views.consumer,
@@ -192,6 +198,7 @@ class CoCreationModel(mesa.Model):
         )
         points = ends[: posters.size]
         np.add.at(pool["builds"], targets, 1)
+        self.consumers.recognise_peers(pool["author"][targets])  # builds target consumer ideas
         pool["point"][targets] = ends[posters.size :]  # two builders on one idea: the last counts
         day.authors = np.concatenate([posters, builders])
         first = self.consumers.record_posts(day.authors, day.number)[: posters.size]
@@ -204,6 +211,17 @@ class CoCreationModel(mesa.Model):
         )
         self._count_quality(points)
         self.submit_internal(day.number)
+
+    def anchor(self, starts: np.ndarray) -> np.ndarray:
+        """Under framing, new ideas start disclosed loci at the current product's value.
+
+        Each disclosed locus is anchored with probability ``anchoring``: the brief describes
+        the product as it is, so search starts nearer to it and novelty falls.
+        """
+        loci = self.space.loci
+        chosen = self.rng.random((starts.size, loci)) < self.framing.anchoring
+        masks = (chosen.astype(np.int64) << np.arange(loci)).sum(axis=1) & self.views.disclosed_bits
+        return (starts & ~masks) | (self.space.status_quo & masks)
 
     def build_targets(self, count: int) -> np.ndarray:
         """The pending community ideas that ``count`` builders work on (none if none pending)."""
@@ -245,11 +263,14 @@ class CoCreationModel(mesa.Model):
         like = self.space.need_fit[self.ideas["point"][seen]] ** self.params.ideas.vote_bias
         liked = seen[self.rng.random(voters.size) < like]
         np.add.at(self.ideas["votes"], liked, 1)
+        authors = self.ideas["author"][liked]
+        self.consumers.recognise_peers(authors[authors >= 0])
         day.votes = int(liked.size)
 
     def pay(self, day: Day) -> None:
         """Pay today's cash rewards through the reward policy and the budget."""
         accepted = self.organisation.accepted_today
+        self.policies.reward.grant(self.consumers, day.number, accepted.size)
         authors, amounts = self.policies.reward.pay(
             day.number, day.posters, accepted, self.contest_entries
         )

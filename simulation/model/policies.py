@@ -66,6 +66,9 @@ class RewardPolicy:
         """Who is paid today and how much: ``(authors, amounts)``."""
         return NO_PAY
 
+    def grant(self, consumers, day: int, accepted: int) -> None:
+        """Non-cash rewards handed out today, when ``accepted`` ideas were accepted (none)."""
+
 
 class NoReward(RewardPolicy):
     """No cash at all."""
@@ -120,6 +123,25 @@ class ContestReward(RewardPolicy):
             return NO_PAY
         order = np.lexsort((np.arange(votes.size), -votes))[: p.winners]
         return authors[order], np.full(order.size, p.prize)
+
+
+class EarlyAccessReward(RewardPolicy):
+    """The "first" F: recent contributors get early access to what the firm builds.
+
+    An exclusive, non-cash reward: each accepted idea lets everyone who posted within the last
+    ``access_window`` days in first, which counts as recognition (``access_value``) and binds
+    them to the community (identity). It is not cash, so it draws no paid-for ideas and crowds
+    nothing out. The five F's it completes (fun, friendship, first, feedback, finance) come
+    from practitioners, not from a study: its size is a scenario assumption.
+    """
+
+    kind = RewardKind.EARLY_ACCESS
+
+    def grant(self, consumers, day, accepted):  # noqa: D102
+        if accepted and self.is_on(day):
+            consumers.let_in_first(
+                day - self.params.access_window, self.params.access_value * accepted
+            )
 
 
 # --- recognition --------------------------------------------------------------------------------
@@ -214,6 +236,9 @@ class Framing:
     start_at_status_quo: bool = False
     silent: bool = False
     dialogue: bool = True
+    controlling: float = 0.0  # how controlling the brief is (0 open .. 1 closed): autonomy cost
+    misreading: float = 0.0  # chance a disclosed constraint is read the wrong way round
+    anchoring: float = 0.0  # chance a new idea starts a disclosed locus at the current product
 
 
 class ControlPolicy:
@@ -240,12 +265,26 @@ class OpenControl(ControlPolicy):
 
 
 class FramedControl(ControlPolicy):
-    """A share of the firm's constraints and its strategy are disclosed before consumers search."""
+    """A share of the firm's constraints and its strategy are disclosed before consumers search.
+
+    Framing is an imperfect, costly instrument. Each consumer reads a disclosed constraint the
+    wrong way round with probability ``misreading``; the brief anchors new ideas at the current
+    product on disclosed loci (``anchoring``), so a tighter frame narrows search and novelty
+    falls (constraints and creativity form an inverted U: Acar, Tarakci & van Knippenberg
+    2019); and a controlling brief costs autonomy and with it intrinsic interest
+    (self-determination theory: Deci & Ryan 2000), in proportion to what it discloses.
+    """
 
     kind = ControlKind.FRAMED
 
     def frame(self):  # noqa: D102
-        return Framing(disclosed=self.params.disclosure)
+        p = self.params
+        return Framing(
+            disclosed=p.disclosure,
+            controlling=p.disclosure,
+            misreading=p.misreading,
+            anchoring=p.anchoring,
+        )
 
 
 class ClosedControl(ControlPolicy):
@@ -258,7 +297,7 @@ class ClosedControl(ControlPolicy):
     kind = ControlKind.CLOSED
 
     def frame(self):  # noqa: D102
-        return Framing(start_at_status_quo=True, silent=True, dialogue=False)
+        return Framing(start_at_status_quo=True, silent=True, dialogue=False, controlling=1.0)
 
 
 # --- expectations -------------------------------------------------------------------------------
@@ -372,7 +411,9 @@ def _registry(*classes: type) -> dict[StrEnum, type]:
 
 
 POLICIES: dict[str, dict[StrEnum, type]] = {
-    "reward": _registry(NoReward, PerIdeaReward, PerAcceptedReward, ContestReward),
+    "reward": _registry(
+        NoReward, PerIdeaReward, PerAcceptedReward, ContestReward, EarlyAccessReward
+    ),
     "recognition": _registry(
         NoRecognition, ReplyRecognition, FeatureRecognition, InfluenceRecognition
     ),

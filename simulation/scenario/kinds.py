@@ -21,12 +21,13 @@ class ResponseStyle(StrEnum):
 
 
 class RewardKind(StrEnum):
-    """Cash reward schemes."""
+    """Reward schemes: cash ones, and early access to what the firm builds (no cash)."""
 
     NONE = "none"
     PER_IDEA = "per_idea"
     PER_ACCEPTED = "per_accepted"
     CONTEST = "contest"
+    EARLY_ACCESS = "early_access"
 
 
 class RecognitionKind(StrEnum):

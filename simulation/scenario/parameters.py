@@ -129,7 +129,7 @@ class ConsumerParams:
     weight_bond: float = param(
         0.8, "-", "Weight of friends active in the community.", low=0, high=10
     )
-    weight_recognition: float = param(0.8, "-", "Weight of recognition received.", low=0, high=10)
+    weight_recognition: float = param(1.4, "-", "Weight of recognition received.", low=0, high=10)
     weight_money: float = param(1.5, "-", "Weight of the cash reward's pull.", low=0, high=10)
     weight_influence: float = param(0.6, "-", "Weight of expected influence.", low=0, high=10)
     weight_satisfaction: float = param(0.5, "-", "Weight of satisfaction.", low=0, high=10)
@@ -277,7 +277,7 @@ class ConsumerParams:
         0.02, "1/day", "Extra exit hazard when long inactive.", low=0, high=1
     )
     exit_dissatisfaction: float = param(
-        0.01, "1/day", "Extra exit hazard per unit of dissatisfaction.", low=0, high=1
+        0.03, "1/day", "Extra exit hazard per unit of dissatisfaction.", low=0, high=1
     )
     exit_friends: float = param(
         0.002, "1/day", "Extra exit hazard when all one's friends have left.", low=0, high=1
@@ -296,6 +296,13 @@ class IdeaParams:
     )
     feasible_share: float = param(
         0.5, "share", "Share of the idea space that is feasible.", low=0.01, high=1
+    )
+    novelty_weight: float = param(
+        0.25,
+        "-",
+        "Weight of novelty in an idea's value: (1 - w)*quality + w*novelty.",
+        low=0,
+        high=1,
     )
     vote_bias: float = param(
         1.0, "-", "How strongly votes follow need fit (0 = random votes).", low=0, high=10
@@ -379,6 +386,20 @@ class RewardParams:
     prize: float = param(200.0, "EUR", "Contest prize per winner.", low=0, high=1e9)
     period: int = param(30, "days", "Contest period.", low=1, high=10_000)
     winners: int = param(3, "ideas", "Contest winners per period.", low=1, high=10_000)
+    access_value: float = param(
+        1.0,
+        "recognition",
+        "Early access: recognition each recent contributor gets per idea accepted that day.",
+        low=0,
+        high=100,
+    )
+    access_window: int = param(
+        30,
+        "days",
+        "Early access: how recently one must have posted to be let in first.",
+        low=1,
+        high=10_000,
+    )
     start_day: int = param(0, "day", "First day the reward is on.", low=0, high=1_000_000)
     stop_day: int = param(
         1_000_000, "day", "Day the reward stops (exclusive).", low=0, high=1_000_000
@@ -398,6 +419,13 @@ class RecognitionParams:
     badge_value: float = param(
         5.0, "recognition", "Recognition from a public feature or badge.", low=0, high=100
     )
+    peer_value: float = param(
+        0.05,
+        "recognition",
+        "Recognition an author gets from each up-vote or build on an idea of theirs.",
+        low=0,
+        high=100,
+    )
     newcomer_award: bool = param(
         True,
         "-",
@@ -412,6 +440,27 @@ class ControlParams:
     kind: str = param(ControlKind.OPEN.value, "-", "Control policy.", choices=tuple(ControlKind))
     disclosure: float = param(
         0.75, "share", "Share of the firm's loci disclosed when framed.", low=0, high=1
+    )
+    misreading: float = param(
+        0.2,
+        "probability",
+        "Chance a consumer reads a disclosed constraint the wrong way round.",
+        low=0,
+        high=1,
+    )
+    anchoring: float = param(
+        0.5,
+        "probability",
+        "Chance a new idea starts a disclosed locus at the current product's value.",
+        low=0,
+        high=1,
+    )
+    autonomy_cost: float = param(
+        0.01,
+        "1/day",
+        "Intrinsic interest lost per day of taking part under full control (x disclosure).",
+        low=0,
+        high=1,
     )
 
 

@@ -38,7 +38,14 @@ FLOAT_STATE = (
     "expectation_prior",
     "satisfaction_first",
 )
-DAY_STATE = ("join_day", "churn_day", "last_active", "first_post_day", "first_answer_day")
+DAY_STATE = (
+    "join_day",
+    "churn_day",
+    "last_active",
+    "first_post_day",
+    "last_post_day",
+    "first_answer_day",
+)
 # the columns of an agent snapshot, in order (then the consumer's tenure)
 SNAPSHOT_COLUMNS = (
     "status",
@@ -117,6 +124,7 @@ class ConsumerPopulation:
             params.post_share * np.exp(-params.voice_sigma * eagerness), params.max_posts_per_day
         )
         self.intrinsic_cap = params.intrinsic_mean + 3 * params.intrinsic_sd
+        self.autonomy_loss = 0.0  # intrinsic interest lost per day of taking part under control
 
     # --- membership -----------------------------------------------------------------------------
     @property
@@ -198,6 +206,8 @@ class ConsumerPopulation:
         self.active_today[active] = True
         self.last_active[active] = day
         self.active_days[active] += 1
+        if self.autonomy_loss:
+            self.intrinsic[active] *= 1.0 - self.autonomy_loss
         posts = self.rng.poisson(self.voice[active])
         paid = self._cash_ideas(active, pull)
         carried = self.carried_idea[active]
@@ -234,6 +244,7 @@ class ConsumerPopulation:
         self.second_post_day[later] = day  # the first post on a later day than the first
         self._recount(before, after)
         self.first_post_day[authors[first]] = day
+        self.last_post_day[authors] = day
         self.status[authors] = ConsumerStatus.CONTRIBUTOR
         return first
 
@@ -363,6 +374,24 @@ class ConsumerPopulation:
                 (answered >= 0) & (answered <= day - 90), stayed(answered)
             ),
         }
+
+    def recognise_peers(self, authors: np.ndarray) -> None:
+        """Peer recognition: up-votes and builds received count as recognition.
+
+        Votes, comments and builds are how peers recognise a contribution, and the social
+        benefit of contributing grows with the audience that sees it (Kraut & Resnick 2012;
+        Restivo & van de Rijt 2012): the more members read and vote, the more an author gets.
+        ``authors`` repeats once per vote or build received.
+        """
+        value = self.recognition_params.peer_value
+        if value and authors.size:
+            np.add.at(self.recognition, authors, value)
+
+    def let_in_first(self, since_day: int, value: float) -> None:
+        """Early access for members who posted since ``since_day``: recognition and identity."""
+        who = np.flatnonzero(self.member & (self.last_post_day >= since_day))
+        self.recognition[who] += value
+        self.identity[who] += self.params.identity_gain
 
     def see_influence(self, accepted: int) -> None:
         """Visible influence: members see community ideas credited and expect more of their own.

@@ -55,8 +55,9 @@ class PerspectiveViews:
             [space.strategy_loci, np.setdiff1d(space.firm_loci, space.strategy_loci)]
         )
         disclosed = space.mask(order[: round_half_up(framing.disclosed * order.size)])
+        self.disclosed_bits = int((disclosed.astype(np.int64) << np.arange(space.loci)).sum())
         self.consumer, self.profile_p = self._consumer_views(
-            params.consumers.need_awareness, disclosed, rng
+            params.consumers.need_awareness, disclosed, rng, framing.misreading
         )
         self.profile_cdf = np.cumsum(self.profile_p)
         self.profile_cdf[-1] = 1.0
@@ -66,9 +67,18 @@ class PerspectiveViews:
         self.screen_threshold = float(np.quantile(pool, 1.0 - params.decision.accept_share))
 
     def _consumer_views(
-        self, awareness: float, disclosed: np.ndarray, rng: np.random.Generator
+        self,
+        awareness: float,
+        disclosed: np.ndarray,
+        rng: np.random.Generator,
+        misreading: float = 0.0,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """One view per need-awareness profile, and each profile's probability."""
+        """One view per need-awareness profile, and each profile's probability.
+
+        Under framing each profile also reads each disclosed locus the wrong way round with
+        probability ``misreading`` (drawn once per profile and run): it then steers away from
+        what the firm's constraint or strategy asks for.
+        """
         space, n_need = self.space, self.space.need_loci.size
         if 2**n_need <= MAX_PROFILES:
             bits = ((np.arange(2**n_need)[:, None] >> np.arange(n_need)) & 1).astype(bool)
@@ -78,8 +88,14 @@ class PerspectiveViews:
             bits = rng.random((MAX_PROFILES, n_need)) < awareness
             prob = np.full(MAX_PROFILES, 1.0 / MAX_PROFILES)
         views = np.empty((bits.shape[0], space.size))
+        misread = np.zeros((bits.shape[0], space.loci), dtype=bool)
+        if disclosed.any() and misreading > 0:
+            misread = (rng.random(misread.shape) < misreading) & disclosed
         for i, row in enumerate(bits):
-            views[i] = space.view(space.weights(space.mask(space.need_loci[row]), disclosed))
+            weights = space.weights(space.mask(space.need_loci[row]), disclosed)
+            weights[: space.loci][misread[i]] *= -1.0
+            weights[space.loci :][misread[i]] *= -1.0  # strategy match read the wrong way
+            views[i] = space.view(weights)
         return views, prob / prob.sum()
 
     def consumer_profiles(self, count: int, rng: np.random.Generator) -> np.ndarray:

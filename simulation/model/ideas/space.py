@@ -119,6 +119,15 @@ class IdeaSpace:
             live = live[better & (steps[live] > step)]  # stuck or out of effort: done
         return x
 
+    def value(self, points: np.ndarray, novelty_weight: float) -> np.ndarray:
+        """What an idea is worth to the firm: quality, and novelty with weight ``novelty_weight``.
+
+        ``(1 - w) * quality + w * novelty``: user ideas are judged on novelty as well as on
+        customer benefit and feasibility (Poetz & Schreier 2012), and a frame that narrows
+        search trades novelty for fit (Acar, Tarakci & van Knippenberg 2019).
+        """
+        return (1.0 - novelty_weight) * self.quality[points] + novelty_weight * self.novelty(points)
+
     def novelty(self, points: np.ndarray) -> np.ndarray:
         """Share of loci in which each idea differs from the firm's current product."""
         diff = np.asarray(points, dtype=np.int64) ^ self.status_quo
