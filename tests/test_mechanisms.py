@@ -143,3 +143,22 @@ def test_value_counts_novelty_as_declared():
     value = model.space.value(points, 0.25)
     assert value == pytest.approx(0.75 * quality + 0.25 * novelty)
     assert model.space.value(points, 0.0) == pytest.approx(quality)
+
+
+def test_what_became_of_people_after_their_first_answers():
+    pop = population(4)
+    pop.join_day[:4] = 0
+    # first decisions: 0 and 1 on day 10, 2 on day 50 (too recent at day 120), 3 never
+    pop.first_answer_day[:4] = [10, 10, 50, -1]
+    pop.churn_day[:4] = [-1, 60, 70, -1]  # 1 left 50 days after its first decision
+    # posting: 0 posted on day 5 and was active on day 100; 1 posted on day 5, last active 20
+    pop.first_post_day[:4] = [5, 5, -1, -1]
+    pop.last_active[:4] = [100, 20, 60, 0]
+    # first ideas: 0 read and rejected, posted again on day 30; 1 read and rejected, never again
+    pop.first_outcome[:4] = [1, 1, -1, -1]
+    pop.second_post_day[:4] = [30, -1, -1, -1]
+    figures = pop.after_first_answers(120, 60)
+    assert figures["retained_after_answer"] == 0.5  # of 0 and 1, only 0 stayed 90 days
+    assert figures["post_again_after_rejection"] == 0.5  # 0 came back, 1 did not
+    assert figures["contributor_retention_90"] == 0.5  # 0 active 95 days after, 1 not
+    assert np.isnan(population(2).after_first_answers(120, 60)["retained_after_answer"])

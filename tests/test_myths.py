@@ -65,6 +65,7 @@ def test_every_belief_has_a_smallest_effect_with_a_reason():
         (["not supported", "inconclusive", "inconclusive"], "does not hold for any"),
         (["negligible", "not supported", "not supported"], "no practical difference at 90"),
         (["supported", "negligible", "supported"], "holds when the"),
+        (["supported", "inconclusive", "supported"], "holds when the"),
     ],
 )
 def test_boundary_sentence_is_computed_from_the_sweep(labels, fragment):

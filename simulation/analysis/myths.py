@@ -270,7 +270,7 @@ class MythResult:
         tried = ", ".join(f"{value:g}" for value, _ in self.sweep)
         listed = lambda values: ", ".join(f"{v:g}" for v in values)  # noqa: E731
         tiny = f"; it makes no practical difference at {listed(small)}" if small else ""
-        if holds and not fails and not small:
+        if len(holds) == len(self.sweep):
             where = "for every value tried"
         elif holds:
             where = "when the " + b.label + " is " + listed(holds)

@@ -583,7 +583,7 @@ class DecisionParams:
         0.05, "share/member", "Extra gate time per additional team member.", low=0, high=10
     )
     accept_share: float = param(
-        0.5,
+        0.3,
         "share",
         "Share of ideas the firm would promote that the team's screen lets through.",
         low=0,
