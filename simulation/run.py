@@ -82,6 +82,18 @@ def collect_result(model: CoCreationModel) -> RunResult:
     return result
 
 
+MIN_GROUP = 10  # newcomers needed in a group before its posted-again share is reported
+
+
+def share_of(flags: np.ndarray) -> float:
+    """The share of true flags, NaN for fewer than ``MIN_GROUP`` people.
+
+    >>> share_of(np.array([True] * 5 + [False] * 5)), share_of(np.array([True]))
+    (0.5, nan)
+    """
+    return float(flags.mean()) if flags.size >= MIN_GROUP else float("nan")
+
+
 def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     """Headline figures of a run (``simulation.model.metrics.SUMMARY``), from its own tables.
 
@@ -92,8 +104,9 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     # Joyce & Kraut 2006: does a newcomer whose first post got a reply post again (later)?
     observed, again = pop.posted_again(model.day, RETURN_WINDOW)
     replied = np.where(observed, pop.first_reply, -1)
-    p_reply = float(again[replied == 1].mean()) if (replied == 1).any() else float("nan")
-    p_none = float(again[replied == 0].mean()) if (replied == 0).any() else float("nan")
+    # a share of fewer than MIN_GROUP newcomers says nothing: NaN rather than noise
+    p_reply = share_of(again[replied == 1])
+    p_none = share_of(again[replied == 0])
     consumer_ideas = result.ideas[result.ideas["author"] >= 0]
     decisions = result.decisions
     accepted = decisions["outcome"] == "accepted"

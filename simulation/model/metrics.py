@@ -307,12 +307,14 @@ _METRICS = (
     ),
     Metric(
         "post_again_replied", "Posted again after a reply",
-        "Share of replied-to newcomers who posted again within 60 days.", "%", "share",
+        "Share of replied-to newcomers who posted again within 60 days (NaN for fewer than "
+        "10 such newcomers).", "%", "share",
         daily=False,
     ),
     Metric(
         "post_again_ignored", "Posted again after no reply",
-        "Share of newcomers not replied to who posted again within 60 days.", "%", "share",
+        "Share of newcomers not replied to who posted again within 60 days (NaN for fewer "
+        "than 10 such newcomers).", "%", "share",
         daily=False,
     ),
     Metric(

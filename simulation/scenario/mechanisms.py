@@ -124,6 +124,13 @@ MECHANISMS: dict[str, Mechanism] = {
             "Grim et al. 2019",
         ),
         Mechanism(
+            "test_gate",
+            "testing finds what reviews missed",
+            ("decision.test_detection=0",),
+            "The test gate surfaces flaws whatever the team covers, at a late, high rework cost.",
+            "Stecklein et al. 2004",
+        ),
+        Mechanism(
             "build_capacity",
             "finite development capacity",
             ("decision.build_slots=0",),

@@ -532,7 +532,7 @@ class DecisionParams:
         high=1,
     )
     flaws_ruggedness: float = param(
-        0.25,
+        0.3,
         "1/locus",
         "How flaws grow with the problem's ruggedness: x(1 + this*(K - 3)), at least 0.",
         low=0,
@@ -559,6 +559,13 @@ class DecisionParams:
         0.05,
         "probability",
         "Chance a gate finds a flaw no one on the team can see.",
+        low=0,
+        high=1,
+    )
+    test_detection: float = param(
+        0.5,
+        "probability",
+        "Chance the test gate finds a flaw whatever the team covers (testing the built product).",
         low=0,
         high=1,
     )
