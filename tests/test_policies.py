@@ -196,3 +196,23 @@ def test_only_cash_schemes_spend(name):
     scenario = small(f"policies.reward.kind={name}", days=120)  # long enough to accept ideas
     spend = run_scenario(scenario, seed=1).summary["spend_total"]
     assert (spend > 0) == (name not in ("none", "early_access"))  # early access is not cash
+
+
+def test_the_cross_functional_arm_isolates_what_consumers_add():
+    """Belief 4's arms: the internal cross-functional team has the other functions but no
+    consumers, so the consumers' own contribution is the difference to the diverse team."""
+    from simulation.analysis.myths import MYTHS_DIR
+    from simulation.scenario import load_scenario
+
+    teams = {}
+    for arm in ("internal_team", "cross_functional", "diverse_team"):
+        scenario = load_scenario(MYTHS_DIR / f"{arm}.toml")
+        teams[arm] = make_policies(scenario).decision.team(
+            scenario.marketers, scenario.organisation
+        )
+    assert teams["internal_team"].perspectives == {"marketing"}
+    assert teams["cross_functional"].perspectives == {"marketing", "engineering", "operations"}
+    assert teams["diverse_team"].perspectives == teams["cross_functional"].perspectives | {
+        "customer"
+    }
+    assert [t.size for t in teams.values()] == [2, 4, 7]
