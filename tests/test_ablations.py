@@ -83,8 +83,8 @@ def test_without_coordination_cost_a_diverse_team_is_no_slower_to_decide():
     """Belief 4 ("slows innovation"): every extra team member slows each gate. The same 500
     concepts go through the gates of the internal team (marketers, 2 members) and of the diverse
     team (customer, marketing, engineering, operations; 7 members): the diverse team's days to
-    decision, relative to the marketers', fall when coordination costs nothing. (Whole runs would confound this with
-    which concepts finish within the run.)"""
+    decision, relative to the marketers', fall when coordination costs nothing. (Whole runs would
+    confound this with which concepts finish within the run.)"""
 
     def mean_days(perspectives, size, coordination):
         params = DecisionParams(coordination=coordination)
