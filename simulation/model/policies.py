@@ -1,10 +1,10 @@
 """The organisation's policies: small classes, one decision each, listed in one registry.
 
-Families (``POLICIES``): reward, recognition, control, expectations, decision team. The kinds
-of each family are declared in :mod:`simulation.scenario.kinds`, where the scenario reads its
-allowed values; a scenario's ``kind`` picks a class; :func:`make_policies` builds the five the
-model uses. Tests run the same
-invariants over every class in the registry, so a new policy only has to be registered.
+Families (``POLICIES``): reward, recognition, control, expectations, decision team, triage.
+The kinds of each family are declared in :mod:`simulation.scenario.kinds`, where the scenario
+reads its allowed values; a scenario's ``kind`` picks a class; :func:`make_policies` builds one
+policy per family for the model. Tests run the same invariants over every class in the
+registry, so a new policy only has to be registered.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from simulation.scenario import (
     RecognitionParams,
     RewardParams,
     Scenario,
+    TriageParams,
 )
 from simulation.scenario.kinds import (
     POLICY_FAMILIES,
@@ -35,6 +36,7 @@ from simulation.scenario.kinds import (
     ResponseStyle,
     RewardKind,
     TeamKind,
+    TriageKind,
 )
 
 NO_PAY = (np.empty(0, dtype=np.int64), np.empty(0))
@@ -400,6 +402,61 @@ class CoCreationTeam(DecisionTeamPolicy):
         return self._with_co_owners(perspectives, size, organisation)
 
 
+# --- triage -------------------------------------------------------------------------------------
+class TriagePolicy:
+    """Which waiting ideas the marketers read first when they cannot read them all.
+
+    Whatever is left past the marketers' patience expires unread: the order decides who hears
+    back. A reply to a newcomer's first post raises the chance they post again (Joyce & Kraut
+    2006), so reading newcomers first is a lever on retention.
+    """
+
+    kind: ClassVar[StrEnum]
+
+    def __init__(self, params: TriageParams):
+        self.params = params
+
+    def order(self, pending: np.ndarray, votes, first_post, rng) -> np.ndarray:
+        """The waiting ideas ``pending`` (oldest first) in the order they will be read."""
+        raise NotImplementedError
+
+
+class MostVotedFirst(TriagePolicy):
+    """Most up-votes first, then oldest first."""
+
+    kind = TriageKind.MOST_VOTED
+
+    def order(self, pending, votes, first_post, rng):  # noqa: D102
+        return pending[np.lexsort((pending, -votes))]
+
+
+class OldestFirst(TriagePolicy):
+    """First come, first read."""
+
+    kind = TriageKind.OLDEST
+
+    def order(self, pending, votes, first_post, rng):  # noqa: D102
+        return pending
+
+
+class NewcomersFirst(TriagePolicy):
+    """Authors' first ideas first, then most voted, then oldest."""
+
+    kind = TriageKind.NEWCOMERS
+
+    def order(self, pending, votes, first_post, rng):  # noqa: D102
+        return pending[np.lexsort((pending, -votes, ~first_post))]
+
+
+class RandomOrder(TriagePolicy):
+    """Whatever comes to hand: a random order every day."""
+
+    kind = TriageKind.RANDOM
+
+    def order(self, pending, votes, first_post, rng):  # noqa: D102
+        return rng.permutation(pending)
+
+
 # --- registry -----------------------------------------------------------------------------------
 def _registry(*classes: type) -> dict[StrEnum, type]:
     """Classes by kind; every kind of the family has exactly one class."""
@@ -420,18 +477,20 @@ POLICIES: dict[str, dict[StrEnum, type]] = {
     "control": _registry(OpenControl, FramedControl, ClosedControl),
     "expectations": _registry(NoExpectationSetting, UpfrontExpectations),
     "decision": _registry(InternalTeam, CoCreationTeam),
+    "triage": _registry(MostVotedFirst, OldestFirst, NewcomersFirst, RandomOrder),
 }
 
 
 @dataclass(frozen=True)
 class Policies:
-    """The five policies a model runs with."""
+    """The policies a model runs with, one per family."""
 
     reward: RewardPolicy
     recognition: RecognitionPolicy
     control: ControlPolicy
     expectations: ExpectationPolicy
     decision: DecisionTeamPolicy
+    triage: TriagePolicy
 
 
 def make_policies(scenario: Scenario) -> Policies:

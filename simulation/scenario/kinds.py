@@ -61,6 +61,15 @@ class TeamKind(StrEnum):
     COCREATION = "cocreation"
 
 
+class TriageKind(StrEnum):
+    """Which ideas the marketers read first."""
+
+    MOST_VOTED = "most_voted"
+    OLDEST = "oldest"
+    NEWCOMERS = "newcomers_first"
+    RANDOM = "random"
+
+
 @dataclass(frozen=True)
 class PolicyFamily:
     """One family of policies: its kinds, the key that chooses one, the table of its parameters."""
@@ -83,5 +92,6 @@ POLICY_FAMILIES: dict[str, PolicyFamily] = {
             "expectations", ExpectationKind, "policies.expectations.kind", "policies.expectations"
         ),
         PolicyFamily("decision", TeamKind, "decision.team", "decision"),
+        PolicyFamily("triage", TriageKind, "policies.triage.kind", "policies.triage"),
     )
 }

@@ -18,6 +18,7 @@ from simulation.scenario.kinds import (
     ResponseStyle,
     RewardKind,
     TeamKind,
+    TriageKind,
 )
 
 Perspectives = tuple[str, ...]
@@ -489,13 +490,26 @@ class ExpectationParams:
 
 
 @dataclass(frozen=True)
+class TriageParams:
+    """Which ideas the marketers read first, when there are more than they can read."""
+
+    kind: str = param(
+        TriageKind.MOST_VOTED.value,
+        "-",
+        "Order of the review queue: most voted, oldest, newcomers' first ideas, or random.",
+        choices=tuple(TriageKind),
+    )
+
+
+@dataclass(frozen=True)
 class PolicyParams:
-    """The organisation's five policy families."""
+    """The organisation's policy families (the decision team's lives under ``decision``)."""
 
     reward: RewardParams = field(default_factory=RewardParams)
     recognition: RecognitionParams = field(default_factory=RecognitionParams)
     control: ControlParams = field(default_factory=ControlParams)
     expectations: ExpectationParams = field(default_factory=ExpectationParams)
+    triage: TriageParams = field(default_factory=TriageParams)
 
 
 @dataclass(frozen=True)

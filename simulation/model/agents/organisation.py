@@ -46,10 +46,13 @@ class Organisation(mesa.Agent):
 
     # --- the review queue -----------------------------------------------------------------------
     def open_queue(self, pending: np.ndarray | None = None) -> None:
-        """Order today's queue (``pending``, default all): most-voted first, then oldest first."""
-        pending = self.model.pending() if pending is None else pending
-        votes = self.model.ideas["votes"][pending]
-        self.queue = pending[np.lexsort((pending, -votes))]
+        """Order today's queue (``pending``, default all) by the triage policy."""
+        model = self.model
+        pending = model.pending() if pending is None else pending
+        pool = model.ideas
+        self.queue = model.policies.triage.order(
+            pending, pool["votes"][pending], pool["first_post"][pending], model.rng
+        )
 
     def take(self, count: int) -> np.ndarray:
         """Hand the next ``count`` ideas of the queue to a reviewer."""
@@ -190,9 +193,10 @@ class Organisation(mesa.Agent):
     def step(self) -> None:
         """The firm's day, in its own order.
 
-        Ideas that waited too long count as ignored; today's queue is ordered (most-voted
-        first); the marketers take their share of it and review it; concepts pass the stage
-        gates and are decided; the authors of everything answered today hear back together.
+        Ideas that waited too long count as ignored; today's queue is ordered by the triage
+        policy (most-voted first by default); the marketers take their share of it and review
+        it; concepts pass the stage gates and are decided; the authors of everything answered
+        today hear back together.
         """
         model = self.model
         self.open_queue(self.expire(model.day, model.marketer_params.patience))
