@@ -8,6 +8,7 @@ import pytest
 
 from simulation.model import CoCreationModel
 from simulation.model.agents.consumer import ConsumerPopulation
+from simulation.model.agents.marketer import Marketer
 from simulation.model.network import Friendships
 from simulation.model.policies import NoExpectationSetting
 from simulation.scenario import (
@@ -162,3 +163,39 @@ def test_what_became_of_people_after_their_first_answers():
     assert figures["post_again_after_rejection"] == 0.5  # 0 came back, 1 did not
     assert figures["contributor_retention_90"] == 0.5  # 0 active 95 days after, 1 not
     assert np.isnan(population(2).after_first_answers(120, 60)["retained_after_answer"])
+
+
+@pytest.mark.parametrize(
+    ("style", "reply_cost", "read"),
+    [
+        ("reply", 0.0, [1, 1, 1, 1, 1, 1]),
+        ("reply", 0.5, [0, 1, 1, 0, 1, 1]),
+        ("silent", 0.5, [1, 1, 1, 1, 1, 1]),
+        ("reply", 1.0, [0, 1, 0, 1, 0, 1]),
+    ],
+)
+def test_replies_come_out_of_the_review_time(style, reply_cost, read):
+    """The reply budget: with one review's worth of time a day, a reply that costs half a review
+    leaves time to read two ideas in three days; silence costs nothing extra."""
+    model = CoCreationModel(
+        small(f"marketers.response_style={style}", f"marketers.reply_cost={reply_cost}")
+    )
+    marketer = next(iter(model.agents_by_type[Marketer]))
+    model.organisation.queue = np.arange(100)
+    taken = []
+    for _ in range(6):
+        before = model.organisation.queue.size
+        marketer.step()
+        taken.append(before - model.organisation.queue.size)
+    assert taken == read
+
+
+def test_unused_review_time_does_not_pile_up():
+    model = CoCreationModel(small("marketers.reply_cost=0"))
+    marketer = next(iter(model.agents_by_type[Marketer]))
+    model.organisation.queue = np.empty(0, dtype=np.int64)
+    for _ in range(5):
+        marketer.step()  # nothing to read
+    model.organisation.queue = np.arange(10)
+    marketer.step()
+    assert model.organisation.queue.size == 10 - marketer.capacity

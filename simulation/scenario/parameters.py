@@ -338,6 +338,13 @@ class MarketerParams:
     patience: int = param(
         14, "days", "Days an idea waits before it counts as ignored.", low=1, high=10_000
     )
+    reply_cost: float = param(
+        0.0,
+        "reviews",
+        "Time a reply or explanation takes, in reviews: it comes out of the review capacity.",
+        low=0,
+        high=100,
+    )
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,28 @@ class Marketer(mesa.Agent):
             review_noise,
         )
         self.reviewed = 0
+        self.time = 0.0  # review time left over from earlier days (less than one idea's worth)
+
+    @property
+    def cost(self) -> float:
+        """Review time one idea takes: a review, plus the answer unless it is silent."""
+        reply = self.model.marketer_params.reply_cost
+        return 1.0 + (reply if self.style is not ResponseStyle.SILENT else 0.0)
 
     def step(self) -> None:
-        """Take up to ``capacity`` ideas from the front of the queue for today's review."""
-        org = self.model.organisation
-        ids = org.take(self.capacity)
+        """Read as many ideas from the front of the queue as today's review time allows.
+
+        Each day brings ``capacity`` reviews' worth of time; a reply or explanation takes
+        ``marketers.reply_cost`` of it on top of the review, so a firm that answers everyone
+        reads fewer ideas (the reply budget). Time left over that does not make up a whole
+        idea carries to the next day; with nothing to read, the rest of the day is lost.
+        """
+        org, cost = self.model.organisation, self.cost
+        self.time += self.capacity
+        ids = org.take(int((self.time + 1e-9) // cost))
+        self.time -= ids.size * cost
+        if self.time >= cost - 1e-9:  # the queue ran dry: unused time does not pile up
+            self.time %= cost
         if ids.size:
             self.reviewed += ids.size
             org.assign(ids, self)
