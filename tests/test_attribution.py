@@ -24,12 +24,11 @@ from simulation.analysis.attribution import (
     VANISHES,
     attribute,
     attribution_runs,
-    levers,
     outcome,
-    plan,
     signed,
 )
 from simulation.analysis.compare import arm_values, compare
+from simulation.analysis.explain import levers, plan
 from simulation.analysis.verdicts import Verdict, verdict
 from simulation.cli import main
 from simulation.model.metrics import METRICS

@@ -3,7 +3,7 @@
 The HTML embeds its figures as PNG data, so it can be mailed or opened offline; the Markdown
 links the same figures saved beside it in ``figures/``. Every number comes from the
 :class:`~simulation.analysis.compare.Comparison` it is given, and from its
-:class:`~simulation.analysis.attribution.Explanation` objects when the comparison was explained
+:class:`~simulation.analysis.explain.Explanation` objects when the comparison was explained
 (``cocreate compare --explain``).
 """
 
@@ -24,11 +24,11 @@ from simulation.analysis.attribution import (
     UNCHANGED,
     UNCLEAR,
     VANISHES,
-    Explanation,
     interval,
     signed,
 )
 from simulation.analysis.compare import BANDS, COMPARED, Comparison
+from simulation.analysis.explain import Explanation
 from simulation.analysis.plots import band_figure, distribution_figure
 from simulation.analysis.verdicts import INCONCLUSIVE, NEGLIGIBLE, SUPPORTED, judge
 

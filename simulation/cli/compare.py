@@ -68,8 +68,8 @@ def register(commands) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load every scenario, run the replicates, print the table, write the report."""
-    from simulation.analysis.attribution import explain, plan
     from simulation.analysis.compare import RunCounter, compare
+    from simulation.analysis.explain import explain, plan
     from simulation.analysis.report import write_report
     from simulation.parallel import process_pool
 

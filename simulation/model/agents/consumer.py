@@ -326,9 +326,7 @@ class ConsumerPopulation:
         first = first[self.first_answer_day[first] < 0]
         if first.size:
             self.first_answer_day[first] = day
-            at = np.flatnonzero(decided)
-            heard, index = np.unique(authors[at], return_index=True)  # one prior per author
-            self.expectation_prior[first] = prior[at[index[np.searchsorted(heard, first)]]]
+            self.expectation_prior[first] = self.expectation[first]  # not yet moved today
             self.satisfaction_first[first] = self.satisfaction[first]
         # Contributors learn their real chances from the firm's answers (Huang et al. 2014).
         rate = np.minimum(p.expectation_learning * (1 + explained), 1.0)
@@ -364,15 +362,13 @@ class ConsumerPopulation:
             return float(kept[mask].mean()) if mask.any() else float("nan")
 
         observed, again = self.posted_again(day, window)
-        stayed = lambda since: (self.churn_day < 0) | (self.churn_day - since >= 90)  # noqa: E731
         first, answered = self.first_post_day, self.first_answer_day
+        stayed = (self.churn_day < 0) | (self.churn_day - answered >= 90)
         early = (first >= 0) & (first - self.join_day < 30) & (first <= day - 90)
         return {
             "post_again_after_rejection": share(observed & (self.first_outcome == 1), again),
             "contributor_retention_90": share(early, self.last_active - first >= 90),
-            "retained_after_answer": share(
-                (answered >= 0) & (answered <= day - 90), stayed(answered)
-            ),
+            "retained_after_answer": share((answered >= 0) & (answered <= day - 90), stayed),
         }
 
     def recognise_peers(self, authors: np.ndarray) -> None:
