@@ -94,6 +94,44 @@ def test_local_pool_gives_the_same_bytes_and_survives_a_killed_worker(tmp_path, 
     assert part_digests(out) == reference
 
 
+def test_a_pool_found_broken_at_submit_is_renewed_and_loses_nothing(
+    tmp_path, reference, monkeypatch
+):
+    """The race CI once lost: a worker dies after the runner's last wait, so the pool refuses
+    the next submit (BrokenProcessPool from ``submit``, not from a future). The runner must put
+    that batch back untouched, renew the pool and carry on."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from simulation.experiments import runner
+    from simulation.experiments.executors import Backend, SequentialExecutor
+
+    class BreaksOnThirdSubmit(SequentialExecutor):
+        submits = 0
+
+        def submit(self, fn, /, *args, **kwargs):
+            BreaksOnThirdSubmit.submits += 1
+            if BreaksOnThirdSubmit.submits == 3:
+                raise BrokenProcessPool("a worker died between wait and submit")
+            return super().submit(fn, *args, **kwargs)
+
+    renewed = []
+
+    def renew():
+        renewed.append(True)
+        return SequentialExecutor()
+
+    @contextlib.contextmanager
+    def fake_backend(*args, **kwargs):
+        yield Backend(BreaksOnThirdSubmit(), 2, "breaks on the third submit", renew)
+
+    monkeypatch.setattr(runner, "open_backend", fake_backend)
+    spec = load_experiment(_fault_experiment(tmp_path))
+    out = run_experiment(spec, backend="local")
+    assert renewed == [True]
+    _exactly_once(out, spec)
+    assert part_digests(out) == reference
+
+
 def test_dask_local_cluster_gives_the_same_bytes_and_survives_a_killed_worker(tmp_path, reference):
     from distributed import Client, LocalCluster
 

@@ -185,11 +185,20 @@ def _loop(
         progress(counts)
     try:
         while queue or in_flight:
+            broken = False
             while queue and len(in_flight) < backend.slots:
                 batch = [queue.popleft() for _ in range(min(sizer.size(len(queue)), len(queue)))]
-                in_flight[executor.submit(execute_batch, batch)] = batch
-            finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-            broken = False
+                try:
+                    in_flight[executor.submit(execute_batch, batch)] = batch
+                except BrokenProcessPool:
+                    # A worker died after the last wait and the pool noticed first: this batch
+                    # never started, so it goes back as it was (no break counted against it).
+                    queue.extendleft(reversed(batch))
+                    broken = True
+                    break
+            finished = set()
+            if in_flight:
+                finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             for future in finished:
                 batch = in_flight.pop(future)
                 try:
