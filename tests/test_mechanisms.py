@@ -111,7 +111,7 @@ def test_misreading_turns_disclosed_constraints_around_and_anchoring_pulls_start
     best_misread = misread.views.consumer.argmax(axis=1)
     assert space.on_strategy[best_exact].mean() > space.on_strategy[best_misread].mean()
     anchored = CoCreationModel(apply_overrides(framed, ["policies.control.anchoring=1"]))
-    starts = anchored.anchor(np.arange(64, dtype=np.int64))
+    starts = anchored.organisation.community.anchor(np.arange(64, dtype=np.int64))
     bits = anchored.views.disclosed_bits
     assert bits and np.all((starts & bits) == (space.status_quo & bits))
     assert np.all((starts & ~bits) == (np.arange(64) & ~bits))

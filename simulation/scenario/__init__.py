@@ -13,7 +13,10 @@ from simulation.scenario.loading import (
     scenario_from_dict,
     set_values,
 )
+from simulation.scenario.organisations import organisation_scenarios
 from simulation.scenario.parameters import (
+    FIRM_TABLES,
+    FOCAL,
     PERSPECTIVES,
     CommunityParams,
     ConsumerParams,
@@ -22,6 +25,7 @@ from simulation.scenario.parameters import (
     ExpectationParams,
     IdeaParams,
     MarketerParams,
+    OrganisationEntry,
     OrganisationParams,
     PolicyParams,
     RecognitionParams,
@@ -35,6 +39,8 @@ from simulation.scenario.parameters import (
 )
 
 __all__ = [
+    "FIRM_TABLES",
+    "FOCAL",
     "PERSPECTIVES",
     "CommunityParams",
     "ConsumerParams",
@@ -43,6 +49,7 @@ __all__ = [
     "ExpectationParams",
     "IdeaParams",
     "MarketerParams",
+    "OrganisationEntry",
     "OrganisationParams",
     "PolicyParams",
     "RecognitionParams",
@@ -54,6 +61,7 @@ __all__ = [
     "apply_overrides",
     "iter_params",
     "load_scenario",
+    "organisation_scenarios",
     "param",
     "scenario_from_dict",
     "set_values",

@@ -283,6 +283,20 @@ class ConsumerParams:
     exit_friends: float = param(
         0.002, "1/day", "Extra exit hazard when all one's friends have left.", low=0, high=1
     )
+    attention: int = param(
+        1,
+        "communities/day",
+        "Communities one consumer can take part in on a day (several organisations only).",
+        low=1,
+        high=100,
+    )
+    attention_spread: float = param(
+        0.5,
+        "utility",
+        "How much chance splits attention between communities (0 = the best one always).",
+        low=0,
+        high=100,
+    )
 
 
 @dataclass(frozen=True)
@@ -619,6 +633,25 @@ class DecisionParams:
     )
 
 
+FIRM_TABLES = ("marketers", "organisation", "policies", "decision")  # what each firm sets itself
+ROLES = ("firm",)
+FOCAL = "firm"  # the name of the one organisation of a scenario without [[organisations]]
+
+
+@dataclass(frozen=True)
+class OrganisationEntry:
+    """One organisation of a scenario that has several (``[[organisations]]`` in TOML).
+
+    An organisation starts from the scenario's top-level tables and changes only what it sets:
+    ``settings`` holds its own values by key path (``policies.reward.kind`` -> ``"per_idea"``),
+    all under the tables a firm runs for itself (:data:`FIRM_TABLES`).
+    """
+
+    name: str
+    role: str = "firm"
+    settings: tuple[tuple[str, Any], ...] = ()
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A complete, validated description of one simulated co-creation community."""
@@ -633,12 +666,15 @@ class Scenario:
     organisation: OrganisationParams = field(default_factory=OrganisationParams)
     policies: PolicyParams = field(default_factory=PolicyParams)
     decision: DecisionParams = field(default_factory=DecisionParams)
+    organisations: tuple[OrganisationEntry, ...] = field(default=(), metadata={"entries": True})
 
 
 def iter_params(cls: type = Scenario, prefix: str = ""):
     """Yield ``(key_path, dataclass_field)`` for every leaf parameter, in declaration order."""
     for f in fields(cls):
         path = f"{prefix}{f.name}"
+        if f.metadata.get("entries"):  # [[organisations]]: key paths by name, not leaves
+            continue
         if isinstance(f.default_factory, type) and is_dataclass(f.default_factory):
             yield from iter_params(f.default_factory, path + ".")
         else:
@@ -650,10 +686,25 @@ def to_dict(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(obj):
         value = getattr(obj, f.name)
-        if is_dataclass(value):
+        if f.metadata.get("entries"):
+            if value:  # a scenario of one organisation has no [[organisations]]
+                out[f.name] = [_entry_dict(entry) for entry in value]
+        elif is_dataclass(value):
             out[f.name] = to_dict(value)
         elif isinstance(value, tuple):
             out[f.name] = list(value)
         else:
             out[f.name] = value
+    return out
+
+
+def _entry_dict(entry: OrganisationEntry) -> dict[str, Any]:
+    """An organisation entry as its TOML table: name, role, then its settings as sub-tables."""
+    out: dict[str, Any] = {"name": entry.name, "role": entry.role}
+    for key, value in entry.settings:
+        *tables, leaf = key.split(".")
+        table = out
+        for name in tables:
+            table = table.setdefault(name, {})
+        table[leaf] = list(value) if isinstance(value, tuple) else value
     return out

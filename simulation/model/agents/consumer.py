@@ -86,6 +86,7 @@ class ConsumerPopulation:
         recognition: RecognitionParams,
         friends: Friendships,
         rng: np.random.Generator,
+        traits: ConsumerPopulation | None = None,
     ):
         n = community.consumers
         self.params, self.community, self.recognition_params = params, community, recognition
@@ -111,20 +112,37 @@ class ConsumerPopulation:
         self.contribution_counts = np.zeros(64, dtype=np.int64)  # histogram over those joined
         self.friends_left = np.zeros(n)
         self.carried_idea = np.zeros(n, dtype=bool)
-        self.intrinsic_base[:] = np.maximum(
-            rng.normal(params.intrinsic_mean, params.intrinsic_sd, n), 0.0
-        )
+        if traits is None:
+            self.intrinsic_base[:] = np.maximum(
+                rng.normal(params.intrinsic_mean, params.intrinsic_sd, n), 0.0
+            )
+            self.extrinsic[:] = rng.exponential(params.extrinsic_mean, n)
+            # One disposition drives both thresholds and voice: the few who take part most
+            # easily also write most when they do (van Mierlo 2014's superusers; Bayus 2013).
+            eagerness = rng.normal(0.0, 1.0, n)
+            self.threshold[:] = params.threshold_median * np.exp(params.threshold_sigma * eagerness)
+            self.voice = np.minimum(
+                params.post_share * np.exp(-params.voice_sigma * eagerness),
+                params.max_posts_per_day,
+            )
+        else:  # the same people in another community: their dispositions come with them
+            for name in ("intrinsic_base", "extrinsic", "threshold"):
+                getattr(self, name)[:] = getattr(traits, name)
+            self.voice = traits.voice
         self.intrinsic[:] = self.intrinsic_base
-        self.extrinsic[:] = rng.exponential(params.extrinsic_mean, n)
-        # One disposition drives both thresholds and voice: the few who take part most easily
-        # also write most when they do (van Mierlo 2014's superusers; Bayus 2013).
-        eagerness = rng.normal(0.0, 1.0, n)
-        self.threshold[:] = params.threshold_median * np.exp(params.threshold_sigma * eagerness)
-        self.voice = np.minimum(
-            params.post_share * np.exp(-params.voice_sigma * eagerness), params.max_posts_per_day
-        )
         self.intrinsic_cap = params.intrinsic_mean + 3 * params.intrinsic_sd
         self.autonomy_loss = 0.0  # intrinsic interest lost per day of taking part under control
+
+    def sibling(self, recognition: RecognitionParams) -> ConsumerPopulation:
+        """The same consumers as members of another community (under its recognition policy).
+
+        Dispositions belong to the person (interest at baseline, cash sensitivity, threshold,
+        voice) and are shared; everything about a membership (status, interest as it has
+        drifted there, recognition, satisfaction, expectation, history) starts afresh.
+        """
+        return ConsumerPopulation(
+            self.params, self.community, recognition, self.friends, self.rng, traits=self
+        )
 
     # --- membership -----------------------------------------------------------------------------
     @property
@@ -195,12 +213,12 @@ class ConsumerPopulation:
         of posts with the member's own mean ("voice"), so the eager few write many; a newcomer
         who joined with an idea posts it; a running cash scheme draws extra, paid-for ideas.
         """
-        members = np.flatnonzero(self.member)
-        # Friends active this week pull one in (friends who left push one out: end_of_day).
-        bond = self.friends.share_of_friends(self.member & (self.last_active >= max(day - 7, 0)))
-        pull = incentive / (incentive + self.params.reward_half_saturation)
-        noise = self.rng.normal(0.0, self.params.daily_noise, members.size)
-        taking_part = self.utility(members, pull, bond) + noise > self.threshold[members]
+        return self.take_part(day, *self.willing(day, incentive))
+
+    def take_part(
+        self, day: int, members: np.ndarray, pull: np.ndarray | float, taking_part: np.ndarray
+    ) -> tuple[np.ndarray, ...]:
+        """The day of the ``members`` flagged ``taking_part``: (idea authors, builders, voters)."""
         active = members[taking_part]
         self.active_today[:] = False
         self.active_today[active] = True
@@ -218,6 +236,23 @@ class ConsumerPopulation:
         posted = posts + paid + carried > 0
         self.posting_days[active[posted]] += 1
         return ideas, posters[builds], active[~posted]
+
+    def willing(self, day: int, incentive: np.ndarray | float):
+        """Who would take part today if this were their only community.
+
+        Returns:
+            ``(members, pull, willing)``: the members, the cash pull (a scalar or one value per
+            consumer) and a mask over ``members``; ``self.value`` keeps each member's utility
+            before the day's noise (what the community offers them; the attention split reads
+            it).
+        """
+        members = np.flatnonzero(self.member)
+        # Friends active this week pull one in (friends who left push one out: end_of_day).
+        bond = self.friends.share_of_friends(self.member & (self.last_active >= max(day - 7, 0)))
+        pull = incentive / (incentive + self.params.reward_half_saturation)
+        noise = self.rng.normal(0.0, self.params.daily_noise, members.size)
+        self.value = self.utility(members, pull, bond)
+        return members, pull, self.value + noise > self.threshold[members]
 
     def _cash_ideas(self, active: np.ndarray, pull: np.ndarray | float) -> np.ndarray:
         """Extra ideas drawn by a running cash scheme, and its crowding-out.

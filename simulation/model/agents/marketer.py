@@ -33,12 +33,13 @@ class Marketer(mesa.Agent):
             review_noise,
         )
         self.reviewed = 0
+        self.organisation = None  # the organisation it works for (set when it is founded)
         self.time = 0.0  # review time left over from earlier days (less than one idea's worth)
 
     @property
     def cost(self) -> float:
         """Review time one idea takes: a review, plus the answer unless it is silent."""
-        reply = self.model.marketer_params.reply_cost
+        reply = self.organisation.marketer_params.reply_cost
         return 1.0 + (reply if self.style is not ResponseStyle.SILENT else 0.0)
 
     def step(self) -> None:
@@ -49,7 +50,7 @@ class Marketer(mesa.Agent):
         reads fewer ideas (the reply budget). Time left over that does not make up a whole
         idea carries to the next day; with nothing to read, the rest of the day is lost.
         """
-        org, cost = self.model.organisation, self.cost
+        org, cost = self.organisation, self.cost
         self.time += self.capacity
         ids = org.take(int((self.time + 1e-9) // cost))
         self.time -= ids.size * cost
@@ -62,25 +63,23 @@ class Marketer(mesa.Agent):
     @property
     def style(self) -> ResponseStyle:
         """The response style in force: a closed "test machine" answers silently."""
-        return ResponseStyle.SILENT if self.model.framing.silent else self.response_style
+        return ResponseStyle.SILENT if self.organisation.framing.silent else self.response_style
 
 
-def review(
-    model: mesa.Model, ids: np.ndarray, style: ResponseStyle, noise: np.ndarray
-) -> np.ndarray:
-    """The marketers' review of ``ids`` (one style, each idea with its reviewer's error).
+def review(org, ids: np.ndarray, style: ResponseStyle, noise: np.ndarray) -> np.ndarray:
+    """The marketers' review of ``ids`` at ``org`` (one style, each with its reviewer's error).
 
     Explained reviews first improve consumer ideas in dialogue with their authors. Returns which
     ideas are promoted to concepts.
     """
-    pool, views = model.ideas, model.views
+    model, pool, views = org.model, org.ideas, org.views
     if (
         style is ResponseStyle.EXPLAIN
-        and model.framing.dialogue
-        and model.marketer_params.dialogue_steps
+        and org.framing.dialogue
+        and org.marketer_params.dialogue_steps
     ):
         mine = ids[pool["author"][ids] >= 0]
-        steps = np.full(mine.size, model.marketer_params.dialogue_steps)
+        steps = np.full(mine.size, org.marketer_params.dialogue_steps)
         improved = model.space.climb(
             pool["point"][mine], views.dialogue, np.zeros(mine.size, dtype=np.int64), steps
         )

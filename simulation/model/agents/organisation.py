@@ -8,26 +8,58 @@ import mesa
 import numpy as np
 
 from simulation.model.agents.marketer import Marketer, review
+from simulation.model.community import Community
 from simulation.model.decisions import StageGates
+from simulation.model.ideas.perspectives import PerspectiveViews
 from simulation.model.ideas.pool import IdeaStatus, Response
 from simulation.model.measures import QUALITY_STEPS, quality_histogram
-from simulation.scenario import OrganisationParams
+from simulation.model.policies import Framing, Policies, make_policies
+from simulation.scenario import Scenario
 from simulation.scenario.kinds import ResponseStyle
 
 
 class Organisation(mesa.Agent):
-    """The firm that runs the community.
+    """A firm that runs a community: its policies, marketers, review queue, gates and budget.
+
+    Each organisation sees the shared idea space through its own policies (its framing, its
+    decision team) and answers only its own community's ideas. Build one with :meth:`found`.
 
     Co-owners (optional) are stakeholders whose support the firm needs: one left off the decision
     team loses support with every decision, and below ``stall_threshold`` stalls each gate by
     ``stall_days`` (a scenario idea from a housing co-creation project that failed when a
     co-owner felt sidelined; a hypothesis, not a calibrated fact).
+
+    Attributes:
+        name: the organisation's name in the scenario and in per-organisation tables.
+        config: the scenario as this organisation runs it (the top-level tables with its own
+            settings applied).
+        community: its members, their ideas and the consumer side of their day.
     """
 
-    def __init__(self, model: mesa.Model, params: OrganisationParams, gates: StageGates):
+    def __init__(
+        self,
+        model: mesa.Model,
+        name: str,
+        scenario: Scenario,
+        community: Community,
+        policies: Policies,
+        framing: Framing,
+        views: PerspectiveViews,
+        gates: StageGates,
+        marketers: mesa.agent.AgentSet,
+    ):
         super().__init__(model)
-        self.params, self.gates = params, gates
-        self.support = np.ones(params.co_owners)
+        self.name, self.config, self.community = name, scenario, community
+        self.params, self.marketer_params = scenario.organisation, scenario.marketers
+        self.policies, self.framing, self.views, self.gates = policies, framing, views, gates
+        self.marketers = marketers
+        self.ideas, self.consumers = community.ideas, community.consumers
+        style = ResponseStyle(scenario.marketers.response_style)
+        self.decision_style = ResponseStyle.SILENT if framing.silent else style
+        community.organisation = self
+        for marketer in marketers:
+            marketer.organisation = self
+        self.support = np.ones(self.params.co_owners)
         self.decisions_without_co_owners = 0
         self.spend = 0.0
         self.queue = np.empty(0, dtype=np.int64)
@@ -44,13 +76,40 @@ class Organisation(mesa.Agent):
         self.reviewed_ideas, self.ignored_ideas = 0, 0  # consumer ideas read, or left to expire
         self.decision_times = np.zeros(64, dtype=np.int64)  # histogram of days to decision
 
+    @classmethod
+    def found(cls, model, name: str, scenario: Scenario, consumers) -> Organisation:
+        """Set up an organisation and its community over the membership columns ``consumers``.
+
+        The organisation's policies, its marketers (Mesa agents), the views of the idea space its
+        framing and decision team give it, and its stage gates, in that order.
+        """
+        policies = make_policies(scenario)
+        framing = policies.control.frame()
+        # a controlling brief costs autonomy, and with it intrinsic interest (Deci & Ryan 2000)
+        consumers.autonomy_loss = framing.controlling * scenario.policies.control.autonomy_cost
+        m = scenario.marketers
+        marketers = Marketer.create_agents(
+            model, m.count, m.capacity, ResponseStyle(m.response_style), m.review_noise
+        )
+        team = policies.decision.team(m, scenario.organisation)
+        views = PerspectiveViews(model.space, scenario, framing, team, model.rng)
+        gates = StageGates(
+            scenario.decision,
+            team,
+            scenario.organisation.co_owners,
+            model.rng,
+            scenario.ideas.ruggedness,
+        )
+        community = Community(model, consumers)
+        return cls(model, name, scenario, community, policies, framing, views, gates, marketers)
+
     # --- the review queue -----------------------------------------------------------------------
     def open_queue(self, pending: np.ndarray | None = None) -> None:
         """Order today's queue (``pending``, default all) by the triage policy."""
         model = self.model
-        pending = model.pending() if pending is None else pending
-        pool = model.ideas
-        self.queue = model.policies.triage.order(
+        pending = self.community.pending() if pending is None else pending
+        pool = self.ideas
+        self.queue = self.policies.triage.order(
             pending, pool["votes"][pending], pool["first_post"][pending], model.rng
         )
 
@@ -65,8 +124,8 @@ class Organisation(mesa.Agent):
         Returns:
             The ideas still pending.
         """
-        pool = self.model.ideas
-        pending = self.model.pending()
+        pool = self.ideas
+        pending = self.community.pending()
         expired = pool["day"][pending] <= day - patience
         old = pending[expired]
         if old.size:
@@ -89,12 +148,12 @@ class Organisation(mesa.Agent):
 
     def close_review(self) -> None:
         """Review and answer every idea taken today; admit the promoted ones to the gates."""
-        model, pool = self.model, self.model.ideas
+        model, pool = self.model, self.ideas
         for style in sorted({style for _, style, _ in self.assigned}):
             batch = [(i, n) for i, s, n in self.assigned if s == style]
             ids = np.concatenate([i for i, _ in batch])
             noise = np.repeat([n for _, n in batch], [i.size for i, _ in batch])
-            promoted = review(model, ids, style, noise)
+            promoted = review(self, ids, style, noise)
             self.reviewed_ideas += int((pool["author"][ids] >= 0).sum())
             self.answer(
                 ids,
@@ -131,14 +190,14 @@ class Organisation(mesa.Agent):
         Under a closed "test machine" no one gets a reply or an explanation. Authors take the
         day's answers in together (:meth:`deliver_answers`).
         """
-        model, pool = self.model, self.model.ideas
+        pool = self.ideas
         if ignored:
             flags = np.zeros((ids.size, 4), dtype=bool)
         else:
             flags = self._feedback_table(style)[promoted.astype(int), accepted.astype(int)]
-            if model.policies.recognition.awards_newcomers:  # a newcomer's first idea, first read
+            if self.policies.recognition.awards_newcomers:  # a newcomer's first idea, first read
                 flags[:, 2] |= pool["first_post"][ids] & (pool["response"][ids] == Response.NONE)
-        if model.framing.silent:  # a "test machine" answers no one, whatever the programme
+        if self.framing.silent:  # a "test machine" answers no one, whatever the programme
             flags[:, :2] = False
         unanswered = pool["response"][ids] == Response.NONE
         code = Response.EXPLAIN if style is ResponseStyle.EXPLAIN else Response.REPLY
@@ -168,10 +227,10 @@ class Organisation(mesa.Agent):
         """Authors take in the day's answers together, at the end of the day."""
         if self.answers:
             batch = {k: np.concatenate([a[k] for a in self.answers]) for k in self.answers[0]}
-            self.model.consumers.feedback(
+            self.consumers.feedback(
                 batch.pop("authors"),
                 self.model.day,
-                fair_process=self.model.policies.expectations.criteria_stated,
+                fair_process=self.policies.expectations.criteria_stated,
                 **batch,
             )
         self.answers = []
@@ -179,7 +238,7 @@ class Organisation(mesa.Agent):
     def _feedback_table(self, style: ResponseStyle) -> np.ndarray:
         """Feedback flags by (promoted, accepted, flag) under the recognition policy."""
         if style not in self._tables:
-            recognise = self.model.policies.recognition.feedback
+            recognise = self.policies.recognition.feedback
             self._tables[style] = np.array(
                 [[astuple(recognise(style, p, a)) for a in (0, 1)] for p in (0, 1)], dtype=bool
             )
@@ -199,17 +258,16 @@ class Organisation(mesa.Agent):
         today hear back together.
         """
         model = self.model
-        self.open_queue(self.expire(model.day, model.marketer_params.patience))
-        if Marketer in model.agent_types:
-            model.agents_by_type[Marketer].shuffle_do("step")
+        self.open_queue(self.expire(model.day, self.marketer_params.patience))
+        self.marketers.shuffle_do("step")
         self.close_review()
         self.decide()
         self.deliver_answers()
 
     def decide(self) -> None:
         """Advance the gates, record the day's decisions and answer their authors."""
-        model, pool = self.model, self.model.ideas
-        decided = self.gates.advance(model.day, model.passes_screen, self.stall())
+        model, pool = self.model, self.ideas
+        decided = self.gates.advance(model.day, self.community.passes_screen, self.stall())
         self.accepted_today = np.empty(0, dtype=np.int64)
         if not decided.rows.size:
             return
@@ -223,14 +281,14 @@ class Organisation(mesa.Agent):
             self.support = np.full(self.params.co_owners, max(1.0 - loss, 0.0))
         self.answer(
             ids,
-            style=model.decision_style,
+            style=self.decision_style,
             promoted=np.zeros(ids.size, dtype=bool),
             decided=np.ones(ids.size, dtype=bool),
             accepted=accepted,
         )
         authors = pool["author"][ids[accepted]]
         self.accepted_today = authors[authors >= 0]
-        model.policies.recognition.announce(model.consumers, self.accepted_today.size)
+        self.policies.recognition.announce(self.consumers, self.accepted_today.size)
 
     def count_decisions(self, decided, quality: np.ndarray) -> None:
         """Update the running figures the daily metrics read."""

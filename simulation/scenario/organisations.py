@@ -1,0 +1,194 @@
+"""Several organisations in one scenario: ``[[organisations]]`` entries, by name.
+
+A scenario without ``[[organisations]]`` has one firm, made of its top-level tables. With them,
+each entry is an organisation with a ``name`` and a ``role`` (``firm``: it runs a community
+and decides its ideas) that starts from the top-level tables and changes only what it writes
+under them (``marketers``, ``organisation``, ``policies``, ``decision``)::
+
+    [[organisations]]
+    name = "recogniser"
+    [organisations.policies.recognition]
+    kind = "feature"
+
+    [[organisations]]
+    name = "payer"
+    [organisations.policies.reward]
+    kind = "per_idea"
+
+Key paths reach into an organisation by name: ``organisations.payer.policies.reward.amount``
+(``--set``, experiment factors, the dashboard). Setting a top-level key changes every
+organisation that does not set it itself. The community, consumers, ideas and run tables are
+shared: all firms recruit from one population and work on one market.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import reduce
+from typing import Any
+
+from simulation.scenario.parameters import (
+    FIRM_TABLES,
+    FOCAL,
+    ROLES,
+    OrganisationEntry,
+    Scenario,
+)
+from simulation.scenario.values import ScenarioError, merge_tables, set_plain_values
+
+ENTRY_KEYS = ("name", "role")
+
+
+def organisation_scenarios(scenario: Scenario) -> list[tuple[str, str, Scenario]]:
+    """Each organisation as ``(name, role, scenario as it runs it)``, in the file's order.
+
+    A scenario without ``[[organisations]]`` gives one firm named ``firm``.
+    """
+    if not scenario.organisations:
+        return [(FOCAL, "firm", scenario)]
+    shared = replace(scenario, organisations=())
+    return [
+        (e.name, e.role, set_plain_values(shared, dict(e.settings), f"organisations.{e.name}"))
+        for e in scenario.organisations
+    ]
+
+
+def is_entry_key(key: str) -> bool:
+    """Whether ``key`` reaches into an organisation (``organisations.NAME.table.key``)."""
+    return key.startswith("organisations.")
+
+
+def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested TOML tables as ``{key.path: value}``.
+
+    >>> flatten({"policies": {"reward": {"kind": "per_idea"}}})
+    {'policies.reward.kind': 'per_idea'}
+    """
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[prefix + key] = value
+    return out
+
+
+def merge_entries(base: list[Any], top: list[Any]) -> list[Any]:
+    """``extends`` for ``[[organisations]]``: entries of the same name merge, new ones append."""
+    out = list(base)
+    names = [e.get("name") if isinstance(e, dict) else None for e in out]
+    for entry in top:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if name is not None and name in names:
+            i = names.index(name)
+            out[i] = merge_tables(out[i], entry)
+        else:
+            out.append(entry)
+            names.append(name)
+    return out
+
+
+def build_entries(items: Any, scenario: Scenario, source: str) -> tuple[OrganisationEntry, ...]:
+    """Validate ``[[organisations]]`` as read from TOML against the top-level ``scenario``."""
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise ScenarioError(
+            'expected a list of tables: [[organisations]] with name = "..." and its own tables',
+            source=source,
+            key="organisations",
+        )
+    entries: list[OrganisationEntry] = []
+    for i, item in enumerate(items):
+        name = item.get("name")
+        if not isinstance(name, str) or not name:
+            raise ScenarioError(
+                'every organisation needs a name, e.g. name = "rival"',
+                source=source,
+                key=f"organisations[{i}].name",
+            )
+        where = f"organisations.{name}"
+        _check_name(name, [e.name for e in entries], source, where)
+        role = item.get("role", "firm")
+        if role not in ROLES:
+            raise ScenarioError(
+                f"'{role}' is not a role; choose one of: {', '.join(ROLES)}",
+                source=source,
+                key=f"{where}.role",
+            )
+        entry = OrganisationEntry(name, role)
+        values = flatten({k: v for k, v in item.items() if k not in ENTRY_KEYS})
+        for key, value in values.items():
+            entry = set_setting(entry, key, value, scenario, source)
+        entries.append(entry)
+    return tuple(entries)
+
+
+def set_entry_key(scenario: Scenario, key: str, value: Any, source: str) -> Scenario:
+    """Set ``organisations.NAME.<key path>`` (or ``.role``) in ``scenario``."""
+    _, _, rest = key.partition(".")
+    name, _, path = rest.partition(".")
+    names = [e.name for e in scenario.organisations]
+    if name not in names:
+        known = ", ".join(names) if names else "none: this scenario has no [[organisations]]"
+        raise ScenarioError(
+            f"no organisation named '{name}' (organisations: {known})", source=source, key=key
+        )
+    if not path:
+        raise ScenarioError(
+            f"name a key of the organisation, e.g. {key}.policies.reward.kind",
+            source=source,
+            key=key,
+        )
+    i = names.index(name)
+    entry = scenario.organisations[i]
+    if path == "role":
+        if value not in ROLES:
+            raise ScenarioError(
+                f"'{value}' is not a role; choose one of: {', '.join(ROLES)}",
+                source=source,
+                key=key,
+            )
+        entry = replace(entry, role=value)
+    elif path == "name":
+        raise ScenarioError("an organisation's name cannot be set", source=source, key=key)
+    else:
+        entry = set_setting(entry, path, value, replace(scenario, organisations=()), source)
+    entries = list(scenario.organisations)
+    entries[i] = entry
+    return replace(scenario, organisations=tuple(entries))
+
+
+def set_setting(
+    entry: OrganisationEntry, path: str, value: Any, scenario: Scenario, source: str
+) -> OrganisationEntry:
+    """``entry`` with its own value at ``path``, checked and typed as the top-level key is."""
+    key = f"organisations.{entry.name}.{path}"
+    head = path.split(".")[0]
+    if head not in FIRM_TABLES:
+        raise ScenarioError(
+            f"'{head}' is shared by every organisation; set it at the top level, or set one of "
+            f"an organisation's own tables: {', '.join(FIRM_TABLES)}",
+            source=source,
+            key=key,
+        )
+    try:
+        typed = reduce(getattr, path.split("."), set_plain_values(scenario, {path: value}, source))
+    except ScenarioError as err:
+        raise ScenarioError(err.detail, source=source, key=key) from None
+    settings = dict(entry.settings)
+    settings[path] = typed
+    return replace(entry, settings=tuple(settings.items()))
+
+
+def _check_name(name: str, taken: list[str], source: str, key: str) -> None:
+    if "." in name or not name.strip() or name != name.strip():
+        raise ScenarioError(
+            f"'{name}' cannot be a name: use letters, digits, '_' or '-' (key paths use '.')",
+            source=source,
+            key=key,
+        )
+    if name in taken:
+        raise ScenarioError(
+            f"two organisations are named '{name}'; give each its own name",
+            source=source,
+            key=key,
+        )
