@@ -4,7 +4,8 @@ The seam every other part goes through::
 
     from simulation import load_scenario, run_scenario
     result = run_scenario(load_scenario("scenarios/baseline.toml"), seed=1)
-    result.summary, result.timeseries, result.ideas, result.decisions, result.snapshots
+    result.summary, result.timeseries, result.ideas, result.decisions, result.snapshots,
+    result.organisations
 
 The names below are imported when first used, so that ``import simulation`` (and with it the
 command line's ``--help``) does not load Mesa and pandas.

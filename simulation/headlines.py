@@ -67,3 +67,26 @@ def format_figure(value: Any, kind: str) -> str:
 def headline_rows(summary: dict[str, Any]) -> list[tuple[str, str, str]]:
     """``(label, formatted value, unit)`` for every headline figure of a run's summary."""
     return [(h.label, format_figure(summary.get(h.key), h.kind), h.unit) for h in HEADLINES]
+
+
+# figures of one organisation among several that the metric registry does not declare
+RIVAL_FIGURES = {
+    "members_elsewhere": ("Members also in another community", "count", "people"),
+    "switched_out": ("Left for another community", "count", "people"),
+}
+
+
+def organisation_rows(
+    summary: dict[str, Any], names: list[str], keys: tuple[str, ...]
+) -> list[tuple[str, list[str], str]]:
+    """``(label, values by organisation, unit)`` for each per-organisation figure ``keys``."""
+    rows = []
+    for key in keys:
+        label, kind, unit = (
+            RIVAL_FIGURES[key]
+            if key in RIVAL_FIGURES
+            else (METRICS[key].label, METRICS[key].kind, METRICS[key].unit)
+        )
+        values = [format_figure(summary.get(f"{name}.{key}"), kind) for name in names]
+        rows.append((label, values, unit))
+    return rows

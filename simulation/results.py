@@ -1,9 +1,10 @@
-"""Result files of one run: the four tables, the headline figures and the resolved scenario.
+"""Result files of one run: the five tables, the headline figures and the resolved scenario.
 
-A run directory holds ``timeseries``, ``ideas``, ``decisions`` and ``snapshots`` as Parquet (or
-CSV), ``summary.json`` and ``scenario.toml``. Same scenario and seed give the same bytes: the
-Parquet writer is pinned to options that store no timestamps, and every file is written to a
-temporary file beside its target and then renamed, so a crash never leaves half a file.
+A run directory holds ``timeseries``, ``ideas``, ``decisions``, ``snapshots`` and
+``organisations`` as Parquet (or CSV), ``summary.json`` and ``scenario.toml``. Same scenario and
+seed give the same bytes: the Parquet writer is pinned to options that store no timestamps, and
+every file is written to a temporary file beside its target and then renamed, so a crash never
+leaves half a file.
 """
 
 from __future__ import annotations

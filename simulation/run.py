@@ -12,7 +12,22 @@ from simulation.model import CoCreationModel
 from simulation.model.metrics import METRICS, SUMMARY, churned_share
 from simulation.scenario import Scenario
 
-TABLES = ("timeseries", "ideas", "decisions", "snapshots")
+TABLES = ("timeseries", "ideas", "decisions", "snapshots", "organisations")
+# the per-organisation headline figures (summary keys ``NAME.figure`` with several organisations)
+ORGANISATION_FIGURES = (
+    "members",
+    "active_members",
+    "churned_share",
+    "ideas",
+    "accepted",
+    "acceptance_rate",
+    "quality_accepted",
+    "time_to_decision_median",
+    "spend_total",
+    "cost_per_accepted",
+    "members_elsewhere",
+    "switched_out",
+)
 RETURN_WINDOW = 60  # days after a first post within which "posting again" counts
 
 
@@ -28,6 +43,13 @@ class RunResult:
         decisions: one row per concept decided at the stage gates.
         snapshots: one row per member per snapshot day.
         summary: headline figures (see :func:`summarise`).
+        organisations: one row per day and organisation.
+
+    With several organisations (``[[organisations]]``), ``timeseries`` and the headline figures
+    describe the focal (first) organisation's community; ``ideas``, ``decisions`` and
+    ``snapshots`` hold every community's rows with an ``organisation`` column, and the summary
+    adds each organisation's figures as ``NAME.figure`` plus the shared ``multi_members`` and
+    ``switchers``.
     """
 
     scenario: Scenario
@@ -36,9 +58,10 @@ class RunResult:
     decisions: pd.DataFrame
     snapshots: pd.DataFrame
     summary: dict[str, float]
+    organisations: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The four tables by name."""
+        """The tables by name."""
         return {name: getattr(self, name) for name in TABLES}
 
 
@@ -70,16 +93,56 @@ def collect_result(model: CoCreationModel) -> RunResult:
     """Turn a model that has run into a :class:`RunResult`."""
     timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     timeseries.insert(0, "day", np.arange(len(timeseries), dtype=np.int64))
-    ideas = model.ideas.frame(model.space)
-    decisions = model.organisation.gates.frame(model.space.quality[model.ideas["point"]])
+    names = [org.name for org in model.organisations]
+    ideas = [org.ideas.frame(model.space) for org in model.organisations]
+    decisions = [
+        org.gates.frame(model.space.quality[org.ideas["point"]]) for org in model.organisations
+    ]
     snapshots = pd.DataFrame(
         {k: np.concatenate([s[k] for s in model.snapshots]) for k in model.snapshots[0]}
         if model.snapshots
         else model.consumers.snapshot_schema()
     )
-    result = RunResult(model.params, timeseries, ideas, decisions, snapshots, {})
+    organisations = pd.DataFrame(model.organisation_rows)
+    organisations["organisation"] = pd.Categorical(organisations["organisation"], names)
+    if len(names) > 1:
+        ideas, decisions = _labelled(ideas, names), _labelled(decisions, names)
+        if "organisation" in snapshots:
+            snapshots["organisation"] = pd.Categorical(snapshots["organisation"], names)
+        else:  # no snapshot was taken: the empty table still has the column
+            snapshots["organisation"] = pd.Categorical([], names)
+    else:
+        ideas, decisions = ideas[0], decisions[0]
+    result = RunResult(
+        model.params,
+        timeseries,
+        ideas,
+        decisions,
+        snapshots,
+        {},
+        organisations.reset_index(drop=True),
+    )
     result.summary = summarise(result, model)
     return result
+
+
+def _labelled(frames: list[pd.DataFrame], names: list[str]) -> pd.DataFrame:
+    """One table of every organisation's rows, led by an ``organisation`` column."""
+    labelled = []
+    for name, frame in zip(names, frames, strict=True):
+        frame = frame.copy()
+        frame.insert(0, "organisation", name)
+        labelled.append(frame)
+    out = pd.concat(labelled, ignore_index=True)
+    out["organisation"] = pd.Categorical(out["organisation"], names)
+    return out
+
+
+def focal(frame: pd.DataFrame, model: CoCreationModel) -> pd.DataFrame:
+    """The focal organisation's rows of a per-organisation table."""
+    if "organisation" not in frame:
+        return frame
+    return frame[frame["organisation"] == model.organisation.name].reset_index(drop=True)
 
 
 MIN_GROUP = 10  # newcomers needed in a group before its posted-again share is reported
@@ -107,8 +170,9 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     # a share of fewer than MIN_GROUP newcomers says nothing: NaN rather than noise
     p_reply = share_of(again[replied == 1])
     p_none = share_of(again[replied == 0])
-    consumer_ideas = result.ideas[result.ideas["author"] >= 0]
-    decisions = result.decisions
+    ideas = focal(result.ideas, model)
+    consumer_ideas = ideas[ideas["author"] >= 0]
+    decisions = focal(result.decisions, model)
     accepted = decisions["outcome"] == "accepted"
     accepted_ideas = decisions.loc[accepted, "idea"].to_numpy()
     params = model.params
@@ -147,4 +211,40 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         else float("nan"),
     )
     run = {"days": int(len(result.timeseries)), "seed": int(result.scenario.run.seed)}
-    return run | {key: figures[key] for key in SUMMARY}
+    return run | {key: figures[key] for key in SUMMARY} | organisation_figures(result, model)
+
+
+def organisation_figures(result: RunResult, model: CoCreationModel) -> dict[str, float]:
+    """Each organisation's headline figures (``NAME.figure``) and the shared ones.
+
+    Nothing with one organisation. ``multi_members``: people who belong to several communities
+    on the last day; ``switchers``: people who left one community and belong to another.
+    """
+    if len(model.organisations) == 1:
+        return {}
+    last = result.organisations[result.organisations["day"] == result.organisations["day"].max()]
+    figures: dict[str, float] = {}
+    for org, (_, row) in zip(model.organisations, last.iterrows(), strict=True):
+        ideas = result.ideas[
+            (result.ideas["organisation"] == org.name) & (result.ideas["author"] >= 0)
+        ]
+        own = {
+            "members": int(row["members"]),
+            "active_members": int(row["active_members"]),
+            "churned_share": churned_share(row["churned_total"], row["joined_total"]),
+            "ideas": int(len(ideas)),
+            "accepted": int(row["accepted"]),
+            "acceptance_rate": float((ideas["status"] == "accepted").mean()) if len(ideas) else 0.0,
+            "quality_accepted": float(row["quality_accepted"]),
+            "time_to_decision_median": float(row["time_to_decision_median"]),
+            "spend_total": float(row["spend_total"]),
+            "cost_per_accepted": float(row["cost_per_accepted"]),
+            "members_elsewhere": int(row["members_elsewhere"]),
+            "switched_out": int(row["switched_out"]),
+        }
+        figures.update({f"{org.name}.{key}": own[key] for key in ORGANISATION_FIGURES})
+    member = np.array([org.consumers.member for org in model.organisations])
+    left = np.array([org.consumers.churn_day >= 0 for org in model.organisations])
+    figures["multi_members"] = int((member.sum(axis=0) > 1).sum())
+    figures["switchers"] = int((left & (member.sum(axis=0) - member > 0)).any(axis=0).sum())
+    return figures

@@ -33,6 +33,9 @@ def hand_built_result(**tables) -> RunResult:
             }
         ),
         "snapshots": pd.DataFrame(),
+        "organisations": pd.DataFrame(
+            {"day": [0, 1], "organisation": pd.Categorical(["firm", "firm"]), "members": [3, 4]}
+        ),
     }
     frames.update(tables)
     summary = {"members": np.int64(7), "quality_accepted": math.nan, "days": 3}

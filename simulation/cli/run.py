@@ -71,6 +71,8 @@ def handle(args: argparse.Namespace) -> int:
         print(out)
         return 0
     console().print(headline_table(result))
+    if result.scenario.organisations:
+        console().print(organisations_table(result))
     print(f"Results written to {out}")
     return 0
 
@@ -89,4 +91,28 @@ def headline_table(result):
     table.add_column("unit")
     for label, value, unit in headline_rows(result.summary):
         table.add_row(Text(label), Text(value), Text(unit))
+    return table
+
+
+def organisations_table(result):
+    """Each organisation's headline figures side by side, and the people they share."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from simulation.headlines import organisation_rows
+    from simulation.run import ORGANISATION_FIGURES
+
+    names = [entry.name for entry in result.scenario.organisations]
+    summary = result.summary
+    table = Table(
+        title=f"Organisations: {summary['multi_members']:,} people in several communities, "
+        f"{summary['switchers']:,} left one for another",
+        caption=f"The figures above are {names[0]}'s (the focal organisation).",
+    )
+    table.add_column("figure")
+    for name in names:
+        table.add_column(name, justify="right")
+    table.add_column("unit")
+    for label, values, unit in organisation_rows(summary, names, ORGANISATION_FIGURES):
+        table.add_row(Text(label), *map(Text, values), Text(unit))
     return table

@@ -48,6 +48,7 @@ from simulation.experiments.spec import (
 )
 from simulation.model.metrics import REPORTERS
 from simulation.scenario import Scenario, ScenarioError, load_scenario, set_values, to_dict
+from simulation.scenario.organisations import entry_name, plain_key
 
 
 def load_experiment(
@@ -110,6 +111,17 @@ def experiment_from_dict(
     factors = tuple(
         _factor(key, spec, check) for key, spec in check.table(data, "parameters").items()
     )
+    for factor in factors:  # a factor inside an organisation needs that organisation
+        org = entry_name(factor.key)
+        for scenario in [base, *(sub.scenario for sub in subs)]:
+            if org and org not in [e.name for e in scenario.organisations]:
+                known = ", ".join(e.name for e in scenario.organisations) or "none"
+                raise ScenarioError(
+                    f"no organisation named '{org}' in scenario '{scenario.name}' "
+                    f"(its organisations: {known})",
+                    source=source,
+                    key=f'parameters."{factor.key}"',
+                )
     design_data = check.table(data, "design")
     check.keys(design_data, ("kind", "samples", "levels", "second_order"), "design.")
     default_kind = "list" if subs and not factors else "grid"
@@ -166,7 +178,7 @@ def _scenario(file: str | None, base_dir: Path, source: str, key: str) -> Scenar
 
 def _apply(scenario: Scenario, values: dict[str, Any], source: str, key: str) -> Scenario:
     for path in values:
-        if path not in PARAM_KEYS:
+        if plain_key(path) not in PARAM_KEYS:
             close = difflib.get_close_matches(path, PARAM_KEYS, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise ScenarioError(
@@ -226,7 +238,7 @@ def _subexperiments(
 
 def _factor(key: str, spec: Any, check: _Checker) -> Factor:
     where = f'parameters."{key}"'
-    if key not in PARAM_KEYS:
+    if plain_key(key) not in PARAM_KEYS:
         close = difflib.get_close_matches(key, PARAM_KEYS, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise ScenarioError(
@@ -234,7 +246,7 @@ def _factor(key: str, spec: Any, check: _Checker) -> Factor:
             source=check.source,
             key=where,
         )
-    integer = _param_type(key) is int
+    integer = _param_type(plain_key(key)) is int
     if isinstance(spec, list):
         if not spec:
             raise ScenarioError("give at least one value", source=check.source, key=where)

@@ -18,7 +18,7 @@ from simulation.scenario import Scenario, iter_params
 DESIGNS = ("grid", "list", "lhs", "sobol", "morris")
 DISTRIBUTIONS = ("uniform", "normal", "lognormal")
 SEED_MODES = ("independent", "common")
-SOURCES = TABLES  # timeseries, ideas, decisions, snapshots
+SOURCES = TABLES  # timeseries, ideas, decisions, snapshots, organisations
 SUMMARY = "summary"  # the table of one row per run, always written
 TOP_KEYS = (
     "name",
@@ -68,7 +68,8 @@ class TableSpec:
 
     Attributes:
         name: the table's name (its folder under ``parts/``).
-        source: which run table it comes from: timeseries, ideas, decisions or snapshots.
+        source: which run table it comes from: timeseries, ideas, decisions, snapshots or
+            organisations.
         columns: the columns (for timeseries: the metrics) kept; empty = all.
         every: keep days divisible by ``every`` (timeseries and snapshots), plus the last day.
     """

@@ -68,15 +68,18 @@ def run_tables(result: RunResult, task: RunTask) -> dict[str, pd.DataFrame]:
     return tables
 
 
+KEYS = {"timeseries": ["day"], "organisations": ["day", "organisation"]}  # kept with any columns
+
+
 def select(result: RunResult, spec: TableSpec) -> pd.DataFrame:
     """The rows and columns of a run table that ``spec`` records."""
     frame = getattr(result, spec.source)
-    if spec.source in ("timeseries", "snapshots") and len(frame):
+    if spec.source in ("timeseries", "snapshots", "organisations") and len(frame):
         last = int(result.timeseries["day"].iloc[-1])
         day = frame["day"].to_numpy()
         frame = frame[(day % spec.every == 0) | (day == last)]
     if spec.columns:
-        keep = ["day"] if spec.source == "timeseries" else []
+        keep = KEYS.get(spec.source, [])
         frame = frame[keep + [c for c in spec.columns if c in frame.columns and c not in keep]]
     return frame.reset_index(drop=True)
 

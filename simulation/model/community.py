@@ -278,3 +278,35 @@ class Community:
             queue=int(org.queue.size),  # what the marketers left for tomorrow
             ignored_share=ignored / dealt if (dealt := ignored + org.reviewed_ideas) else np.nan,
         )
+
+    def row(self, others: np.ndarray | None) -> dict[str, float]:
+        """Today's figures of this community for the ``organisations`` table.
+
+        ``others`` counts, for each consumer, their memberships of the *other* communities
+        (None with one organisation): it gives who also belongs elsewhere and who switched.
+        """
+        pop, org, day = self.consumers, self.organisation, self.day.number
+        members = np.flatnonzero(pop.member)
+        firm = organisation_metrics(org)
+        n_ideas = len(self.ideas)
+        row = {
+            "members": int(members.size),
+            "active_members": int((pop.last_active[members] > max(day - 30, -1)).sum()),
+            "active_today": int(pop.active_today.sum()),
+            "joined_total": int(pop.joined.size),
+            "churned_total": int(pop.joined.size - members.size),
+            "ideas_total": int((self.ideas["author"][:n_ideas] >= 0).sum()),
+            "accepted": firm["accepted"],
+            "quality_accepted": firm["quality_accepted"],
+            "time_to_decision_median": firm["time_to_decision_median"],
+            "spend_total": firm["spend_total"],
+            "cost_per_accepted": firm["cost_per_accepted"],
+            "queue": int(org.queue.size),
+            "members_elsewhere": 0,
+            "switched_out": 0,
+        }
+        if others is not None:
+            row["members_elsewhere"] = int((others[members] > 0).sum())
+            left = pop.churn_day >= 0
+            row["switched_out"] = int((left & (others > 0)).sum())
+        return row

@@ -60,6 +60,7 @@ class CoCreationModel(mesa.Model):
             model_reporters={name: [self.today.get, [name]] for name in REPORTERS}
         )
         self.snapshots: list[dict[str, np.ndarray]] = []
+        self.organisation_rows: list[dict[str, float]] = []  # the organisations table
 
     # --- the focal organisation and its community -----------------------------------------------
     @property
@@ -147,15 +148,36 @@ class CoCreationModel(mesa.Model):
             split_attention(communities, self.day, p.attention, p.attention_spread, self.rng)
 
     def measure(self) -> None:
-        """Update today's figures: the registry's daily metrics, read by the DataCollector."""
+        """Update today's figures: the registry's daily metrics, read by the DataCollector.
+
+        The daily metrics are the focal community's; every community adds a row to the
+        ``organisations`` table.
+        """
         self.today.update(self.organisation.community.figures())
+        memberships = self.memberships()
+        for org in self.organisations:
+            others = None if memberships is None else memberships - org.consumers.member
+            row = org.community.row(others)
+            self.organisation_rows.append({"day": self.day, "organisation": org.name, **row})
+
+    def memberships(self) -> np.ndarray | None:
+        """How many communities each consumer belongs to now (None with one organisation)."""
+        if len(self.organisations) == 1:
+            return None
+        return np.sum([org.consumers.member for org in self.organisations], axis=0)
 
     def close(self) -> None:
         """Collect the day's figures, take a snapshot when one is due, stop after the last day."""
         self.datacollector.collect(self)
         interval, days = self.params.run.snapshot_interval, self.params.run.days
         if interval and (self.day % interval == 0 or self.day == days - 1):
-            self.snapshots.append(self.consumers.snapshot(self.day))
+            if len(self.organisations) == 1:
+                self.snapshots.append(self.consumers.snapshot(self.day))
+            else:  # every community's members, labelled by organisation
+                for org in self.organisations:
+                    rows = org.consumers.snapshot(self.day)
+                    rows["organisation"] = np.full(rows["day"].size, org.name, dtype=object)
+                    self.snapshots.append(rows)
         if self.day + 1 >= days:
             self.running = False
         for community in self.communities:

@@ -58,6 +58,22 @@ def is_entry_key(key: str) -> bool:
     return key.startswith("organisations.")
 
 
+def plain_key(key: str) -> str:
+    """The key path inside an organisation (``organisations.NAME.a.b`` -> ``a.b``), else ``key``.
+
+    >>> plain_key("organisations.payer.policies.reward.kind"), plain_key("run.days")
+    ('policies.reward.kind', 'run.days')
+    """
+    if not is_entry_key(key):
+        return key
+    return key.split(".", 2)[2] if key.count(".") >= 2 else ""
+
+
+def entry_name(key: str) -> str:
+    """The organisation a key path reaches into (``""`` for a top-level key)."""
+    return key.split(".")[1] if is_entry_key(key) else ""
+
+
 def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested TOML tables as ``{key.path: value}``.
 
