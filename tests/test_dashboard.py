@@ -14,7 +14,7 @@ from simulation.dashboard.arms import Classroom, Settings
 from simulation.dashboard.presets import PRESETS, load_preset
 from simulation.model.policies import POLICIES
 from simulation.scenario import Scenario, ScenarioError, iter_params
-from tests.helpers import small
+from tests.helpers import ROOT, small
 
 
 def test_controls_come_from_the_dataclasses():
@@ -241,3 +241,26 @@ def test_the_play_thread_waits_while_another_thread_draws():
     context._lock_thread = threading.current_thread()  # its own render: no wait, no deadlock
     with context.thread_lock:
         page.wait_while_drawn(context)
+
+
+def test_members_are_coloured_by_community_when_there_are_several():
+    from simulation.model import CoCreationModel
+    from simulation.scenario import apply_overrides, load_scenario
+
+    rivals = load_scenario(ROOT / "scenarios" / "rivals.toml")
+    model = CoCreationModel(apply_overrides(rivals, ["community.consumers=300", "run.days=60"]))
+    for _ in range(60):
+        model.step()
+    codes, sizes = views.node_style(model)
+    a, b = (org.consumers for org in model.organisations)
+    ever = (a.join_day >= 0) | (b.join_day >= 0)
+    assert np.array_equal(codes == 0, ~ever)
+    assert np.array_equal(codes == 1, a.member & ~b.member)
+    assert np.array_equal(codes == 2, b.member & ~a.member)
+    assert np.array_equal(codes == 3, a.member & b.member)
+    assert np.array_equal(codes == 4, ever & ~a.member & ~b.member)
+    names = [name for name, _ in views.palette(model)]
+    assert names == ["not a member", "in recogniser", "in payer", "in several", "left"]
+    assert (sizes[codes == 0] == 1.0).all()
+    pipelines = [dict(views.pipeline(model, org)) for org in model.organisations]
+    assert [p["submitted"] for p in pipelines] == [len(org.ideas) for org in model.organisations]

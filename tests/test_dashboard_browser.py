@@ -130,3 +130,50 @@ def test_dashboard_in_chromium(tmp_path):
         server.wait(timeout=30)
         log.close()
     assert not errors, (errors, (tmp_path / "server.log").read_text()[-3000:])
+
+
+def test_dashboard_shows_rival_communities_in_chromium(tmp_path):
+    """`cocreate dashboard scenarios/rivals.toml`: members coloured by community, a pipeline
+    and a column of figures per organisation, and the inspector names a consumer's communities."""
+    from playwright.sync_api import expect, sync_playwright
+
+    scenario = tmp_path / "rivals_class.toml"
+    scenario.write_text(
+        f'extends = "{ROOT / "scenarios" / "rivals.toml"}"\nname = "rivals_class"\n'
+        "[community]\nconsumers = 300\ninitial_members = 60\n"
+    )
+    log = (tmp_path / "server.log").open("w")
+    server, url = _start(scenario, log)
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url)
+            step = page.get_by_role("button", name="Step")
+            step.wait_for()
+            for n in range(1, 6):
+                step.click()
+                expect(page.get_by_text(f"Time: {n}.0")).to_be_visible()
+            expect(page.get_by_text("in recogniser")).to_be_visible()  # the legend
+            expect(page.get_by_text("in payer")).to_be_visible()
+            expect(page.get_by_text("Communities", exact=True)).to_be_visible()
+            header = page.locator("th").filter(has_text="rivals_class: payer")
+            expect(header.first).to_be_visible()  # pipeline and communities, one column each
+            expect(page.locator("td").filter(has_text="also in another community")).to_be_visible()
+            page.get_by_role("button", name="most active").click()
+            expect(page.locator("td").filter(has_text="member of")).to_be_visible()
+            assert page.get_by_text(re.compile("error in step|Traceback")).count() == 0
+            shots = ROOT / "results" / "test-artifacts"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / "dashboard-rivals.png"), full_page=True)
+            browser.close()
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    assert not errors, (errors, (tmp_path / "server.log").read_text()[-3000:])

@@ -140,7 +140,8 @@ def NetworkPanel():
         class_="network-image",
     )
     solara.v.use_event(picture, "click", clicked)
-    solara.HTML("div", unsafe_innerHTML=views.legend_html(), style={"font-size": "0.8rem"})
+    legends = dict.fromkeys(views.legend_html(m) for m in room.models)  # one per kind of arm
+    solara.HTML("div", unsafe_innerHTML="<br>".join(legends), style={"font-size": "0.8rem"})
 
 
 @solara.component
@@ -159,14 +160,43 @@ def PlotsPanel():
     widgets.Image.element(value=image, format="png")
 
 
+def columns(room) -> list[tuple[str, object, object]]:
+    """``(header, model, organisation)`` for every organisation of every arm."""
+    several = any(len(m.organisations) > 1 for m in room.models)
+    return [
+        (f"{name}: {org.name}" if several else name, model, org)
+        for name, model in zip(room.names, room.models, strict=True)
+        for org in model.organisations
+    ]
+
+
 @solara.component
 def PipelinePanel():
-    """The idea pipeline, a column per arm."""
+    """The idea pipeline, a column per arm (and per organisation of an arm with several)."""
+    update_counter.get()
+    cols = columns(classroom.value)
+    rows = [views.pipeline(model, org) for _, model, org in cols]
+    table = [(label, [str(r[i][1]) for r in rows]) for i, (label, _) in enumerate(rows[0])]
+    html_table("Idea pipeline", ["stage", *(header for header, _, _ in cols)], table)
+
+
+@solara.component
+def CommunitiesPanel():
+    """With several organisations: each community's figures side by side."""
     update_counter.get()
     room = classroom.value
-    rows = [views.pipeline(m) for m in room.models]
-    table = [(label, [str(r[i][1]) for r in rows]) for i, (label, _) in enumerate(rows[0])]
-    html_table("Idea pipeline", ["stage", *room.names], table)
+    if all(len(m.organisations) == 1 for m in room.models):
+        return
+    cols = columns(room)
+    per_model = {id(m): views.communities(m) for m in room.models}
+    table = []
+    for i, (label, _) in enumerate(next(iter(per_model.values()))):
+        cells = []
+        for _, model, org in cols:
+            j = model.organisations.index(org)
+            cells.append(per_model[id(model)][i][1][j])
+        table.append((label, cells))
+    html_table("Communities", ["", *(header for header, _, _ in cols)], table)
 
 
 @solara.component
@@ -205,7 +235,18 @@ def Inspector():
                 agent = model.agents_by_type[Consumer].to_list()[selected.value]
                 states.append(agent.state() | {"tenure": agent.tenure})
             table = [(label, [_cell(s[key]) for s in states]) for key, label in INSPECTED]
+            if any(len(m.organisations) > 1 for m in room.models):
+                cells = [memberships(m, selected.value) for m in room.models]
+                table.insert(0, ("member of", cells))
             html_table(f"Consumer {selected.value}", ["", *room.names], table)
+
+
+def memberships(model, index: int) -> str:
+    """The communities consumer ``index`` belongs to (and those they left), in words."""
+    now = [org.name for org in model.organisations if org.consumers.member[index]]
+    left = [org.name for org in model.organisations if org.consumers.churn_day[index] >= 0]
+    words = ", ".join(now) if now else "none"
+    return words + (f" (left {', '.join(left)})" if left else "")
 
 
 def html_table(title: str, header: list[str], rows: list[tuple[str, list[str]]]) -> None:
@@ -258,4 +299,5 @@ def Page():
         with solara.Row(style={"flex-wrap": "wrap"}):
             PlotsPanel()
             PipelinePanel()
+        CommunitiesPanel()
         Inspector()

@@ -11,6 +11,7 @@ and sizes change.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import math
 
@@ -34,6 +35,10 @@ STATE_COLOURS = {
     ConsumerStatus.CHURNED: ("churned", "#de2d26"),
 }
 ARM_COLOURS = ("#1f77b4", "#ff7f0e")
+# with several organisations: a colour per community a member belongs to (only that one), then
+# one for members of several, one for those who left every community they joined
+COMMUNITY_COLOURS = ("#2171b5", "#31a354", "#8c6d31", "#17becf", "#6a51a3", "#bcbd22")
+SEVERAL_COLOUR, LEFT_COLOUR = "#ff7f00", "#de2d26"
 # (title, reporter, secondary reporter drawn dashed)
 PLOTS = (
     ("Active members", "active_members", None),
@@ -83,25 +88,74 @@ def network_layout(model) -> np.ndarray:
 
 
 def node_style(model) -> tuple[np.ndarray, np.ndarray]:
-    """Colour codes (a ConsumerStatus per node) and sizes (points²; by days taken part)."""
-    pop = model.consumers
-    status = pop.status.astype(np.int64)
-    sizes = np.where(
-        status == ConsumerStatus.PROSPECT,
-        1.0,
-        4.0 + 3.0 * np.sqrt(np.minimum(pop.active_days, 400)),
-    )
+    """Colour codes and sizes (points²; by days taken part) of every consumer.
+
+    With one organisation the code is the consumer's :class:`ConsumerStatus`; with several it
+    indexes :func:`palette`: not a member, a member of one community (one code each), of
+    several, or gone from every community joined.
+    """
+    orgs = model.organisations
+    if len(orgs) == 1:
+        pop = model.consumers
+        status = pop.status.astype(np.int64)
+        active = pop.active_days
+    else:
+        member = np.array([org.consumers.member for org in orgs])
+        joined = np.array([org.consumers.join_day >= 0 for org in orgs])
+        count = member.sum(axis=0)
+        status = np.zeros(member.shape[1], dtype=np.int64)  # not a member
+        status[joined.any(axis=0)] = len(orgs) + 2  # left every community joined
+        status[count == 1] = 1 + member.argmax(axis=0)[count == 1]
+        status[count > 1] = len(orgs) + 1
+        active = np.sum([org.consumers.active_days for org in orgs], axis=0)
+    sizes = np.where(status == 0, 1.0, 4.0 + 3.0 * np.sqrt(np.minimum(active, 400)))
     return status, sizes
 
 
-def pipeline(model) -> list[tuple[str, int]]:
-    """The idea pipeline: submitted -> reviewed -> promoted -> at each gate -> decided.
+def palette(model) -> list[tuple[str, str]]:
+    """``(legend name, colour)`` for each colour code :func:`node_style` gives."""
+    orgs = model.organisations
+    if len(orgs) == 1:
+        return [STATE_COLOURS[s] for s in ConsumerStatus]
+    colours = [COMMUNITY_COLOURS[i % len(COMMUNITY_COLOURS)] for i in range(len(orgs))]
+    return [
+        STATE_COLOURS[ConsumerStatus.PROSPECT],
+        *((f"in {org.name}", colour) for org, colour in zip(orgs, colours, strict=True)),
+        ("in several", SEVERAL_COLOUR),
+        ("left", LEFT_COLOUR),
+    ]
+
+
+def communities(model) -> list[tuple[str, list[str]]]:
+    """Each organisation's community so far: ``(figure, a value per organisation)`` rows."""
+    rows = [org.community.row(None) for org in model.organisations]
+    memberships = model.memberships()
+    if memberships is not None:
+        for org, row in zip(model.organisations, rows, strict=True):
+            others = memberships - org.consumers.member
+            row["members_elsewhere"] = int((others[org.consumers.member] > 0).sum())
+    figures = (
+        ("active members", "active_members", "count"),
+        ("members", "members", "count"),
+        ("ideas", "ideas_total", "count"),
+        ("accepted", "accepted", "count"),
+        ("cash paid (EUR)", "spend_total", "eur"),
+        ("also in another community", "members_elsewhere", "count"),
+    )
+    return [(label, [format_figure(r[key], kind) for r in rows]) for label, key, kind in figures]
+
+
+def pipeline(model, organisation=None) -> list[tuple[str, int]]:
+    """The idea pipeline of an organisation (default: the focal one).
+
+    Submitted -> reviewed -> promoted -> at each gate -> decided.
 
     >>> from simulation.model import CoCreationModel
     >>> [label for label, _ in pipeline(CoCreationModel())][:3]
     ['submitted', 'waiting for review', 'ignored (no answer)']
     """
-    ideas, gates = model.ideas, model.organisation.gates
+    org = organisation if organisation is not None else model.organisation
+    ideas, gates = org.ideas, org.gates
     status = np.bincount(ideas["status"][: len(ideas)], minlength=len(IdeaStatus))
     at_gate = np.bincount(
         np.minimum(gates.concepts["gate"][gates.open], len(GATES) - 1), minlength=len(GATES)
@@ -111,7 +165,7 @@ def pipeline(model) -> list[tuple[str, int]]:
         ("waiting for review", int(status[IdeaStatus.PENDING])),
         ("ignored (no answer)", int(status[IdeaStatus.IGNORED])),
         ("rejected at review", int(status[IdeaStatus.REJECTED])),
-        ("promoted to concept", int(model.organisation.promoted)),
+        ("promoted to concept", int(org.promoted)),
         *((f"at the {gate} gate", int(n)) for gate, n in zip(GATES, at_gate, strict=True)),
         ("killed at a gate", int(status[IdeaStatus.KILLED])),
         ("accepted", int(status[IdeaStatus.ACCEPTED])),
@@ -160,7 +214,6 @@ class NetworkView:
     def __init__(self, axes):
         self.axes = list(axes)
         self.points, self.marks, self._graph = [], [], None
-        self.palette = np.array([STATE_COLOURS[s][1] for s in ConsumerStatus])
 
     def _setup(self, models) -> None:
         for ax in self.axes:
@@ -209,7 +262,8 @@ class NetworkView:
             self.axes, names, models, self.points, self.marks, strict=False
         ):
             status, sizes = node_style(model)
-            points.set_facecolor(self.palette[status])
+            colours = np.array([colour for _, colour in palette(model)])
+            points.set_facecolor(colours[status])
             points.set_sizes(sizes)
             xy = network_layout(model)
             inside = selected is not None and 0 <= selected < len(xy)
@@ -234,11 +288,12 @@ class NetworkView:
         return None
 
 
-def legend_html() -> str:
-    """The colour legend of the network, as HTML."""
+def legend_html(model=None) -> str:
+    """The colour legend of the network (of ``model``'s colours), as HTML."""
+    colours = palette(model) if model is not None else list(STATE_COLOURS.values())
     items = (
-        f"<span style='color:{colour}'>&#9679;</span> {name}"
-        for name, colour in STATE_COLOURS.values()
+        f"<span style='color:{colour}'>&#9679;</span> {html.escape(name)}"
+        for name, colour in colours
     )
     return " &nbsp; ".join(items) + " &nbsp; (size: days taken part)"
 
