@@ -2,12 +2,14 @@
 #   make run    set up (Python >= 3.12 venv, dependencies) and run the main job: the five
 #               beliefs answered, results/myths/report.html
 #   make test   set up and run the whole test suite (lint, unit, invariants, statistics, CLI)
-# Other targets: setup, lint, format, bench, clean.
+# Other targets: setup, lint, format, bench (options through BENCH_ARGS, e.g.
+# make bench BENCH_ARGS="--scenario scenarios/rivals.toml"), clean.
 
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
+BENCH_ARGS ?=
 
 .PHONY: run setup test lint format bench clean
 
@@ -37,7 +39,7 @@ test: lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 bench: setup
-	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_model.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

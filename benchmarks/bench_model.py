@@ -3,7 +3,11 @@
 Prints figures; it never passes or fails anything (exit code 0 unless something crashes).
 
     .venv/bin/python benchmarks/bench_model.py [--consumers 10000] [--days 365] [--repeats 3]
-        [--json PATH] [--no-memory]
+        [--scenario FILE.toml] [--json PATH] [--no-memory]
+
+``--scenario`` also times that scenario (scaled the same way) and prints its consumer-steps per
+second as a ratio of the baseline's, measured in the same process: e.g. a two-firm scenario
+(``scenarios/rivals.toml``), where every consumer is a row of two communities.
 
 See benchmarks/README.md for what each figure means.
 """
@@ -25,6 +29,7 @@ from workload import build_scenario, scaled_overrides
 
 TARGET_STEPS_PER_S = 5_000_000
 TARGET_PEAK_RSS_MB = 300
+TARGET_SCENARIO_RATIO = 0.5  # a two-firm scenario: at least half the baseline's throughput
 BOLTZMANN_N = 10_000
 BOLTZMANN_RUN_SECONDS = 3.0
 MB = 1_000_000  # bytes; ru_maxrss and VmHWM are KiB on Linux
@@ -37,6 +42,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write figures as JSON")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory probes")
+    parser.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="also time this scenario file, scaled like the baseline (ratio to the baseline)",
+    )
     return parser.parse_args()
 
 
@@ -70,11 +80,11 @@ def measure_memory() -> dict[str, dict[str, float]]:
     return figures
 
 
-def time_cocreate(consumers: int, days: int, repeats: int) -> list[float]:
+def time_cocreate(consumers: int, days: int, repeats: int, path: str | None = None) -> list[float]:
     """Wall seconds of ``repeats`` fresh runs through ``run_scenario`` (construction included)."""
     from simulation import run_scenario
 
-    scenario = build_scenario(consumers, days)
+    scenario = build_scenario(consumers, days, path)
     seconds = []
     for _ in range(repeats):
         gc.collect()
@@ -139,6 +149,15 @@ def print_throughput(result: dict) -> None:
     )
     print(f"  cocreate: {co['consumers']:,} consumers × {co['days']} days, {runs(co)}")
     print(f"  Boltzmann: {bz['agents']:,} agents × {bz['steps']} steps, {runs(bz)}")
+    if "scenario" in result:
+        sc = result["scenario"]
+        print(
+            f"  {sc['file'] + ' consumer-steps/s':<30}{sc['steps_per_s'] / 1e6:>8.2f} M   "
+            f"{sc['ratio_to_baseline']:.2f} × the baseline's ({sc['organisations']} "
+            f"organisations; target >= {TARGET_SCENARIO_RATIO} × for two firms)  "
+            f"{verdict(sc['ratio_to_baseline'] >= TARGET_SCENARIO_RATIO)}"
+        )
+        print(f"  {sc['file']}: {runs(sc)}")
 
 
 def runs(figures: dict) -> str:
@@ -165,6 +184,21 @@ def measure_throughput(args: argparse.Namespace) -> dict:
         },
         "ratio": co_rate / bz_rate,
         "target_ratio": TARGET_STEPS_PER_S / bz_rate,
+        **({"scenario": time_scenario(args, co_rate)} if args.scenario else {}),
+    }
+
+
+def time_scenario(args: argparse.Namespace, baseline_rate: float) -> dict:
+    """The ``--scenario`` file's throughput, and its ratio to the baseline's in this process."""
+    scenario = build_scenario(args.consumers, args.days, args.scenario)
+    seconds = time_cocreate(args.consumers, args.days, args.repeats, args.scenario)
+    steps_rate = rate(args.consumers * args.days, seconds)
+    return {
+        "file": Path(args.scenario).name,
+        "organisations": max(len(scenario.organisations), 1),
+        "seconds": seconds,
+        "steps_per_s": steps_rate,
+        "ratio_to_baseline": steps_rate / baseline_rate,
     }
 
 

@@ -25,9 +25,14 @@ def scaled_overrides(consumers: int, days: int) -> list[str]:
     ]
 
 
-def build_scenario(consumers: int, days: int) -> Scenario:
-    """The validated scenario for ``consumers`` × ``days``, built through the public seam."""
-    from simulation import Scenario
-    from simulation.scenario import apply_overrides
+def build_scenario(consumers: int, days: int, path: str | None = None) -> Scenario:
+    """The validated scenario for ``consumers`` × ``days``, built through the public seam.
 
-    return apply_overrides(Scenario(), scaled_overrides(consumers, days))
+    ``path``: a scenario file to scale instead of the built-in baseline (its organisations keep
+    what they set themselves; the scaled keys are top-level).
+    """
+    from simulation import Scenario
+    from simulation.scenario import apply_overrides, load_scenario
+
+    base = Scenario() if path is None else load_scenario(path)
+    return apply_overrides(base, scaled_overrides(consumers, days))
