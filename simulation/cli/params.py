@@ -18,7 +18,17 @@ examples:
   cocreate params --table policies.reward
   cocreate params --markdown > docs/parameters.md
   cocreate params | grep -i reward          # tab-separated when not on a terminal
+
+several organisations ([[organisations]] in a scenario file): one organisation's own value
+is set at organisations.NAME.<key>, for the keys of its own tables (marketers, organisation,
+policies, decision), e.g.
+  cocreate run scenarios/rivals.toml --set organisations.payer.policies.reward.amount=20
 """
+ORGANISATIONS_NOTE = (
+    "Several organisations: organisations.NAME.<key> sets one organisation's own value of a key "
+    "under marketers, organisation, policies or decision (e.g. "
+    "organisations.payer.policies.reward.amount)."
+)
 COLUMNS = ("key", "default", "unit", "allowed", "description")
 
 
@@ -63,7 +73,10 @@ def rich_table(rows):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="cocreate parameters (set in a scenario file or with --set key=value)")
+    table = Table(
+        title="cocreate parameters (set in a scenario file or with --set key=value)",
+        caption=ORGANISATIONS_NOTE,
+    )
     width = max((len(row.key) for row in rows), default=3)
     table.add_column("key", no_wrap=True, min_width=width)
     for name in ("default", "unit", "allowed"):  # fold, never cut, on a narrow terminal
