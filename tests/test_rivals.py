@@ -252,3 +252,27 @@ def test_a_firm_that_pays_draws_attention_from_one_that_does_not_unless_cash_mea
     none0 = paired([*deaf, "organisations.payer.policies.reward.kind=none"])
     pays0 = paired(deaf)
     assert np.array_equal(none0, pays0)
+
+
+def test_compare_explain_sets_back_one_organisations_own_keys():
+    from simulation.analysis.explain import levers
+
+    a = load_scenario(RIVALS)
+    b = apply_overrides(
+        a,
+        [
+            "organisations.payer.policies.reward.kind=none",
+            "organisations.recogniser.marketers.count=3",
+        ],
+    )
+    found = {lever.key: lever for lever in levers(a, b)}
+    assert set(found) == {
+        "organisations.payer.policies.reward",
+        "organisations.recogniser.marketers.count",
+    }
+    assert found["organisations.payer.policies.reward"].back == {
+        "organisations.payer.policies.reward.kind": "per_idea"
+    }
+    assert found["organisations.recogniser.marketers.count"].back == {
+        "organisations.recogniser.marketers.count": 2
+    }

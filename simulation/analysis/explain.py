@@ -40,9 +40,20 @@ from simulation.scenario.mechanisms import MECHANISMS, Mechanism
 NOT_LEVERS = ("name", "description", "run.seed")
 
 
-def leaf_values(scenario: Scenario) -> dict[str, Any]:
-    """Every parameter of ``scenario`` by key path (``policies.reward.kind`` -> ``"none"``)."""
-    return {key: reduce(getattr, key.split("."), scenario) for key, _ in iter_params()}
+def leaf_values(scenario: Scenario, other: Scenario | None = None) -> dict[str, Any]:
+    """Every parameter of ``scenario`` by key path (``policies.reward.kind`` -> ``"none"``).
+
+    With several organisations, each key an organisation sets itself (in ``scenario`` or in
+    ``other``, for an organisation of the same name) is there too, as
+    ``organisations.NAME.<key>``, with the value that organisation runs with.
+    """
+    values = {key: reduce(getattr, key.split("."), scenario) for key, _ in iter_params()}
+    theirs = {e.name: dict(e.settings) for e in (other.organisations if other else ())}
+    for entry in scenario.organisations:
+        own = dict(entry.settings)
+        for key in [*own, *(k for k in theirs.get(entry.name, {}) if k not in own)]:
+            values[f"organisations.{entry.name}.{key}"] = own.get(key, values[key])
+    return values
 
 
 @dataclass(frozen=True)
@@ -79,12 +90,13 @@ def levers(baseline: Scenario, other: Scenario) -> list[Lever]:
     Names, descriptions and the scenario's own seed are not levers. When a policy's ``kind``
     differs, the whole policy table is one lever.
     """
-    base, mine = leaf_values(baseline), leaf_values(other)
-    differing = [k for k in mine if k not in NOT_LEVERS and mine[k] != base[k]]
+    base, mine = leaf_values(baseline, other), leaf_values(other, baseline)
+    # an organisation only one of them has cannot be set back key by key: not a lever
+    differing = [k for k in mine if k in base and k not in NOT_LEVERS and mine[k] != base[k]]
     groups: dict[str, list[str]] = {}
     for key in differing:
         table = key.rpartition(".")[0]
-        grouped = table.startswith("policies.") and f"{table}.kind" in differing
+        grouped = "policies." in table and f"{table}.kind" in differing
         groups.setdefault(table if grouped else key, []).append(key)
     return [
         Lever(name, {k: base[k] for k in keys}, {k: mine[k] for k in keys})
