@@ -137,7 +137,8 @@ def test_the_plan_runs_only_mechanisms_whose_switch_changes_a_scenario():
     todo = plan([base, other])
     keys = [m.key for m in todo.mechanisms["other"]]
     assert "crowding_out" not in keys
-    assert keys == [k for k in MECHANISMS if k != "crowding_out"]
+    # learning in dialogue is off by default: its switch changes neither scenario
+    assert keys == [k for k in MECHANISMS if k not in ("crowding_out", "need_learning")]
     assert [lever.key for lever, _ in todo.levers["other"]] == ["consumers.intrinsic_mean"]
     # one lever run, then both scenarios without each mechanism that changes them
     assert len(todo.scenarios) == 1 + 2 * len(keys)

@@ -103,6 +103,13 @@ MECHANISMS: dict[str, Mechanism] = {
             "von Hippel 1994; Poetz & Schreier 2012",
         ),
         Mechanism(
+            "need_learning",
+            "learning needs in dialogue",
+            ("marketers.learning=0",),
+            "Each dialogue may teach the firm a need it did not know; it judges ideas with it.",
+            "von Hippel 1994",
+        ),
+        Mechanism(
             "assimilation",
             "assimilation (the expectation path)",
             ("consumers.expectation_weight=0",),

@@ -349,6 +349,13 @@ class MarketerParams:
         low=0,
         high=50,
     )
+    learning: float = param(
+        0.0,
+        "chance/dialogue",
+        "Chance that a dialogue teaches the firm one need locus it did not know (0 = never).",
+        low=0,
+        high=1,
+    )
     patience: int = param(
         14, "days", "Days an idea waits before it counts as ignored.", low=1, high=10_000
     )

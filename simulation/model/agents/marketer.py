@@ -13,10 +13,10 @@ class Marketer(mesa.Agent):
     """A community manager with a daily review capacity and a response style.
 
     Reviewing an idea, the marketer estimates it from the firm's side of the landscape (its own
-    loci plus the needs learnt from observing use) with some error, and promotes it when the
-    estimate clears the firm's bar. A marketer who explains a decision also works on the idea
-    with its author first: a dialogue in which every move is scored by both sides' knowledge
-    (von Hippel 1994; Poetz & Schreier 2012).
+    loci plus the needs learnt from observing use and, if it learns, in dialogue) with some
+    error, and promotes it when the estimate clears the firm's bar. A marketer who explains a
+    decision also works on the idea with its author first: a dialogue in which every move is
+    scored by both sides' knowledge (von Hippel 1994; Poetz & Schreier 2012).
     """
 
     def __init__(
@@ -69,15 +69,17 @@ class Marketer(mesa.Agent):
 def review(org, ids: np.ndarray, style: ResponseStyle, noise: np.ndarray) -> np.ndarray:
     """The marketers' review of ``ids`` at ``org`` (one style, each with its reviewer's error).
 
-    Explained reviews first improve consumer ideas in dialogue with their authors. Returns which
-    ideas are promoted to concepts.
+    Explained reviews first improve consumer ideas in dialogue with their authors; each such
+    dialogue may also teach the firm a need it did not know (``marketers.learning``), which it
+    uses from the next review on. Returns which ideas are promoted to concepts.
     """
     model, pool, views = org.model, org.ideas, org.views
-    if (
+    dialogue = bool(
         style is ResponseStyle.EXPLAIN
         and org.framing.dialogue
         and org.marketer_params.dialogue_steps
-    ):
+    )
+    if dialogue:
         mine = ids[pool["author"][ids] >= 0]
         steps = np.full(mine.size, org.marketer_params.dialogue_steps)
         improved = model.space.climb(
@@ -89,4 +91,6 @@ def review(org, ids: np.ndarray, style: ResponseStyle, noise: np.ndarray) -> np.
     estimate = views.firm_view[pool["point"][ids]] + model.rng.normal(0.0, 1.0, ids.size) * noise
     promote = estimate >= views.promote_threshold
     pool["status"][ids] = np.where(promote, IdeaStatus.CONCEPT, IdeaStatus.REJECTED)
+    if dialogue:  # what the firm learns today it applies from the next review on
+        views.learn(mine.size, model.day, model.rng)
     return promote

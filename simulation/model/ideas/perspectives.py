@@ -5,7 +5,8 @@ A consumer is aware of each of their need loci with probability ``need_awareness
 stay hidden); framing adds a disclosed share of the firm's loci, strategy first (Huang, Singh &
 Srinivasan 2014); a decision team judges a concept by the mean of its members' perspectives.
 
-Every view is tabulated over the whole (small) space once, so a search step is a table lookup.
+Every view is tabulated over the whole (small) space once, so a search step is a table lookup;
+the firm's view (and what is read from it) again whenever the firm learns a need in dialogue.
 Consumers' awareness profiles are enumerated when there are at most ``MAX_PROFILES`` of them and
 otherwise sampled once per run.
 """
@@ -42,14 +43,15 @@ class PerspectiveViews:
         rng: np.random.Generator,
     ):
         self.space = space
-        need_all, firm_all = space.mask(space.need_loci), space.mask(space.firm_loci)
-        known = round_half_up(params.marketers.need_knowledge * space.need_loci.size)
-        self.firm_weights = space.weights(space.mask(space.need_loci[:known]), firm_all)
-        self.firm_view = space.view(self.firm_weights)
-        self.firm = self.firm_view[None, :]
-        self.promote_threshold = float(
-            np.quantile(self.firm_view, 1.0 - params.organisation.promote_share)
+        self.learning = params.marketers.learning
+        self.need_known = round_half_up(params.marketers.need_knowledge * space.need_loci.size)
+        self.learnt_days: list[int] = []  # the day the firm learnt each need locus in dialogue
+        self._promote_share, self._accept_share = (
+            params.organisation.promote_share,
+            params.decision.accept_share,
         )
+        self._team = team
+        need_all, firm_all = space.mask(space.need_loci), space.mask(space.firm_loci)
         self.dialogue = space.view(space.weights(need_all, firm_all))[None, :]
         order = np.concatenate(
             [space.strategy_loci, np.setdiff1d(space.firm_loci, space.strategy_loci)]
@@ -61,10 +63,52 @@ class PerspectiveViews:
         )
         self.profile_cdf = np.cumsum(self.profile_p)
         self.profile_cdf[-1] = 1.0
-        self.team_view = self._team_view(team)
+        self._tabulate_firm()
+
+    @property
+    def need_knowledge(self) -> float:
+        """Share of the need loci the firm knows now (from observing use, then from dialogue)."""
+        return self.need_known / self.space.need_loci.size
+
+    def _tabulate_firm(self) -> None:
+        """Tabulate the firm's view and what is read from it: the bars and the team's view.
+
+        The promotion bar, the team's view and the screen's bar all follow the firm's view. This
+        costs a few milliseconds over the whole space, so it runs only when the view changes.
+        """
+        space = self.space
+        known = space.mask(space.need_loci[: self.need_known])
+        self.firm_weights = space.weights(known, space.mask(space.firm_loci))
+        self.firm_view = space.view(self.firm_weights)
+        self.firm = self.firm_view[None, :]
+        self.promote_threshold = float(np.quantile(self.firm_view, 1.0 - self._promote_share))
+        self.team_view = self._team_view(self._team)
         promotable = self.firm_view >= self.promote_threshold
         pool = self.team_view[promotable] if promotable.any() else self.team_view
-        self.screen_threshold = float(np.quantile(pool, 1.0 - params.decision.accept_share))
+        self.screen_threshold = float(np.quantile(pool, 1.0 - self._accept_share))
+
+    def learn(self, dialogues: int, day: int, rng: np.random.Generator) -> int:
+        """Let ``dialogues`` dialogues with authors move sticky need information to the firm.
+
+        Need information is sticky at users (von Hippel 1994), but working an idea over with its
+        author can move some of it: each dialogue teaches the firm one need locus it does not yet
+        know with probability ``marketers.learning``. The firm learns the need loci in their
+        order (they are exchangeable on a random landscape, so the order costs no random number).
+        The firm's view is tabulated again only when it learnt something, and no random number
+        is drawn when it cannot learn (``learning`` 0, nothing left to learn, no dialogue).
+
+        Returns:
+            How many need loci the firm learnt.
+        """
+        unknown = self.space.need_loci.size - self.need_known
+        if self.learning <= 0 or dialogues <= 0 or unknown <= 0:
+            return 0
+        taught = min(int(rng.binomial(dialogues, self.learning)), unknown)
+        if taught:
+            self.need_known += taught
+            self.learnt_days += [day] * taught
+            self._tabulate_firm()
+        return taught
 
     def _consumer_views(
         self,
