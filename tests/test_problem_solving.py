@@ -1,6 +1,5 @@
 """Tests for the Hong & Page (2004) problem-solving module."""
 
-import time
 
 import numpy as np
 import pytest
@@ -196,16 +195,13 @@ def test_random_team_beats_best_team_over_50_landscapes():
     mean must exceed the best-team mean. Between-landscape SDs are about 0.6 (random) and
     1.2 (best), so with 50 landscapes the standard errors are about 0.08 and 0.17; the
     tolerances absorb those plus the ~0.2 our full relay adds over Wallrich's single round.
-    Also checks the 50 landscapes finish within 60 s (about 16 s on 2 cores).
+    (How long it takes is not a test's business: timings belong in benchmarks/.)
     """
     seeds = np.random.SeedSequence(20041116).spawn(50)
-    started = time.perf_counter()
     results = [hong_page_experiment(np.random.default_rng(seed)) for seed in seeds]
-    elapsed = time.perf_counter() - started
     random_mean = np.mean([r.random_team_score for r in results])
     best_mean = np.mean([r.best_team_score for r in results])
-    print(f"random {random_mean:.3f}  best {best_mean:.3f}  {elapsed:.1f} s")
+    print(f"random {random_mean:.3f}  best {best_mean:.3f}")
     assert random_mean == pytest.approx(94.35, abs=1.0)
     assert best_mean == pytest.approx(92.34, abs=1.0)
     assert random_mean > best_mean
-    assert elapsed < 60.0
