@@ -222,7 +222,14 @@ def _stability_warnings(method: str, table: pd.DataFrame, manifest: dict) -> lis
 
 
 def headline_label(metric: str) -> str:
-    """A metric's label from the headline registry (its key if it has none)."""
+    """A metric's label from the headline registry (its key if it has none).
+
+    One organisation's figure (``payer.active_members``) is labelled ``payer: <label>``.
+    """
+    name, dot, key = metric.rpartition(".")
+    if dot:
+        label = headline_label(key)
+        return f"{name}: {label}" if label != key else metric
     for h in HEADLINES:
         if h.key == metric:
             return h.label
