@@ -174,6 +174,11 @@ def decisions_on_a_small_input(family, policy):
         pending, votes = np.arange(5), np.array([1, 4, 0, 4, 2])
         first = np.array([False, False, True, False, True])
         return policy.order(pending, votes, first, np.random.default_rng(3)).tolist()
+    if family == "adaptation":
+        return [
+            (policy.reviews(day), policy.staff(2, queue, share), policy.stops_cash(cash, n))
+            for day, queue, share, cash, n in [(0, 0, 0.0, 0.0, 0), (37, 45, 0.5, 900.0, 1)]
+        ]
     organisations = (OrganisationParams(), OrganisationParams(co_owners=2, co_owners_on_team=True))
     return [policy.team(MarketerParams(count=2), org) for org in organisations]
 
@@ -184,7 +189,7 @@ def test_every_policy_pickles_to_an_equal_policy(family, name):
     scenario = policy_scenario(family, name)
     original = make_policies(scenario)
     copy = pickle.loads(pickle.dumps(original))
-    for field in ("reward", "recognition", "control", "expectations", "decision"):
+    for field in ("reward", "recognition", "control", "expectations", "decision", "adaptation"):
         a, b = getattr(original, field), getattr(copy, field)
         assert type(b) is type(a) and b is not a, field
         assert vars(b) == vars(a), field  # the params dataclass, field by field

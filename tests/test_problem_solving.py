@@ -1,6 +1,5 @@
 """Tests for the Hong & Page (2004) problem-solving module."""
 
-
 import numpy as np
 import pytest
 

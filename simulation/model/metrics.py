@@ -277,8 +277,9 @@ _METRICS = (
     ),
     Metric("spend_total", "Cash rewards paid", "Cash rewards paid so far (EUR).", "EUR", "eur"),
     Metric(
-        "cost_per_accepted", "Cash paid per accepted idea",
-        "Cash paid per accepted idea so far (EUR; NaN before the first).", "EUR", "eur", "lower",
+        "cost_per_accepted", "Cost per accepted idea",
+        "Cash and prizes paid plus staff days (organisation.staff_day_cost) per accepted idea so "
+        "far (EUR; NaN before the first).", "EUR", "eur", "lower",
     ),
     Metric(
         "co_owner_support", "Co-owner support",
@@ -459,6 +460,7 @@ def organisation_metrics(org) -> dict[str, float]:
         org.promoted,
         org.decisions,
         org.spend,
+        org.adaptation.staff_cost,
         int(org.gates.open.size),
         int(org.gates.found.sum()),
         int(org.decision_times.sum()),
@@ -469,6 +471,15 @@ def organisation_metrics(org) -> dict[str, float]:
     figures = _organisation_figures(org)
     org._metrics = (key, figures)
     return figures
+
+
+def cost_per_accepted(cash: float, staff: float, accepted: int) -> float:
+    """What each accepted idea has cost: cash and prizes paid, plus staff days (NaN before one).
+
+    >>> cost_per_accepted(300.0, 100.0, 4), cost_per_accepted(50.0, 0.0, 0)
+    (100.0, nan)
+    """
+    return (cash + staff) / accepted if accepted else np.nan
 
 
 def _organisation_figures(org) -> dict[str, float]:
@@ -486,6 +497,6 @@ def _organisation_figures(org) -> dict[str, float]:
         **{f"flaws_found_{g}": int(n) for g, n in zip(GATES, org.gates.found, strict=True)},
         "flaws_escaped": org.flaws_escaped,
         "spend_total": org.spend,
-        "cost_per_accepted": org.spend / len(accepted) if len(accepted) else np.nan,
+        "cost_per_accepted": cost_per_accepted(org.spend, org.adaptation.staff_cost, len(accepted)),
         "co_owner_support": float(org.support.min()) if org.support.size else np.nan,
     }

@@ -1,6 +1,7 @@
 """The organisation's policies: small classes, one decision each, listed in one registry.
 
-Families (``POLICIES``): reward, recognition, control, expectations, decision team, triage.
+Families (``POLICIES``): reward, recognition, control, expectations, decision team, triage,
+adaptation.
 The kinds of each family are declared in :mod:`simulation.scenario.kinds`, where the scenario
 reads its allowed values; a scenario's ``kind`` picks a class; :func:`make_policies` builds one
 policy per family for the model. Tests run the same invariants over every class in the
@@ -9,6 +10,7 @@ registry, so a new policy only has to be registered.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import reduce
@@ -17,6 +19,7 @@ from typing import ClassVar
 import numpy as np
 
 from simulation.scenario import (
+    AdaptationParams,
     ControlParams,
     DecisionParams,
     ExpectationParams,
@@ -29,6 +32,7 @@ from simulation.scenario import (
 )
 from simulation.scenario.kinds import (
     POLICY_FAMILIES,
+    AdaptationKind,
     ControlKind,
     ExpectationKind,
     PolicyFamily,
@@ -457,6 +461,80 @@ class RandomOrder(TriagePolicy):
         return rng.permutation(pending)
 
 
+# --- adaptation ---------------------------------------------------------------------------------
+class AdaptationPolicy:
+    """How the organisation changes course during a run: its staff, or its cash scheme.
+
+    Every ``review_every`` days from ``first_review`` the firm looks at its review queue, at the
+    share of ideas that expired unread since its last review and at the cash it has paid per
+    accepted idea, and decides; :mod:`simulation.model.adaptation` carries the decision out
+    (hires after a lag, releases, the day the cash stops). The rules are scenario assumptions:
+    no study gives a firm's staffing rule.
+    """
+
+    kind: ClassVar[StrEnum]
+
+    def __init__(self, params: AdaptationParams):
+        self.params = params
+
+    def reviews(self, day: int) -> bool:
+        """Whether the firm reviews its course on ``day``."""
+        p = self.params
+        return day >= p.first_review and (day - p.first_review) % p.review_every == 0
+
+    def staff(self, working: int, queue: int, expired_share: float) -> int:
+        """Community managers wanted, with ``working`` at work and ``queue`` ideas waiting."""
+        return working
+
+    def stops_cash(self, cash: float, accepted: int) -> bool:
+        """Whether the cash reward stops, after ``cash`` paid for ``accepted`` ideas so far."""
+        return False
+
+
+class FixedCourse(AdaptationPolicy):
+    """The firm keeps its staff and its schemes as the scenario set them: it never reviews."""
+
+    kind = AdaptationKind.FIXED
+
+    def reviews(self, day):  # noqa: D102
+        return False
+
+
+class StaffToQueue(AdaptationPolicy):
+    """Community managers follow the queue.
+
+    The firm wants one community manager per ``queue_per_marketer`` waiting ideas, and one more
+    than it has at work when more than ``expiry_threshold`` of the ideas it dealt with since its
+    last review expired unread, within ``min_marketers`` .. ``max_marketers``.
+    """
+
+    kind = AdaptationKind.STAFF_TO_QUEUE
+
+    def staff(self, working, queue, expired_share):  # noqa: D102
+        p = self.params
+        wanted = math.ceil(queue / p.queue_per_marketer)
+        if expired_share > p.expiry_threshold:
+            wanted = max(wanted, working + 1)
+        return min(max(wanted, p.min_marketers), p.max_marketers)
+
+
+class StopCash(AdaptationPolicy):
+    """The cash reward stops once it costs more than ``max_cost_per_accepted`` per accepted idea.
+
+    Cash per accepted idea counts everything paid since the start (per idea, per accepted idea,
+    prizes) over the ideas accepted so far (at least one). Stopping matters beyond the money:
+    pay that is too small does worse than none ("pay enough or don't pay at all", Gneezy &
+    Rustichini 2000), and interest crowded out while the cash ran (Deci, Koestner & Ryan 1999)
+    recovers only slowly once it stops, so a withdrawn scheme leaves members below where they
+    started.
+    """
+
+    kind = AdaptationKind.STOP_CASH
+
+    def stops_cash(self, cash, accepted):  # noqa: D102
+        return cash > self.params.max_cost_per_accepted * max(accepted, 1)
+
+
 # --- registry -----------------------------------------------------------------------------------
 def _registry(*classes: type) -> dict[StrEnum, type]:
     """Classes by kind; every kind of the family has exactly one class."""
@@ -478,6 +556,7 @@ POLICIES: dict[str, dict[StrEnum, type]] = {
     "expectations": _registry(NoExpectationSetting, UpfrontExpectations),
     "decision": _registry(InternalTeam, CoCreationTeam),
     "triage": _registry(MostVotedFirst, OldestFirst, NewcomersFirst, RandomOrder),
+    "adaptation": _registry(FixedCourse, StaffToQueue, StopCash),
 }
 
 
@@ -491,6 +570,7 @@ class Policies:
     expectations: ExpectationPolicy
     decision: DecisionTeamPolicy
     triage: TriagePolicy
+    adaptation: AdaptationPolicy
 
 
 def make_policies(scenario: Scenario) -> Policies:

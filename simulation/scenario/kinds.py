@@ -70,6 +70,14 @@ class TriageKind(StrEnum):
     RANDOM = "random"
 
 
+class AdaptationKind(StrEnum):
+    """How the organisation adapts during a run: not at all, its staff, or its cash scheme."""
+
+    FIXED = "fixed"
+    STAFF_TO_QUEUE = "staff_to_queue"
+    STOP_CASH = "stop_cash"
+
+
 @dataclass(frozen=True)
 class PolicyFamily:
     """One family of policies: its kinds, the key that chooses one, the table of its parameters."""
@@ -93,5 +101,8 @@ POLICY_FAMILIES: dict[str, PolicyFamily] = {
         ),
         PolicyFamily("decision", TeamKind, "decision.team", "decision"),
         PolicyFamily("triage", TriageKind, "policies.triage.kind", "policies.triage"),
+        PolicyFamily(
+            "adaptation", AdaptationKind, "policies.adaptation.kind", "policies.adaptation"
+        ),
     )
 }

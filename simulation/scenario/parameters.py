@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 from simulation.scenario.kinds import (
+    AdaptationKind,
     ControlKind,
     ExpectationKind,
     RecognitionKind,
@@ -387,6 +388,13 @@ class OrganisationParams:
         high=1e4,
     )
     budget: float = param(0.0, "EUR", "Reward budget; 0 = unlimited.", low=0, high=1e12)
+    staff_day_cost: float = param(
+        0.0,
+        "EUR/person/day",
+        "Cost of a community manager's day, counted in the cost per accepted idea.",
+        low=0,
+        high=1e9,
+    )
     co_owners: int = param(
         0, "stakeholders", "Co-owners whose support the firm needs.", low=0, high=10
     )
@@ -530,6 +538,61 @@ class TriageParams:
 
 
 @dataclass(frozen=True)
+class AdaptationParams:
+    """How the organisation changes course during a run (a scenario assumption; ODD 7.16).
+
+    ``staff_to_queue`` hires community managers, after a lag, when the review queue or the share
+    of ideas expiring unread runs high, and releases them when the queue is short; ``stop_cash``
+    stops the cash reward once it costs too much per accepted idea (Gneezy & Rustichini 2000).
+    """
+
+    kind: str = param(
+        AdaptationKind.FIXED.value,
+        "-",
+        "How the firm adapts: not at all, staff to the queue, or stop cash that costs too much.",
+        choices=tuple(AdaptationKind),
+    )
+    first_review: int = param(
+        30, "day", "Day of the firm's first review of its staff or its cash.", low=0, high=1_000_000
+    )
+    review_every: int = param(7, "days", "Days between the firm's reviews.", low=1, high=10_000)
+    queue_per_marketer: float = param(
+        10.0,
+        "ideas/person",
+        "staff_to_queue: waiting ideas one community manager is staffed for.",
+        low=0.1,
+        high=1e6,
+    )
+    expiry_threshold: float = param(
+        0.25,
+        "share",
+        "staff_to_queue: share of ideas expiring unread since the last review that adds a hire.",
+        low=0,
+        high=1,
+    )
+    hire_lag: int = param(
+        14,
+        "days",
+        "staff_to_queue: days from the decision to hire to the first day of work.",
+        low=0,
+        high=10_000,
+    )
+    min_marketers: int = param(
+        1, "people", "staff_to_queue: fewest community managers kept.", low=0, high=10_000
+    )
+    max_marketers: int = param(
+        8, "people", "staff_to_queue: most community managers hired.", low=0, high=10_000
+    )
+    max_cost_per_accepted: float = param(
+        500.0,
+        "EUR",
+        "stop_cash: cash paid per accepted idea (since the start) above which the cash stops.",
+        low=0,
+        high=1e12,
+    )
+
+
+@dataclass(frozen=True)
 class PolicyParams:
     """The organisation's policy families (the decision team's lives under ``decision``)."""
 
@@ -538,6 +601,7 @@ class PolicyParams:
     control: ControlParams = field(default_factory=ControlParams)
     expectations: ExpectationParams = field(default_factory=ExpectationParams)
     triage: TriageParams = field(default_factory=TriageParams)
+    adaptation: AdaptationParams = field(default_factory=AdaptationParams)
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,11 @@ def check_consistency(s: Scenario, source: str) -> None:
             "must not be before policies.reward.start_day",
         ),
         (
+            s.policies.adaptation.min_marketers <= s.policies.adaptation.max_marketers,
+            "policies.adaptation.max_marketers",
+            "must not be below policies.adaptation.min_marketers",
+        ),
+        (
             len(s.decision.gate_days) == 4,
             "decision.gate_days",
             "needs 4 values: concept, design, build and test gates",

@@ -7,6 +7,7 @@ from dataclasses import astuple
 import mesa
 import numpy as np
 
+from simulation.model.adaptation import Adaptation
 from simulation.model.agents.marketer import Marketer, review
 from simulation.model.community import Community
 from simulation.model.decisions import StageGates
@@ -75,6 +76,7 @@ class Organisation(mesa.Agent):
         self.decisions, self.flaws_escaped = 0, 0
         self.reviewed_ideas, self.ignored_ideas = 0, 0  # consumer ideas read, or left to expire
         self.decision_times = np.zeros(64, dtype=np.int64)  # histogram of days to decision
+        self.adaptation = Adaptation(self)  # staff hired or released, cash stopped (ODD 7.16)
 
     @classmethod
     def found(cls, model, name: str, scenario: Scenario, consumers) -> Organisation:
@@ -252,17 +254,23 @@ class Organisation(mesa.Agent):
     def step(self) -> None:
         """The firm's day, in its own order.
 
-        Ideas that waited too long count as ignored; today's queue is ordered by the triage
-        policy (most-voted first by default); the marketers take their share of it and review
-        it; concepts pass the stage gates and are decided; the authors of everything answered
-        today hear back together.
+        The firm first adapts (reviews its staff or its cash when its adaptation policy says so;
+        hires start work); ideas that waited too long count as ignored; today's queue is ordered
+        by the triage policy (most-voted first by default); the marketers take their share of it
+        and review it; concepts pass the stage gates and are decided; the authors of everything
+        answered today hear back together.
         """
         model = self.model
+        self.adapt()
         self.open_queue(self.expire(model.day, self.marketer_params.patience))
         self.marketers.shuffle_do("step")
         self.close_review()
         self.decide()
         self.deliver_answers()
+
+    def adapt(self) -> None:
+        """The adaptation policy's morning: reviews, hires starting work, the staff's day."""
+        self.adaptation.start_day(self.model.day)
 
     def decide(self) -> None:
         """Advance the gates, record the day's decisions and answer their authors."""
@@ -312,11 +320,18 @@ class Organisation(mesa.Agent):
         np.add.at(self.decision_times, days, 1)
 
     def budget_spent(self) -> bool:
-        """Whether a limited reward budget is used up (then no cash scheme can pull anyone)."""
+        """Whether the cash is gone: a limited budget used up, or stopped by the adaptation policy.
+
+        Then no cash scheme can pull anyone.
+        """
+        if self.adaptation.cash_off():
+            return True
         return self.params.budget > 0 and self.spend >= self.params.budget
 
     def pay(self, authors: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Pay what the budget allows (0 = unlimited), in the order given."""
+        """Pay what the budget allows (0 = unlimited), in the order given; nothing once stopped."""
+        if self.adaptation.cash_off():
+            amounts = np.zeros_like(amounts)
         if self.params.budget > 0:
             left = max(self.params.budget - self.spend, 0.0)
             amounts = np.minimum(amounts, np.maximum(left - (np.cumsum(amounts) - amounts), 0.0))
