@@ -306,6 +306,11 @@ class Organisation(mesa.Agent):
         gates.delay(gates.open[owner.co_owns(gates.open)], self.params.withdraw_delay)
         self.staff_gates()
 
+    def reconsider_partnerships(self) -> None:
+        """At the day's end, co-owners whose support has stayed low for long enough withdraw."""
+        for owner in self.partners:
+            owner.step()
+
     def hear_co_owners(self) -> None:
         """Co-owners see today's decisions: the concepts admitted and the gates that came up."""
         if self.co_owners:
@@ -329,8 +334,7 @@ class Organisation(mesa.Agent):
         self.close_review()
         self.decide()
         self.deliver_answers()
-        for owner in self.partners:
-            owner.step()  # low support for long enough: withdrawal
+        self.reconsider_partnerships()
 
     def decide(self) -> None:
         """Advance the gates, record the day's decisions and answer their authors."""
