@@ -129,7 +129,7 @@ def set_value(scenario: Scenario, key: str, value: Any, *, source: str = "dashbo
     >>> set_value(Scenario(), "community.consumers", -3)
     Traceback (most recent call last):
     ...
-    simulation.scenario.loading.ScenarioError: dashboard: community.consumers: -3 is out ...
+    simulation.scenario.values.ScenarioError: dashboard: community.consumers: -3 is out ...
     """
     try:
         literal = toml_literal(value)
@@ -146,7 +146,7 @@ def set_typed(scenario: Scenario, text: str, *, source: str = "dashboard") -> Sc
     >>> set_typed(Scenario(), "run.seed = 'x'")
     Traceback (most recent call last):
     ...
-    simulation.scenario.loading.ScenarioError: dashboard: run.seed: expected int (e.g. 3), got 'x'
+    simulation.scenario.values.ScenarioError: dashboard: run.seed: expected int (e.g. 3), got 'x'
     """
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
