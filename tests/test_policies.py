@@ -31,7 +31,6 @@ from simulation.scenario import (
     DecisionParams,
     ExpectationParams,
     MarketerParams,
-    OrganisationParams,
     RecognitionParams,
     RewardParams,
     TriageParams,
@@ -118,16 +117,15 @@ def test_upfront_expectations_move_priors_towards_the_stated_chance():
 
 
 def test_decision_teams():
-    m, org = MarketerParams(count=2), OrganisationParams()
-    internal = InternalTeam(DecisionParams()).team(m, org)
+    m = MarketerParams(count=2)
+    internal = InternalTeam(DecisionParams()).team(m)
     assert internal.perspectives == {"marketing"} and internal.size == 2
-    diverse = CoCreationTeam(DecisionParams(consumer_reviewers=3)).team(m, org)
+    diverse = CoCreationTeam(DecisionParams(consumer_reviewers=3)).team(m)
     assert diverse.perspectives == {"marketing", "customer", "engineering", "operations"}
     assert diverse.size == 2 + 3 + 2
-    with_owner = InternalTeam(DecisionParams()).team(
-        m, OrganisationParams(co_owners=1, co_owners_on_team=True)
-    )
+    with_owner = internal.joined("co_owner", 1)  # a co-owner's seat (agents/co_owner.py)
     assert "co_owner" in with_owner.perspectives and with_owner.size == 3
+    assert internal.joined("co_owner", 0) == internal
 
 
 ALL_POLICIES = [(family, name) for family, table in POLICIES.items() for name in table]
@@ -179,8 +177,7 @@ def decisions_on_a_small_input(family, policy):
             (policy.reviews(day), policy.staff(2, queue, share), policy.stops_cash(cash, n))
             for day, queue, share, cash, n in [(0, 0, 0.0, 0.0, 0), (37, 45, 0.5, 900.0, 1)]
         ]
-    organisations = (OrganisationParams(), OrganisationParams(co_owners=2, co_owners_on_team=True))
-    return [policy.team(MarketerParams(count=2), org) for org in organisations]
+    return [policy.team(MarketerParams(count=count)) for count in (0, 2)]
 
 
 @pytest.mark.parametrize(("family", "name"), ALL_POLICIES)
@@ -217,9 +214,7 @@ def test_the_cross_functional_arm_isolates_what_consumers_add():
     teams = {}
     for arm in ("internal_team", "cross_functional", "diverse_team"):
         scenario = load_scenario(MYTHS_DIR / f"{arm}.toml")
-        teams[arm] = make_policies(scenario).decision.team(
-            scenario.marketers, scenario.organisation
-        )
+        teams[arm] = make_policies(scenario).decision.team(scenario.marketers)
     assert teams["internal_team"].perspectives == {"marketing"}
     assert teams["cross_functional"].perspectives == {"marketing", "engineering", "operations"}
     assert teams["diverse_team"].perspectives == teams["cross_functional"].perspectives | {

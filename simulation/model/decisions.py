@@ -8,7 +8,9 @@ otherwise: a team sees what its members' perspectives let it see (Hong & Page 20
 at gate g costs ``rework_days * rework_cost[g]`` days, escalating by phase as NASA measured
 (Stecklein et al. 2004, F6); flaws still hidden at launch surface in operation at the last,
 highest cost, after launch. A larger team also coordinates more slowly (``coordination`` per extra
-member). A concept carries more flaws the more novel it is (the farther from the firm's current
+member), and each co-owner consulted without a seat adds its own share of a gate's days.
+Co-owners (``agents/co_owner.py``) may hold a concept up (a stall) or kill it at a gate (a veto).
+A concept carries more flaws the more novel it is (the farther from the firm's current
 product) and the more rugged the problem (Grim et al. 2019: diversity helps on rugged problems,
 ability wins on smooth ones), so whether a diverse team's early finds outweigh its slower gates
 depends on the problem. The concept gate also screens the concept on the team's combined view of
@@ -20,6 +22,7 @@ in columns and every day's gate reviews run vectorised over the concepts that ar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +35,10 @@ from simulation.scenario import DecisionParams
 GATES = ("concept", "design", "build", "test")
 FLAW_PERSPECTIVES = ("customer", "marketing", "engineering", "operations", "finance")
 OPEN, ACCEPTED, KILLED = 0, 1, 2
+
+# Days a stakeholder holds each concept up at its next gate: one figure for every concept, or
+# one per pipeline row (a function of the rows moving on).
+Stall = float | Callable[[np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -54,15 +61,13 @@ class StageGates:
         rng: np.random.Generator,
         ruggedness: int = 3,
     ):
-        self.params, self.team, self.rng = params, team, rng
+        self.params, self.rng = params, rng
         self.rugged = max(1.0 + params.flaws_ruggedness * (ruggedness - 3), 0.0)
         self.slots = np.zeros(params.build_slots)  # the day each development slot is free
         self.perspectives = FLAW_PERSPECTIVES + (("co_owner",) if co_owners else ())
-        covered = np.array([p in team.perspectives for p in self.perspectives])
-        self.detect = np.where(covered, params.detection, params.blind_detection)
-        # the test gate exercises the built product: it surfaces what the reviews could not see
-        self.detect_at = np.tile(self.detect, (len(GATES), 1))
-        self.detect_at[-1] = np.maximum(self.detect, params.test_detection)
+        self.consulting = 0.0  # share of a gate's days spent consulting stakeholders without a seat
+        self.staff(team)
+        self.reviewed = np.empty(0, dtype=np.int64)  # rows whose gate came up today
         n_persp, n_gates = len(self.perspectives), len(GATES)
         self.concepts = Columns(
             {
@@ -85,10 +90,19 @@ class StageGates:
         self.found = np.zeros(n_gates, dtype=np.int64)  # flaws found per gate, all concepts
         self.open = np.empty(0, dtype=np.int64)  # rows still in the pipeline
 
+    def staff(self, team: Team) -> None:
+        """Put ``team`` in charge of the reviews from now on: what it covers it finds."""
+        params, self.team = self.params, team
+        covered = np.array([p in team.perspectives for p in self.perspectives])
+        self.detect = np.where(covered, params.detection, params.blind_detection)
+        # the test gate exercises the built product: it surfaces what the reviews could not see
+        self.detect_at = np.tile(self.detect, (len(GATES), 1))
+        self.detect_at[-1] = np.maximum(self.detect, params.test_detection)
+
     def gate_duration(self, gate: np.ndarray | int) -> np.ndarray:
-        """Days a gate review takes with this team, before rework and stalls."""
+        """Days a gate review takes with this team and its consultations, before rework, stalls."""
         days = np.asarray(self.params.gate_days)[gate]
-        return days * (1 + self.params.coordination * (self.team.size - 1))
+        return days * (1 + self.params.coordination * (self.team.size - 1) + self.consulting)
 
     def flaw_rate(self, novelty: np.ndarray) -> np.ndarray:
         """Mean hidden flaws of concepts of the given novelty (0..1) on this problem."""
@@ -96,8 +110,8 @@ class StageGates:
         novel = np.maximum(1.0 + p.flaws_novelty * (2.0 * np.asarray(novelty) - 1.0), 0.0)
         return p.flaws_per_concept * novel * self.rugged
 
-    def admit(self, ideas, authors, submitted, day: int, stall: float, novelty) -> None:
-        """Start promoted ideas at the concept gate, each with its hidden flaws."""
+    def admit(self, ideas, authors, submitted, day: int, stall: float, novelty) -> np.ndarray:
+        """Start promoted ideas at the concept gate, each with its hidden flaws; return the rows."""
         # Poisson flaws split evenly over perspectives = independent Poisson counts per perspective.
         rate = self.flaw_rate(novelty) / len(self.perspectives)
         hidden = self.rng.poisson(rate[:, None], (ideas.size, len(self.perspectives)))
@@ -113,6 +127,7 @@ class StageGates:
             stall=np.full(ideas.size, stall),
         )
         self.open = np.concatenate([self.open, rows])
+        return rows
 
     def schedule_launches(self, rows: np.ndarray, day: int) -> None:
         """Queue accepted concepts for development: first decided, first built."""
@@ -125,10 +140,22 @@ class StageGates:
             start = max(float(day), self.slots[slot])
             self.slots[slot] = c["launch_day"][row] = start + build
 
-    def advance(self, day: int, passes_screen, stall: float) -> Decided:
-        """Run every gate review (or final fix) that ends by ``day``; return what was decided."""
+    def advance(
+        self,
+        day: int,
+        passes_screen,
+        stall: Stall,
+        veto: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> Decided:
+        """Run every gate review (or final fix) that ends by ``day``; return what was decided.
+
+        ``stall`` holds each concept moving on up at its next gate; ``veto`` (rows -> bool) kills
+        the concepts a stakeholder vetoes at the gate that came up. Both see the concepts as they
+        stand before today's decisions. The rows whose gate came up are kept in ``reviewed``.
+        """
         c, last = self.concepts, len(GATES) - 1
         due = self.open[c["due"][self.open] <= day]
+        self.reviewed = due
         gate = c["gate"][due].astype(np.int64)
         fixed = gate > last  # fixes after the test gate are done: launch
         review, g = due[~fixed], gate[~fixed]
@@ -140,10 +167,14 @@ class StageGates:
         rework = n_found * self.params.rework_days * np.asarray(self.params.rework_cost)[g]
         c["rework"][review] += rework
         killed = (g == 0) & ~passes_screen(c["idea"][review])
+        if veto is not None:
+            killed |= veto(review)
         launched = (g == last) & (rework == 0) & ~killed
         moving = review[~killed & ~launched]
         next_gate = c["gate"][moving] + 1
         in_gates = next_gate <= last
+        if callable(stall):
+            stall = stall(moving)
         extra = np.where(in_gates, self.gate_duration(np.minimum(next_gate, last)) + stall, 0.0)
         c["gate"][moving] = next_gate
         c["due"][moving] = day + rework[~killed & ~launched] + extra
@@ -156,6 +187,11 @@ class StageGates:
         self.schedule_launches(accepted_rows, day)
         self.open = self.open[c["state"][self.open] == OPEN]
         return Decided(rows, c["idea"][rows], accepted)
+
+    def delay(self, rows: np.ndarray, days: float) -> None:
+        """Hold open concepts ``rows`` up by ``days`` (counted with their stalls)."""
+        self.concepts["due"][rows] += days
+        self.concepts["stall"][rows] += days
 
     def escaped(self, rows: np.ndarray) -> np.ndarray:
         """Flaws still hidden in ``rows``: for accepted concepts, found only in operation."""

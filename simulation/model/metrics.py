@@ -283,7 +283,8 @@ _METRICS = (
     ),
     Metric(
         "co_owner_support", "Co-owner support",
-        "Lowest support among co-owners (1 = full; NaN without co-owners).", "0..1", "index",
+        "Lowest general support among co-owners still partners (1 = full; NaN without any).",
+        "0..1", "index",
         "higher",
     ),
     # computed once, at the end of a run (simulation.run.summarise)

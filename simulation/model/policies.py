@@ -24,7 +24,6 @@ from simulation.scenario import (
     DecisionParams,
     ExpectationParams,
     MarketerParams,
-    OrganisationParams,
     RecognitionParams,
     RewardParams,
     Scenario,
@@ -360,6 +359,16 @@ class Team:
     perspectives: frozenset[str]
     size: int
 
+    def joined(self, perspective: str, members: int) -> Team:
+        """This team with ``members`` more people who bring ``perspective`` (none: unchanged).
+
+        How co-owners take a seat (``agents/co_owner.py``): their concerns are covered, and one
+        more member per seat coordinates (``decision.coordination``).
+        """
+        if members <= 0:
+            return self
+        return Team(self.perspectives | {perspective}, self.size + members)
+
 
 class DecisionTeamPolicy:
     """Who sits on the decision team.
@@ -373,17 +382,9 @@ class DecisionTeamPolicy:
     def __init__(self, params: DecisionParams):
         self.params = params
 
-    def team(self, marketers: MarketerParams, organisation: OrganisationParams) -> Team:
-        """The team that reviews every concept."""
-        return self._with_co_owners(
-            set(self.params.marketer_perspectives), marketers.count, organisation
-        )
-
-    @staticmethod
-    def _with_co_owners(perspectives: set[str], size: int, org: OrganisationParams) -> Team:
-        if org.co_owners_on_team and org.co_owners:
-            perspectives, size = perspectives | {"co_owner"}, size + org.co_owners
-        return Team(frozenset(perspectives), max(size, 1))
+    def team(self, marketers: MarketerParams) -> Team:
+        """The firm's own team that reviews every concept (co-owners take seats on top of it)."""
+        return Team(frozenset(self.params.marketer_perspectives), max(marketers.count, 1))
 
 
 class InternalTeam(DecisionTeamPolicy):
@@ -397,13 +398,13 @@ class CoCreationTeam(DecisionTeamPolicy):
 
     kind = TeamKind.COCREATION
 
-    def team(self, marketers, organisation):  # noqa: D102
+    def team(self, marketers):  # noqa: D102
         p = self.params
         perspectives = set(p.marketer_perspectives) | set(p.other_functions)
         if p.consumer_reviewers:
             perspectives.add("customer")
         size = marketers.count + p.consumer_reviewers + len(p.other_functions)
-        return self._with_co_owners(perspectives, size, organisation)
+        return Team(frozenset(perspectives), max(size, 1))
 
 
 # --- triage -------------------------------------------------------------------------------------

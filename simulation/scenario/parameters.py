@@ -395,22 +395,77 @@ class OrganisationParams:
         low=0,
         high=1e9,
     )
+    # Co-owners (agents/co_owner.py; ODD 7.12). Stakeholder salience (Mitchell, Agle & Wood
+    # 1997) gives the direction; every magnitude below is a scenario assumption.
     co_owners: int = param(
         0, "stakeholders", "Co-owners whose support the firm needs.", low=0, high=10
     )
     co_owners_on_team: bool = param(
         False,
         "-",
-        "Whether co-owners sit on the decision team.",
+        "Whether co-owners sit on the decision team (a seat: consulted, their perspective "
+        "reviews, one more member coordinates).",
+    )
+    co_owners_consulted: bool = param(
+        False,
+        "-",
+        "Whether co-owners without a seat are consulted on every decision (no perspective, "
+        "costs consultation_cost per gate).",
+    )
+    consultation_cost: float = param(
+        0.025,
+        "share/co-owner",
+        "Share of a gate's days consulting each co-owner without a seat adds.",
+        low=0,
+        high=10,
     )
     support_loss: float = param(
-        0.05, "support/decision", "Support a left-out co-owner loses per decision.", low=0, high=1
+        0.05,
+        "support/decision",
+        "Project support a co-owner loses per decision on that project taken without it.",
+        low=0,
+        high=1,
+    )
+    general_loss: float = param(
+        0.2,
+        "share",
+        "Share of that loss also taken from the co-owner's general support.",
+        low=0,
+        high=1,
     )
     stall_threshold: float = param(
-        0.5, "support", "Below this support a co-owner stalls decisions.", low=0, high=1
+        0.5, "support", "Below this support a co-owner stalls a project's gates.", low=0, high=1
     )
     stall_days: float = param(
         10.0, "days", "Days a stalling co-owner adds to each gate.", low=0, high=1e4
+    )
+    veto_threshold: float = param(
+        0.2,
+        "support",
+        "Below this support a co-owner vetoes (kills) a project at its next gate (0 = never).",
+        low=0,
+        high=1,
+    )
+    withdraw_threshold: float = param(
+        0.25,
+        "support",
+        "General support below which a co-owner counts days towards withdrawing (0 = never).",
+        low=0,
+        high=1,
+    )
+    withdraw_after: int = param(
+        60,
+        "days",
+        "Days in a row below withdraw_threshold after which a co-owner withdraws.",
+        low=1,
+        high=20_000,
+    )
+    withdraw_delay: float = param(
+        30.0,
+        "days",
+        "Days a withdrawal adds to every open project the co-owner co-owned.",
+        low=0,
+        high=1e4,
     )
 
 

@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 
 from simulation.model.adaptation import Adaptation
+from simulation.model.agents.co_owner import CoOwner
 from simulation.model.agents.marketer import Marketer, review
 from simulation.model.community import Community
 from simulation.model.decisions import StageGates
@@ -25,10 +26,10 @@ class Organisation(mesa.Agent):
     Each organisation sees the shared idea space through its own policies (its framing, its
     decision team) and answers only its own community's ideas. Build one with :meth:`found`.
 
-    Co-owners (optional) are stakeholders whose support the firm needs: one left off the decision
-    team loses support with every decision, and below ``stall_threshold`` stalls each gate by
-    ``stall_days`` (a scenario idea from a housing co-creation project that failed when a
-    co-owner felt sidelined; a hypothesis, not a calibrated fact).
+    Co-owners (optional, :class:`CoOwner` agents in ``co_owners``) are stakeholders whose
+    support the firm needs: one the firm decides without loses support, objects (stalls a
+    project's gates), vetoes, and in the end withdraws (stakeholder salience, Mitchell, Agle &
+    Wood 1997; magnitudes are scenario assumptions, ODD 7.12).
 
     Attributes:
         name: the organisation's name in the scenario and in per-organisation tables.
@@ -60,8 +61,13 @@ class Organisation(mesa.Agent):
         community.organisation = self
         for marketer in marketers:
             marketer.organisation = self
-        self.support = np.ones(self.params.co_owners)
-        self.decisions_without_co_owners = 0
+        self.base_team = policies.decision.team(scenario.marketers)  # before co-owners' seats
+        self.co_owners: list[CoOwner] = [
+            CoOwner(model, self, f"co_owner_{k + 1}", self.params)
+            for k in range(self.params.co_owners)
+        ]
+        self.admitted = np.empty(0, dtype=np.int64)  # concepts admitted today
+        self.staff_gates()
         self.spend = 0.0
         self.queue = np.empty(0, dtype=np.int64)
         self.assigned: list[tuple[np.ndarray, str, float]] = []
@@ -93,7 +99,10 @@ class Organisation(mesa.Agent):
         marketers = Marketer.create_agents(
             model, m.count, m.capacity, ResponseStyle(m.response_style), m.review_noise
         )
-        team = policies.decision.team(m, scenario.organisation)
+        team = policies.decision.team(m)
+        org = scenario.organisation
+        seated = org.co_owners if org.co_owners_on_team else 0
+        team = team.joined("co_owner", seated)  # the screen keeps the view agreed at the start
         views = PerspectiveViews(model.space, scenario, framing, team, model.rng)
         gates = StageGates(
             scenario.decision,
@@ -170,7 +179,7 @@ class Organisation(mesa.Agent):
                 quality = model.space.quality[pool["point"][chosen]]
                 self.promoted_quality_sum += float(quality.sum())
                 self.promoted_quality += quality_histogram(quality)
-                self.gates.admit(
+                rows = self.gates.admit(
                     chosen,
                     pool["author"][chosen],
                     pool["day"][chosen],
@@ -178,6 +187,7 @@ class Organisation(mesa.Agent):
                     self.stall(),
                     model.space.novelty(pool["point"][chosen]),
                 )
+                self.admitted = np.concatenate([self.admitted, rows])
             rejected = ids[~promoted]  # decided at review: part of the time to decision
             self.record_times(model.day - pool["day"][rejected])
         self.assigned = []
@@ -246,10 +256,70 @@ class Organisation(mesa.Agent):
             )
         return self._tables[style]
 
-    # --- concepts and decisions ------------------------------------------------------------------
+    # --- concepts, decisions and co-owners --------------------------------------------------------
+    @property
+    def partners(self) -> list[CoOwner]:
+        """The co-owners still in the partnership."""
+        return [owner for owner in self.co_owners if owner.active]
+
+    @property
+    def support(self) -> np.ndarray:
+        """General support of each co-owner still in the partnership (empty: none)."""
+        return np.array([owner.support for owner in self.partners])
+
     def stall(self) -> float:
-        """Days each gate is held up by co-owners whose support has fallen too low."""
-        return self.params.stall_days * int((self.support < self.params.stall_threshold).sum())
+        """Days a new project's first gate is held up by co-owners whose support is too low."""
+        low = sum(owner.support < self.params.stall_threshold for owner in self.partners)
+        return self.params.stall_days * int(low)
+
+    def project_stall(self, rows: np.ndarray) -> np.ndarray:
+        """Days the next gate of each project ``rows`` is held up by its co-owners' objections."""
+        objecting = sum((owner.objects(rows) for owner in self.partners), np.zeros(rows.size))
+        return self.params.stall_days * objecting
+
+    def vetoed(self, rows: np.ndarray) -> np.ndarray:
+        """Which projects ``rows`` a co-owner kills at the gate that came up."""
+        kills = np.zeros(rows.size, dtype=bool)
+        for owner in self.partners:
+            kills |= owner.vetoed(rows)
+        return kills
+
+    def staff_gates(self) -> None:
+        """Seat and consult the co-owners still in the partnership (once, and after a withdrawal).
+
+        A seat is one more member who coordinates (``decision.coordination``) and the co-owner's
+        perspective on the team; consulting without a seat costs ``consultation_cost`` of every
+        gate's days per co-owner.
+        """
+        partners = self.partners
+        seated = sum(owner.seated for owner in partners)
+        self.gates.staff(self.base_team.joined("co_owner", seated))
+        consulted = sum(owner.consulted and not owner.seated for owner in partners)
+        self.gates.consulting = self.params.consultation_cost * consulted
+
+    def lose(self, owner: CoOwner) -> None:
+        """A co-owner withdraws: its open projects are set back, its seat and knowledge go.
+
+        Every open concept it co-owned waits ``withdraw_delay`` more days (the partnership's
+        share of the work is re-planned); from now on no one covers the co-owner's perspective
+        from its seat, and it neither stalls, vetoes nor needs consulting.
+        """
+        gates = self.gates
+        gates.delay(gates.open[owner.co_owns(gates.open)], self.params.withdraw_delay)
+        self.staff_gates()
+
+    def reconsider_partnerships(self) -> None:
+        """At the day's end, co-owners whose support has stayed low for long enough withdraw."""
+        for owner in self.partners:
+            owner.step()
+
+    def hear_co_owners(self) -> None:
+        """Co-owners see today's decisions: the concepts admitted and the gates that came up."""
+        if self.co_owners:
+            decisions = np.concatenate([self.admitted, self.gates.reviewed])
+            for owner in self.partners:
+                owner.observe(decisions)
+        self.admitted = np.empty(0, dtype=np.int64)
 
     def step(self) -> None:
         """The firm's day, in its own order.
@@ -257,8 +327,9 @@ class Organisation(mesa.Agent):
         The firm first adapts (reviews its staff or its cash when its adaptation policy says so;
         hires start work); ideas that waited too long count as ignored; today's queue is ordered
         by the triage policy (most-voted first by default); the marketers take their share of it
-        and review it; concepts pass the stage gates and are decided; the authors of everything
-        answered today hear back together.
+        and review it; concepts pass the stage gates and are decided (co-owners see the day's
+        decisions); the authors of everything answered today hear back together; co-owners whose
+        support has stayed low for long enough withdraw.
         """
         model = self.model
         self.adapt()
@@ -267,6 +338,7 @@ class Organisation(mesa.Agent):
         self.close_review()
         self.decide()
         self.deliver_answers()
+        self.reconsider_partnerships()
 
     def adapt(self) -> None:
         """The adaptation policy's morning: reviews, hires starting work, the staff's day."""
@@ -275,7 +347,13 @@ class Organisation(mesa.Agent):
     def decide(self) -> None:
         """Advance the gates, record the day's decisions and answer their authors."""
         model, pool = self.model, self.ideas
-        decided = self.gates.advance(model.day, self.community.passes_screen, self.stall())
+        if self.partners:
+            decided = self.gates.advance(
+                model.day, self.community.passes_screen, self.project_stall, self.vetoed
+            )
+        else:
+            decided = self.gates.advance(model.day, self.community.passes_screen, self.stall())
+        self.hear_co_owners()
         self.accepted_today = np.empty(0, dtype=np.int64)
         if not decided.rows.size:
             return
@@ -283,10 +361,6 @@ class Organisation(mesa.Agent):
         self.count_decisions(decided, model.space.quality[pool["point"][ids]])
         pool["status"][ids] = np.where(accepted, IdeaStatus.ACCEPTED, IdeaStatus.KILLED)
         pool["decision_day"][ids] = model.day
-        if not self.params.co_owners_on_team:  # a left-out co-owner loses support per decision
-            self.decisions_without_co_owners += ids.size
-            loss = self.params.support_loss * self.decisions_without_co_owners
-            self.support = np.full(self.params.co_owners, max(1.0 - loss, 0.0))
         self.answer(
             ids,
             style=self.decision_style,
