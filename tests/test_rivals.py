@@ -276,3 +276,62 @@ def test_compare_explain_sets_back_one_organisations_own_keys():
     assert found["organisations.recogniser.marketers.count"].back == {
         "organisations.recogniser.marketers.count": 2
     }
+
+
+# --- named co-owners -----------------------------------------------------------------------------
+def test_a_named_co_owner_is_its_partners_co_owner_with_its_own_settings():
+    left_out = apply_overrides(load_scenario(ROOT / "scenarios" / "left_out_co_owner.toml"), SMALL)
+    named = scenario_from_dict(
+        {
+            "organisations": [
+                {"name": "firm"},
+                {"name": "corp", "role": "co_owner", "partner": "firm"},
+            ]
+        }
+    )
+    named = apply_overrides(named, [*SMALL, "organisation.co_owners_on_team=false"])
+    a, b = run_scenario(left_out, seed=5), run_scenario(named, seed=5)
+    assert a.timeseries.equals(b.timeseries) and a.decisions.equals(b.decisions)
+    model = CoCreationModel(named)
+    [owner] = model.organisation.co_owners
+    assert (owner.name, owner.organisation.name) == ("corp", "firm")
+    consulted = apply_overrides(named, ["organisations.corp.organisation.co_owners_consulted=true"])
+    [owner] = CoCreationModel(consulted).organisation.co_owners
+    assert owner.consulted and not CoCreationModel(named).organisation.co_owners[0].consulted
+
+
+@pytest.mark.parametrize(
+    ("entries", "key", "words"),
+    [
+        ([{"name": "c", "role": "co_owner"}], "organisations.c.role", "needs a firm"),
+        (
+            [{"name": "f"}, {"name": "c", "role": "co_owner", "partner": "g"}],
+            "organisations.c.partner",
+            "no firm named 'g'",
+        ),
+        (
+            [{"name": "f"}, {"name": "c", "role": "co_owner", "marketers": {"count": 3}}],
+            "organisations.c.marketers.count",
+            "only its own co-owner keys",
+        ),
+        ([{"name": "f", "partner": "f"}], "organisations.f.partner", "only a co-owner"),
+    ],
+)
+def test_bad_co_owners_are_one_clear_error(entries, key, words):
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict({"organisations": entries}, source="x.toml")
+    assert err.value.key == key and words in str(err.value)
+
+
+def test_the_partnership_scenario_loses_its_co_owner_unless_it_is_consulted():
+    path = ROOT / "scenarios" / "co_owner_partnership.toml"
+    left_out = apply_overrides(load_scenario(path), SMALL)
+    consulted = apply_overrides(
+        left_out, ["organisations.housing_corporation.organisation.co_owners_consulted=true"]
+    )
+    a, b = run_scenario(left_out, seed=2), run_scenario(consulted, seed=2)
+    assert a.organisations["co_owner_support"].iloc[-1] < 1.0 or (
+        a.organisations["co_owners_withdrawn"].iloc[-1] == 1
+    )
+    assert (b.organisations["co_owner_support"] == 1.0).all()
+    assert (b.organisations["co_owners_withdrawn"] == 0).all()

@@ -302,6 +302,8 @@ class Community:
             "spend_total": firm["spend_total"],
             "cost_per_accepted": firm["cost_per_accepted"],
             "queue": int(org.queue.size),
+            "co_owner_support": firm["co_owner_support"],
+            "co_owners_withdrawn": sum(not owner.active for owner in org.co_owners),
             "members_elsewhere": 0,
             "switched_out": 0,
         }

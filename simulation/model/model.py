@@ -16,6 +16,7 @@ from simulation.model.ideas.space import IdeaSpace
 from simulation.model.metrics import REPORTERS
 from simulation.model.network import Friendships, build_edges
 from simulation.scenario import Scenario, organisation_scenarios
+from simulation.scenario.organisations import named_co_owners
 
 
 class CoCreationModel(mesa.Model):
@@ -36,6 +37,7 @@ class CoCreationModel(mesa.Model):
         super().__init__(rng=params.run.seed if rng is None else rng)
         self.params, self.day = params, 0
         firms = [(name, firm) for name, _, firm in organisation_scenarios(params)]
+        co_owners = named_co_owners(params)
         self.space = IdeaSpace(params.ideas, self.rng)
         community = params.community
         friends = Friendships.from_edges(community.consumers, build_edges(community, self.rng))
@@ -49,6 +51,7 @@ class CoCreationModel(mesa.Model):
                 name,
                 firm,
                 people if i == 0 else people.sibling(firm.policies.recognition),
+                tuple(co_owners.get(name, ())),
             )
             for i, (name, firm) in enumerate(firms)
         ]

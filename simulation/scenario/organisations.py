@@ -15,6 +15,17 @@ under them (``marketers``, ``organisation``, ``policies``, ``decision``)::
     [organisations.policies.reward]
     kind = "per_idea"
 
+A ``co_owner`` shares the projects of a firm (``partner``, default the first firm) as one more
+co-owner agent of that firm; it sets only the co-owner keys of the firm's organisation table
+(``organisation.co_owners_on_team``, ``organisation.support_loss``, ...)::
+
+    [[organisations]]
+    name = "housing"
+    role = "co_owner"
+    partner = "firm"
+    [organisations.organisation]
+    co_owners_on_team = false
+
 Key paths reach into an organisation by name: ``organisations.payer.policies.reward.amount``
 (``--set``, experiment factors, the dashboard). Setting a top-level key changes every
 organisation that does not set it itself. The community, consumers, ideas and run tables are
@@ -28,21 +39,24 @@ from functools import reduce
 from typing import Any
 
 from simulation.scenario.parameters import (
+    CO_OWNER_KEYS,
     FIRM_TABLES,
     FOCAL,
     ROLES,
     OrganisationEntry,
+    OrganisationParams,
     Scenario,
 )
 from simulation.scenario.values import ScenarioError, merge_tables, set_plain_values
 
-ENTRY_KEYS = ("name", "role")
+ENTRY_KEYS = ("name", "role", "partner")
 
 
 def organisation_scenarios(scenario: Scenario) -> list[tuple[str, str, Scenario]]:
-    """Each organisation as ``(name, role, scenario as it runs it)``, in the file's order.
+    """Each firm as ``(name, "firm", scenario as it runs it)``, in the file's order.
 
-    A scenario without ``[[organisations]]`` gives one firm named ``firm``.
+    A scenario without ``[[organisations]]`` gives one firm named ``firm``. Co-owners are not
+    in this list: see :func:`named_co_owners`.
     """
     if not scenario.organisations:
         return [(FOCAL, "firm", scenario)]
@@ -50,7 +64,29 @@ def organisation_scenarios(scenario: Scenario) -> list[tuple[str, str, Scenario]
     return [
         (e.name, e.role, set_plain_values(shared, dict(e.settings), f"organisations.{e.name}"))
         for e in scenario.organisations
+        if e.role == "firm"
     ]
+
+
+def named_co_owners(scenario: Scenario) -> dict[str, list[tuple[str, OrganisationParams]]]:
+    """Firm name -> its named co-owners as ``(name, their co-owner settings)``.
+
+    A co-owner's settings are its partner's organisation table with the co-owner's own keys.
+    """
+    firms = {name: firm for name, _, firm in organisation_scenarios(scenario)}
+    out: dict[str, list[tuple[str, OrganisationParams]]] = {name: [] for name in firms}
+    for e in scenario.organisations:
+        if e.role == "co_owner":
+            partner = partner_of(e, scenario)
+            own = set_plain_values(firms[partner], dict(e.settings), f"organisations.{e.name}")
+            out[partner].append((e.name, own.organisation))
+    return out
+
+
+def partner_of(entry: OrganisationEntry, scenario: Scenario) -> str:
+    """The firm a co-owner shares projects with (its ``partner``, else the first firm)."""
+    firms = [e.name for e in scenario.organisations if e.role == "firm"]
+    return entry.partner or (firms[0] if firms else "")
 
 
 def is_entry_key(key: str) -> bool:
@@ -130,12 +166,48 @@ def build_entries(items: Any, scenario: Scenario, source: str) -> tuple[Organisa
                 source=source,
                 key=f"{where}.role",
             )
-        entry = OrganisationEntry(name, role)
+        partner = item.get("partner", "")
+        if not isinstance(partner, str):
+            raise ScenarioError(
+                'expected the name of a firm, e.g. partner = "firm"',
+                source=source,
+                key=f"{where}.partner",
+            )
+        entry = OrganisationEntry(name, role, partner=partner)
         values = flatten({k: v for k, v in item.items() if k not in ENTRY_KEYS})
         for key, value in values.items():
             entry = set_setting(entry, key, value, scenario, source)
         entries.append(entry)
+    check_entries(tuple(entries), source)
     return tuple(entries)
+
+
+def check_entries(entries: tuple[OrganisationEntry, ...], source: str) -> None:
+    """Rules across entries: at least one firm; a co-owner's partner is one of the firms."""
+    firms = [e.name for e in entries if e.role == "firm"]
+    for e in entries:
+        where = f"organisations.{e.name}"
+        if e.role == "firm" and e.partner:
+            raise ScenarioError(
+                'only a co-owner has a partner; remove partner or set role = "co_owner"',
+                source=source,
+                key=f"{where}.partner",
+            )
+        if e.role != "co_owner":
+            continue
+        if not firms:
+            raise ScenarioError(
+                "a co-owner needs a firm to share projects with: add an [[organisations]] "
+                'entry with role = "firm"',
+                source=source,
+                key=f"{where}.role",
+            )
+        if e.partner and e.partner not in firms:
+            raise ScenarioError(
+                f"no firm named '{e.partner}' (firms: {', '.join(firms)})",
+                source=source,
+                key=f"{where}.partner",
+            )
 
 
 def set_entry_key(scenario: Scenario, key: str, value: Any, source: str) -> Scenario:
@@ -164,12 +236,19 @@ def set_entry_key(scenario: Scenario, key: str, value: Any, source: str) -> Scen
                 key=key,
             )
         entry = replace(entry, role=value)
+        for setting, setting_value in entry.settings:  # its keys must suit the new role
+            set_setting(entry, setting, setting_value, replace(scenario, organisations=()), source)
+    elif path == "partner":
+        if not isinstance(value, str):
+            raise ScenarioError("expected the name of a firm", source=source, key=key)
+        entry = replace(entry, partner=value)
     elif path == "name":
         raise ScenarioError("an organisation's name cannot be set", source=source, key=key)
     else:
         entry = set_setting(entry, path, value, replace(scenario, organisations=()), source)
     entries = list(scenario.organisations)
     entries[i] = entry
+    check_entries(tuple(entries), source)
     return replace(scenario, organisations=tuple(entries))
 
 
@@ -179,6 +258,14 @@ def set_setting(
     """``entry`` with its own value at ``path``, checked and typed as the top-level key is."""
     key = f"organisations.{entry.name}.{path}"
     head = path.split(".")[0]
+    if entry.role == "co_owner" and path not in CO_OWNER_KEYS:
+        raise ScenarioError(
+            "a co-owner sets only its own co-owner keys: "
+            + ", ".join(CO_OWNER_KEYS)
+            + " (the firm's other keys belong to the firm)",
+            source=source,
+            key=key,
+        )
     if head not in FIRM_TABLES:
         raise ScenarioError(
             f"'{head}' is shared by every organisation; set it at the top level, or set one of "

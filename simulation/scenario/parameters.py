@@ -760,7 +760,24 @@ class DecisionParams:
 
 
 FIRM_TABLES = ("marketers", "organisation", "policies", "decision")  # what each firm sets itself
-ROLES = ("firm",)
+# what a named co-owner sets itself: the co-owner keys of its partner's organisation table
+CO_OWNER_KEYS = tuple(
+    f"organisation.{key}"
+    for key in (
+        "co_owners_on_team",
+        "co_owners_consulted",
+        "consultation_cost",
+        "support_loss",
+        "general_loss",
+        "stall_threshold",
+        "stall_days",
+        "veto_threshold",
+        "withdraw_threshold",
+        "withdraw_after",
+        "withdraw_delay",
+    )
+)
+ROLES = ("firm", "co_owner")
 FOCAL = "firm"  # the name of the one organisation of a scenario without [[organisations]]
 
 
@@ -769,13 +786,17 @@ class OrganisationEntry:
     """One organisation of a scenario that has several (``[[organisations]]`` in TOML).
 
     An organisation starts from the scenario's top-level tables and changes only what it sets:
-    ``settings`` holds its own values by key path (``policies.reward.kind`` -> ``"per_idea"``),
-    all under the tables a firm runs for itself (:data:`FIRM_TABLES`).
+    ``settings`` holds its own values by key path (``policies.reward.kind`` -> ``"per_idea"``).
+    A ``firm`` runs a community and sets keys under the tables a firm runs for itself
+    (:data:`FIRM_TABLES`); a ``co_owner`` shares the projects of its ``partner`` firm (default:
+    the first firm) and sets only the co-owner keys of that firm's organisation table
+    (:data:`CO_OWNER_KEYS`).
     """
 
     name: str
     role: str = "firm"
     settings: tuple[tuple[str, Any], ...] = ()
+    partner: str = ""
 
 
 @dataclass(frozen=True)
@@ -827,6 +848,8 @@ def to_dict(obj: Any) -> dict[str, Any]:
 def _entry_dict(entry: OrganisationEntry) -> dict[str, Any]:
     """An organisation entry as its TOML table: name, role, then its settings as sub-tables."""
     out: dict[str, Any] = {"name": entry.name, "role": entry.role}
+    if entry.partner:
+        out["partner"] = entry.partner
     for key, value in entry.settings:
         *tables, leaf = key.split(".")
         table = out

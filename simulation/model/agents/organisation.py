@@ -16,7 +16,7 @@ from simulation.model.ideas.perspectives import PerspectiveViews
 from simulation.model.ideas.pool import IdeaStatus, Response
 from simulation.model.measures import QUALITY_STEPS, quality_histogram
 from simulation.model.policies import Framing, Policies, make_policies
-from simulation.scenario import Scenario
+from simulation.scenario import OrganisationParams, Scenario
 from simulation.scenario.kinds import ResponseStyle
 
 
@@ -49,6 +49,7 @@ class Organisation(mesa.Agent):
         views: PerspectiveViews,
         gates: StageGates,
         marketers: mesa.agent.AgentSet,
+        named_co_owners: tuple[tuple[str, OrganisationParams], ...] = (),
     ):
         super().__init__(model)
         self.name, self.config, self.community = name, scenario, community
@@ -65,7 +66,7 @@ class Organisation(mesa.Agent):
         self.co_owners: list[CoOwner] = [
             CoOwner(model, self, f"co_owner_{k + 1}", self.params)
             for k in range(self.params.co_owners)
-        ]
+        ] + [CoOwner(model, self, name, params) for name, params in named_co_owners]
         self.admitted = np.empty(0, dtype=np.int64)  # concepts admitted today
         self.staff_gates()
         self.spend = 0.0
@@ -85,11 +86,20 @@ class Organisation(mesa.Agent):
         self.adaptation = Adaptation(self)  # staff hired or released, cash stopped (ODD 7.16)
 
     @classmethod
-    def found(cls, model, name: str, scenario: Scenario, consumers) -> Organisation:
+    def found(
+        cls,
+        model,
+        name: str,
+        scenario: Scenario,
+        consumers,
+        named_co_owners: tuple[tuple[str, OrganisationParams], ...] = (),
+    ) -> Organisation:
         """Set up an organisation and its community over the membership columns ``consumers``.
 
         The organisation's policies, its marketers (Mesa agents), the views of the idea space its
-        framing and decision team give it, and its stage gates, in that order.
+        framing and decision team give it, and its stage gates, in that order. Its co-owners are
+        ``organisation.co_owners`` unnamed ones with its own co-owner settings, then the named
+        co-owners of ``[[organisations]]`` (name, their settings).
         """
         policies = make_policies(scenario)
         framing = policies.control.frame()
@@ -101,18 +111,31 @@ class Organisation(mesa.Agent):
         )
         team = policies.decision.team(m)
         org = scenario.organisation
-        seated = org.co_owners if org.co_owners_on_team else 0
+        seated = (org.co_owners if org.co_owners_on_team else 0) + sum(
+            params.co_owners_on_team for _, params in named_co_owners
+        )
         team = team.joined("co_owner", seated)  # the screen keeps the view agreed at the start
         views = PerspectiveViews(model.space, scenario, framing, team, model.rng)
         gates = StageGates(
             scenario.decision,
             team,
-            scenario.organisation.co_owners,
+            org.co_owners + len(named_co_owners),
             model.rng,
             scenario.ideas.ruggedness,
         )
         community = Community(model, consumers)
-        return cls(model, name, scenario, community, policies, framing, views, gates, marketers)
+        return cls(
+            model,
+            name,
+            scenario,
+            community,
+            policies,
+            framing,
+            views,
+            gates,
+            marketers,
+            tuple(named_co_owners),
+        )
 
     # --- the review queue -----------------------------------------------------------------------
     def open_queue(self, pending: np.ndarray | None = None) -> None:
@@ -269,13 +292,19 @@ class Organisation(mesa.Agent):
 
     def stall(self) -> float:
         """Days a new project's first gate is held up by co-owners whose support is too low."""
-        low = sum(owner.support < self.params.stall_threshold for owner in self.partners)
-        return self.params.stall_days * int(low)
+        return float(
+            sum(
+                owner.params.stall_days * (owner.support < owner.params.stall_threshold)
+                for owner in self.partners
+            )
+        )
 
     def project_stall(self, rows: np.ndarray) -> np.ndarray:
         """Days the next gate of each project ``rows`` is held up by its co-owners' objections."""
-        objecting = sum((owner.objects(rows) for owner in self.partners), np.zeros(rows.size))
-        return self.params.stall_days * objecting
+        return sum(
+            (owner.params.stall_days * owner.objects(rows) for owner in self.partners),
+            np.zeros(rows.size),
+        )
 
     def vetoed(self, rows: np.ndarray) -> np.ndarray:
         """Which projects ``rows`` a co-owner kills at the gate that came up."""
@@ -294,8 +323,10 @@ class Organisation(mesa.Agent):
         partners = self.partners
         seated = sum(owner.seated for owner in partners)
         self.gates.staff(self.base_team.joined("co_owner", seated))
-        consulted = sum(owner.consulted and not owner.seated for owner in partners)
-        self.gates.consulting = self.params.consultation_cost * consulted
+        self.gates.consulting = sum(
+            owner.params.consultation_cost * (owner.consulted and not owner.seated)
+            for owner in partners
+        )
 
     def lose(self, owner: CoOwner) -> None:
         """A co-owner withdraws: its open projects are set back, its seat and knowledge go.
@@ -305,7 +336,7 @@ class Organisation(mesa.Agent):
         from its seat, and it neither stalls, vetoes nor needs consulting.
         """
         gates = self.gates
-        gates.delay(gates.open[owner.co_owns(gates.open)], self.params.withdraw_delay)
+        gates.delay(gates.open[owner.co_owns(gates.open)], owner.params.withdraw_delay)
         self.staff_gates()
 
     def reconsider_partnerships(self) -> None:
