@@ -380,3 +380,23 @@ def test_resolved_scenario_differs_from_defaults_only_as_asked(baseline_run):
     resolved = load_scenario(baseline_run / "scenario.toml")
     assert resolved.community.consumers == 300
     assert resolved.consumers == Scenario().consumers
+
+
+SHIPPED = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("**/*.toml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_run_shows_every_shipped_scenario(path, tmp_path, capsys):
+    """`cocreate run` on every shipped scenario: exit 0, the headline table, and with several
+    firms each firm's column."""
+    from simulation import load_scenario
+
+    args = ["run", str(path), "--days", "15", "--out", str(tmp_path / "out")]
+    args += ["--set", "community.consumers=200", "--set", "community.initial_members=30"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Results written to" in out
+    firms = [e.name for e in load_scenario(path).organisations if e.role == "firm"]
+    if len(firms) > 1:
+        assert "people in several communities" in out
+        assert all(name in out for name in firms)

@@ -71,7 +71,7 @@ def handle(args: argparse.Namespace) -> int:
         print(out)
         return 0
     console().print(headline_table(result))
-    if result.scenario.organisations:
+    if "multi_members" in result.summary:  # several firms
         console().print(organisations_table(result))
     print(f"Results written to {out}")
     return 0
@@ -102,7 +102,7 @@ def organisations_table(result):
     from simulation.headlines import organisation_rows
     from simulation.run import ORGANISATION_FIGURES
 
-    names = [entry.name for entry in result.scenario.organisations]
+    names = [e.name for e in result.scenario.organisations if e.role == "firm"]
     summary = result.summary
     table = Table(
         title=f"Organisations: {summary['multi_members']:,} people in several communities, "
