@@ -53,7 +53,9 @@ def split_attention(communities, day: int, attention: int, spread: float, rng) -
         rng: the model's random generator.
     """
     plans = [c.consumers.willing(day, c.incentive()) for c in communities]
-    memberships = np.sum([c.consumers.member for c in communities], axis=0)
+    memberships = np.zeros(communities[0].consumers.size, dtype=np.int8)
+    for community in communities:
+        memberships += community.consumers.member
     stretched = memberships > attention
     if stretched.any():
         column = np.full(stretched.size, -1, dtype=np.int64)

@@ -68,6 +68,7 @@ class Community:
         self.yesterday = Day(-1)  # the day before the first: nothing happened
         self._quality_sums = np.zeros(4)  # quality, feasible, on strategy, both
         self._quality_counts = np.zeros(QUALITY_STEPS + 1, dtype=np.int64)  # histogram
+        self.consumer_ideas = 0  # new consumer ideas posted so far (builds and firm ideas aside)
 
     @property
     def params(self):
@@ -136,6 +137,7 @@ class Community:
         pool["point"][targets] = ends[posters.size :]  # two builders on one idea: the last counts
         day.authors = np.concatenate([posters, builders])
         first = self.consumers.record_posts(day.authors, day.number)[: posters.size]
+        self.consumer_ideas += posters.size
         pool.add(
             author=posters,
             day=np.full(posters.size, day.number),
@@ -286,16 +288,16 @@ class Community:
         (None with one organisation): it gives who also belongs elsewhere and who switched.
         """
         pop, org, day = self.consumers, self.organisation, self.day.number
-        members = np.flatnonzero(pop.member)
+        member = pop.member
+        members = int(np.count_nonzero(member))
         firm = organisation_metrics(org)
-        n_ideas = len(self.ideas)
         row = {
-            "members": int(members.size),
-            "active_members": int((pop.last_active[members] > max(day - 30, -1)).sum()),
-            "active_today": int(pop.active_today.sum()),
+            "members": members,
+            "active_members": int(np.count_nonzero(member & (pop.last_active > max(day - 30, -1)))),
+            "active_today": int(np.count_nonzero(pop.active_today)),
             "joined_total": int(pop.joined.size),
-            "churned_total": int(pop.joined.size - members.size),
-            "ideas_total": int((self.ideas["author"][:n_ideas] >= 0).sum()),
+            "churned_total": int(pop.joined.size - members),
+            "ideas_total": self.consumer_ideas,
             "accepted": firm["accepted"],
             "quality_accepted": firm["quality_accepted"],
             "time_to_decision_median": firm["time_to_decision_median"],
@@ -308,7 +310,7 @@ class Community:
             "switched_out": 0,
         }
         if others is not None:
-            row["members_elsewhere"] = int((others[members] > 0).sum())
-            left = pop.churn_day >= 0
-            row["switched_out"] = int((left & (others > 0)).sum())
+            elsewhere = others > 0
+            row["members_elsewhere"] = int(np.count_nonzero(member & elsewhere))
+            row["switched_out"] = int(np.count_nonzero((pop.churn_day >= 0) & elsewhere))
         return row

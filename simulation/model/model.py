@@ -167,7 +167,10 @@ class CoCreationModel(mesa.Model):
         """How many communities each consumer belongs to now (None with one organisation)."""
         if len(self.organisations) == 1:
             return None
-        return np.sum([org.consumers.member for org in self.organisations], axis=0)
+        count = np.zeros(self.organisation.consumers.size, dtype=np.int8)
+        for org in self.organisations:
+            count += org.consumers.member
+        return count
 
     def close(self) -> None:
         """Collect the day's figures, take a snapshot when one is due, stop after the last day."""
