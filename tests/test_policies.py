@@ -236,6 +236,15 @@ def test_triage_orders_the_queue():
     assert order["oldest"].tolist() == [10, 11, 12, 13, 14]
     assert order["newcomers_first"].tolist() == [14, 12, 11, 13, 10]
     assert sorted(order["random"].tolist()) == pending.tolist()
+    # mixed, half the slots for first ideas: others 11, 13, 10 and newcomers 14, 12 interleaved
+    assert order["mixed"].tolist() == [11, 14, 13, 12, 10]
+
+    def mixed(share):
+        policy = POLICIES["triage"]["mixed"](TriageParams(kind="mixed", newcomer_share=share))
+        return policy.order(pending, votes, first, rng).tolist()
+
+    assert mixed(1.0) == order["newcomers_first"].tolist()
+    assert mixed(0.0) == [11, 13, 10, 14, 12]  # first ideas only when nothing else waits
 
 
 def test_reading_newcomers_first_answers_more_newcomers():

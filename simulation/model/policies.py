@@ -462,6 +462,35 @@ class RandomOrder(TriagePolicy):
         return rng.permutation(pending)
 
 
+class MixedOrder(TriagePolicy):
+    """A share of the reading slots for newcomers' first ideas, the rest for the most voted.
+
+    Newcomers' first ideas and all others are each ranked as under most-voted-first (most votes,
+    then oldest) and then interleaved so that, over the first k ideas read, about
+    ``newcomer_share`` · k are newcomers' first ideas (while there are any). A share of 1 reads
+    as newcomers-first; a share of 0 reads newcomers' first ideas only when nothing else waits.
+    The firm keeps an eye on the popular ideas and still answers many first posts: a compromise
+    no single study prescribes, set by the strategist.
+
+    >>> policy = MixedOrder(TriageParams(kind="mixed", newcomer_share=0.5))
+    >>> policy.order(np.arange(6), np.array([5, 4, 3, 2, 1, 0]),
+    ...              np.array([False, False, False, True, True, True]), None).tolist()
+    [0, 3, 1, 4, 2, 5]
+    """
+
+    kind = TriageKind.MIXED
+
+    def order(self, pending, votes, first_post, rng):  # noqa: D102
+        ranked = pending[np.lexsort((pending, -votes))]
+        newcomer = np.isin(ranked, pending[first_post])
+        share = self.params.newcomer_share
+        key = np.empty(ranked.size)
+        for mask, weight in ((newcomer, share), (~newcomer, 1.0 - share)):
+            rank = np.arange(int(mask.sum())) + 0.5
+            key[mask] = rank / weight if weight > 0 else np.inf
+        return ranked[np.argsort(key, kind="stable")]
+
+
 # --- adaptation ---------------------------------------------------------------------------------
 class AdaptationPolicy:
     """How the organisation changes course during a run: its staff, or its cash scheme.
@@ -556,7 +585,7 @@ POLICIES: dict[str, dict[StrEnum, type]] = {
     "control": _registry(OpenControl, FramedControl, ClosedControl),
     "expectations": _registry(NoExpectationSetting, UpfrontExpectations),
     "decision": _registry(InternalTeam, CoCreationTeam),
-    "triage": _registry(MostVotedFirst, OldestFirst, NewcomersFirst, RandomOrder),
+    "triage": _registry(MostVotedFirst, OldestFirst, NewcomersFirst, RandomOrder, MixedOrder),
     "adaptation": _registry(FixedCourse, StaffToQueue, StopCash),
 }
 

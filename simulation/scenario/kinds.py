@@ -68,6 +68,7 @@ class TriageKind(StrEnum):
     OLDEST = "oldest"
     NEWCOMERS = "newcomers_first"
     RANDOM = "random"
+    MIXED = "mixed"
 
 
 class AdaptationKind(StrEnum):

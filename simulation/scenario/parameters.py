@@ -587,8 +587,15 @@ class TriageParams:
     kind: str = param(
         TriageKind.MOST_VOTED.value,
         "-",
-        "Order of the review queue: most voted, oldest, newcomers' first ideas, or random.",
+        "Order of the review queue: most voted, oldest, newcomers' first ideas, random, or a mix.",
         choices=tuple(TriageKind),
+    )
+    newcomer_share: float = param(
+        0.5,
+        "share",
+        "Under the mixed order: the share of reading slots that go to newcomers' first ideas.",
+        low=0,
+        high=1,
     )
 
 
