@@ -31,9 +31,9 @@ def register(commands) -> None:
     )
     parser.add_argument("results", metavar="DIR", type=Path, help="folder `cocreate sweep` wrote")
     parser.add_argument("--metric", required=True, metavar="NAME", help="a summary metric")
-    side = parser.add_mutually_exclusive_group(required=True)
-    side.add_argument("--above", type=float, metavar="X", help="cases: metric above X")
-    side.add_argument("--below", type=float, metavar="X", help="cases: metric below X")
+    # one of the two; checked by discover() so a mistake is one `error:` line
+    parser.add_argument("--above", type=float, metavar="X", help="cases: metric above X")
+    parser.add_argument("--below", type=float, metavar="X", help="cases: metric below X (give one)")
     parser.add_argument(
         "--method", choices=("prim", "cart"), default="prim", help="whose box answers (prim)"
     )
@@ -67,7 +67,7 @@ def handle(args: argparse.Namespace) -> int:
             threshold=args.threshold,
         )
     except DiscoveryError as err:
-        flag = f"{args.results}" if err.flag == "DIR" else err.flag
+        flag = str(args.results) if err.flag == "DIR" else err.flag
         raise UsageError(f"{flag}: {err}") from None
     except ImportError as err:
         raise UsageError(_missing(err)) from None

@@ -119,8 +119,9 @@ def discover(
         raise DiscoveryError("--method", f"'{method}' is not a method; choose prim or cart")
     if not 0 < threshold <= 1:
         raise DiscoveryError("--threshold", f"{threshold} is not a density; use a value in (0, 1]")
-    table, factors, source = _table(results_or_dir, factors)
-    x, values, notes = _inputs(table, factors, metric)
+    notes: list[str] = []
+    table, factors, source = _table(results_or_dir, factors, notes)
+    x, values = _inputs(table, factors, metric, notes)
     cut = above if above is not None else below
     low, high = float(values.min()), float(values.max())
     flag = "--above" if above is not None else "--below"
@@ -188,7 +189,9 @@ def _cases_needed(share: float) -> int:
     return int(math.ceil(Z95**2 * share * (1 - share) / MARGIN**2))
 
 
-def _table(source, factors: list[str] | None) -> tuple[pd.DataFrame, list[str], object]:
+def _table(
+    source, factors: list[str] | None, notes: list[str]
+) -> tuple[pd.DataFrame, list[str], object]:
     if isinstance(source, pd.DataFrame):
         return source, factors, None
     from simulation.experiments import ExperimentResults, load_results
@@ -197,13 +200,23 @@ def _table(source, factors: list[str] | None) -> tuple[pd.DataFrame, list[str], 
     if not isinstance(source, ExperimentResults):
         try:
             results = load_results(Path(source))
-        except FileNotFoundError as err:
-            raise DiscoveryError("DIR", f"{err}; give the folder `cocreate sweep` wrote") from None
+        except FileNotFoundError:
+            raise DiscoveryError(
+                "DIR",
+                "no sweep results here (no manifest.json); give the folder `cocreate sweep` wrote",
+            ) from None
     if results.summary.empty:
-        raise DiscoveryError("DIR", f"{results.path}: no finished runs in this sweep yet")
+        raise DiscoveryError(
+            "DIR", "no finished runs in this sweep yet; run `cocreate sweep` first"
+        )
     names = list(results.manifest.get("factors", []))
     if "subexperiment" in results.summary.columns:
         names = ["subexperiment", *names]
+    if results.manifest.get("status") != "complete":
+        notes.append(
+            f"the sweep is not finished ({len(results.summary)} of {results.manifest.get('runs')} "
+            "runs done); `cocreate sweep` resumes it"
+        )
     return results.summary, (factors or names), results
 
 
@@ -211,8 +224,8 @@ ID_COLUMNS = ("run_id", "point", "replicate", "seed", "days", "of_interest")
 
 
 def _inputs(
-    table: pd.DataFrame, factors: list[str] | None, metric: str
-) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    table: pd.DataFrame, factors: list[str] | None, metric: str, notes: list[str]
+) -> tuple[pd.DataFrame, pd.Series]:
     if factors is None:
         factors = [c for c in table.columns if c != metric and c not in ID_COLUMNS]
     if metric not in table.columns or metric in factors:
@@ -222,7 +235,6 @@ def _inputs(
             if c not in (*ID_COLUMNS, *factors) and pd.api.types.is_numeric_dtype(table[c])
         ]
         raise DiscoveryError("--metric", f"no metric '{metric}'; metrics: {', '.join(known)}")
-    notes = []
     rows = table[table[metric].notna()]
     if len(rows) < len(table):
         notes.append(
@@ -244,7 +256,7 @@ def _inputs(
         raise DiscoveryError(
             "DIR", "no factor varies across these runs; discovery needs a sweep over [parameters]"
         )
-    return x.reset_index(drop=True), rows[metric].astype(float).reset_index(drop=True), notes
+    return x.reset_index(drop=True), rows[metric].astype(float).reset_index(drop=True)
 
 
 __all__ = ["METHODS", "Box", "Discovery", "DiscoveryError", "discover", "is_categorical"]
