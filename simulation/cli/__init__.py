@@ -23,6 +23,7 @@ from simulation.cli import (
     check,
     compare,
     dashboard,
+    discover,
     metrics,
     myths,
     params,
@@ -44,6 +45,7 @@ COMMANDS = (
     myths,
     sweep,
     analyze,
+    discover,
     dashboard,
     animate,
 )
