@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 
 
@@ -20,5 +21,20 @@ def default_workers() -> int:
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` fresh processes (spawned: no state inherited from this one)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    """A pool of ``workers`` fresh processes (spawned: no state inherited from this one).
+
+    Workers ignore Ctrl-C (SIGINT): a terminal sends it to the whole process group, and a worker
+    caught waiting for its next task would die printing a traceback. The coordinator alone
+    handles it: it stops, records the interruption and shuts the pool down; the runs in flight
+    finish and are discarded (a sweep redoes them when resumed).
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=ignore_interrupts,
+    )
+
+
+def ignore_interrupts() -> None:
+    """In a worker process: leave Ctrl-C to the coordinator."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
