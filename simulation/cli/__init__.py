@@ -25,6 +25,7 @@ from simulation.cli import (
     dashboard,
     metrics,
     myths,
+    optimise,
     params,
     run,
     sweep,
@@ -44,6 +45,7 @@ COMMANDS = (
     myths,
     sweep,
     analyze,
+    optimise,
     dashboard,
     animate,
 )
