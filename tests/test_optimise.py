@@ -194,6 +194,12 @@ def test_bad_input_is_one_line_exit_2(tmp_path, capsys, extra, replace, words):
         assert word in err[0]
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "experiments").glob("optimise*.toml")))
+def test_shipped_optimisation_files_load(path):
+    spec = load_optimise(path)
+    assert spec.levers and spec.objectives and len(spec.draws) == spec.scenarios
+
+
 def test_missing_file_is_one_line(tmp_path, capsys):
     assert main(["optimise", str(tmp_path / "nope.toml")]) == 2
     err = capsys.readouterr().err.strip().splitlines()

@@ -120,8 +120,13 @@ def _sampler(spec: OptimiseSpec, complete: int) -> Any:
     return optuna.samplers.NSGAIISampler(
         population_size=spec.population,
         seed=seed,
-        constraints_func=_violations if spec.constraints else None,
+        constraints_func=_violations if spec.constraints and not _new_constraints(optuna) else None,
     )
+
+
+def _new_constraints(optuna: Any) -> bool:
+    """Optuna >= 5 reads constraints set on the trial (constraints_func is deprecated)."""
+    return hasattr(optuna.trial.Trial, "set_constraint")
 
 
 @contextlib.contextmanager
@@ -201,6 +206,9 @@ def run_search(
             if spec.constraints:
                 violations = [c.violation(figures[c.key]) for c in spec.constraints]
                 trial.set_user_attr(CONSTRAINT_ATTR, violations)
+                if _new_constraints(optuna):
+                    for c, v in zip(spec.constraints, violations, strict=True):
+                        trial.set_constraint(c.key, v)
             trial.set_user_attr(FIGURES_ATTR, {k: _json(v) for k, v in figures.items()})
             study.tell(trial, [_worst_if_nan(figures[o.key], o.direction) for o in spec.objectives])
             complete += 1
@@ -291,6 +299,7 @@ def pareto_frame(spec: OptimiseSpec, trials: pd.DataFrame) -> pd.DataFrame:
         return trials
     first = spec.objectives[0]
     front = trials[trials["pareto"]].drop(columns=["state", "feasible", "pareto"])
+    front = front.drop_duplicates(subset=[c for c in front.columns if c != "trial"])  # re-asked
     return front.sort_values(
         [first.key, "trial"], ascending=[first.direction == "minimize", True]
     ).reset_index(drop=True)
