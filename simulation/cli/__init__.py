@@ -26,6 +26,7 @@ from simulation.cli import (
     discover,
     metrics,
     myths,
+    optimise,
     params,
     run,
     sweep,
@@ -46,6 +47,7 @@ COMMANDS = (
     sweep,
     analyze,
     discover,
+    optimise,
     dashboard,
     animate,
 )
