@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.analysis.plots import plt, png_bytes
-from simulation.analysis.report import CSS, figure_html
+from simulation.analysis.report import figure_html, html_page
 from simulation.discovery import Discovery
 from simulation.discovery.boxes import encode_onehot
 from simulation.experiments.store import atomic_write
@@ -190,10 +190,7 @@ def render_html(found: Discovery, drawn: dict[str, tuple[str, bytes]]) -> str:
     parts.append("<h2>Figures</h2>")
     parts += [figure_html(caption, png) for caption, png in drawn.values()]
     title = f"Discovery: {found.condition}"
-    return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title>"
-        f"<style>{CSS}</style></head><body><h1>{e(title)}</h1>{''.join(parts)}</body></html>\n"
-    )
+    return html_page(title, parts)
 
 
 def _limits_table(limits: pd.DataFrame) -> str:

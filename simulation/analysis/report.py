@@ -139,6 +139,15 @@ def table_html(comparison: Comparison) -> str:
     return f"<table><thead><tr><th>figure</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
+def html_page(title: str, parts: list[str]) -> str:
+    """A self-contained report page: ``title`` as heading, then ``parts`` (HTML), with CSS."""
+    e = html.escape(title)
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e}</title>"
+        f"<style>{CSS}</style></head><body><h1>{e}</h1>{''.join(parts)}</body></html>\n"
+    )
+
+
 def figure_html(caption: str, png: bytes) -> str:
     """One figure, embedded as PNG data."""
     e = html.escape

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.analysis.plots import COLOURS, plt, png_bytes
-from simulation.analysis.report import CSS, figure_html, fmt
+from simulation.analysis.report import figure_html, fmt, html_page
 from simulation.analysis.sweep import (
     Sensitivity,
     headline_label,
@@ -245,10 +245,7 @@ def render_html(analysis: Analysis) -> str:
     parts.append("<h2>Figures</h2>")
     parts += [figure_html(caption, png) for caption, png in analysis.figures.values()]
     title = f"Sweep {m.get('experiment')}"
-    return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title>"
-        f"<style>{CSS}</style></head><body><h1>{e(title)}</h1>{''.join(parts)}</body></html>\n"
-    )
+    return html_page(title, parts)
 
 
 def _sens_table(table: pd.DataFrame) -> str:

@@ -65,20 +65,24 @@ def load_experiment(
         ScenarioError: naming the file and key path of the first mistake.
     """
     path = Path(path)
+    data = read_toml_file(path, "examples live in experiments/*.toml")
+    source = str(path)
+    if replicates is not None:
+        data["replicates"] = replicates
+    return experiment_from_dict(data, source=source, base_dir=path.parent, out=out)
+
+
+def read_toml_file(path: Path, hint: str) -> dict[str, Any]:
+    """A TOML file's tables, or one ScenarioError naming the file (``hint``: where examples are)."""
     source = str(path)
     if not path.is_file():
-        raise ScenarioError(
-            "file not found; check the path (examples live in experiments/*.toml)", source=source
-        )
+        raise ScenarioError(f"file not found; check the path ({hint})", source=source)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"invalid TOML: {err}", source=source) from None
     except (UnicodeDecodeError, OSError) as err:
         raise ScenarioError(f"cannot read the file ({err})", source=source) from None
-    if replicates is not None:
-        data["replicates"] = replicates
-    return experiment_from_dict(data, source=source, base_dir=path.parent, out=out)
 
 
 def experiment_from_dict(
@@ -89,7 +93,7 @@ def experiment_from_dict(
     out: str | Path | None = None,
 ) -> ExperimentSpec:
     """Build a validated experiment from nested dicts (as TOML gives them)."""
-    check = _Checker(source)
+    check = Checker(source)
     check.keys(data, TOP_KEYS, "")
     name = check.string(data, "name", "experiment")
     if not re.fullmatch(r"[A-Za-z0-9._-]+", name):
@@ -98,14 +102,14 @@ def experiment_from_dict(
             source=source,
             key="name",
         )
-    scenario_file = check.string(data, "scenario", None)
-    base = _scenario(scenario_file, base_dir, source, "scenario")
+    base_file = check.string(data, "scenario", None)
+    base = scenario_file(base_file, base_dir, source, "scenario")
     fixed = check.table(data, "set")
     days = data.get("days")
     if days is not None:
         fixed = {**fixed, "run.days": days}
         check.key_of("days", days, int)
-    base = _apply(base, fixed, source, "set")
+    base = apply_values(base, fixed, source, "set")
 
     subs = _subexperiments(data, check, base, base_dir)
     factors = tuple(
@@ -163,7 +167,8 @@ def experiment_from_dict(
     return replace(spec, points=points, scenarios=tuple(point_scenarios(spec, points)))
 
 
-def _scenario(file: str | None, base_dir: Path, source: str, key: str) -> Scenario:
+def scenario_file(file: str | None, base_dir: Path, source: str, key: str) -> Scenario:
+    """The scenario a file names (relative to ``base_dir``); the defaults when it names none."""
     if file is None:
         return Scenario()
     path = base_dir / file
@@ -176,7 +181,8 @@ def _scenario(file: str | None, base_dir: Path, source: str, key: str) -> Scenar
     return load_scenario(path)
 
 
-def _apply(scenario: Scenario, values: dict[str, Any], source: str, key: str) -> Scenario:
+def apply_values(scenario: Scenario, values: dict[str, Any], source: str, key: str) -> Scenario:
+    """``scenario`` with ``values`` set by key path; an unknown key names ``key`` and the path."""
     for path in values:
         if plain_key(path) not in PARAM_KEYS:
             close = difflib.get_close_matches(path, PARAM_KEYS, n=1, cutoff=0.6)
@@ -193,7 +199,7 @@ def _apply(scenario: Scenario, values: dict[str, Any], source: str, key: str) ->
 
 
 def _subexperiments(
-    data: dict[str, Any], check: _Checker, base: Scenario, base_dir: Path
+    data: dict[str, Any], check: Checker, base: Scenario, base_dir: Path
 ) -> tuple[SubExperiment, ...]:
     items = data.get("subexperiments", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
@@ -220,7 +226,7 @@ def _subexperiments(
         names.add(name)
         scenario = base
         if "scenario" in item:
-            scenario = _scenario(
+            scenario = scenario_file(
                 check.string(item, "scenario", None, prefix),
                 base_dir,
                 check.source,
@@ -229,14 +235,14 @@ def _subexperiments(
             fixed = check.table(data, "set")
             if "days" in data:
                 fixed = {**fixed, "run.days": data["days"]}
-            scenario = _apply(scenario, fixed, check.source, "set")
+            scenario = apply_values(scenario, fixed, check.source, "set")
         values = check.table(item, "set", prefix)
-        scenario = _apply(scenario, values, check.source, prefix + "set")
+        scenario = apply_values(scenario, values, check.source, prefix + "set")
         subs.append(SubExperiment(name, scenario, values))
     return tuple(subs)
 
 
-def _factor(key: str, spec: Any, check: _Checker) -> Factor:
+def _factor(key: str, spec: Any, check: Checker) -> Factor:
     where = f'parameters."{key}"'
     if plain_key(key) not in PARAM_KEYS:
         close = difflib.get_close_matches(key, PARAM_KEYS, n=1, cutoff=0.6)
@@ -246,7 +252,7 @@ def _factor(key: str, spec: Any, check: _Checker) -> Factor:
             source=check.source,
             key=where,
         )
-    integer = _param_type(plain_key(key)) is int
+    integer = param_type(plain_key(key)) is int
     if isinstance(spec, list):
         if not spec:
             raise ScenarioError("give at least one value", source=check.source, key=where)
@@ -299,7 +305,8 @@ def _factor(key: str, spec: Any, check: _Checker) -> Factor:
     return Factor(key, None, dist, low, high, nums.get("mean"), nums.get("sd"), integer)
 
 
-def _param_type(key: str) -> Any:
+def param_type(key: str) -> Any:
+    """The Python type of the parameter at ``key`` (e.g. ``int`` for ``marketers.count``)."""
     import typing
 
     from simulation.scenario import Scenario as Root
@@ -317,7 +324,7 @@ def _check_design(
     subs: tuple[SubExperiment, ...],
     samples: int,
     levels: int,
-    check: _Checker,
+    check: Checker,
 ) -> None:
     src = check.source
     if design == "list" and not subs:
@@ -360,7 +367,7 @@ def _check_design(
                 )
 
 
-def _tables(data: dict[str, Any], check: _Checker) -> tuple[TableSpec, ...]:
+def _tables(data: dict[str, Any], check: Checker) -> tuple[TableSpec, ...]:
     if not data:
         return (TableSpec("timeseries"),)
     tables = []
@@ -407,15 +414,17 @@ def _tables(data: dict[str, Any], check: _Checker) -> tuple[TableSpec, ...]:
 
 
 @dataclass
-class _Checker:
+class Checker:
     """Typed reads of keys with one clear error each."""
 
     source: str
 
     def fail(self, message: str, key: str) -> None:
+        """Raise the one error of a bad file at ``key``."""
         raise ScenarioError(message, source=self.source, key=key)
 
     def keys(self, data: dict[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
+        """Refuse any key of ``data`` not in ``allowed`` (with a close match as a hint)."""
         for key in data:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
@@ -425,10 +434,12 @@ class _Checker:
                 self.fail(f"unknown key '{key}'; {hint}", prefix + key)
 
     def key_of(self, key: str, value: Any, kind: type) -> None:
+        """Refuse ``value`` unless it is of type ``kind``."""
         if isinstance(value, bool) or not isinstance(value, kind):
             self.fail(f"expected {kind.__name__}, got {value!r}", key)
 
     def string(self, data: dict, key: str, default: str | None, prefix: str = "") -> Any:
+        """A string at ``key`` (``default`` when absent)."""
         value = data.get(key, default)
         if value is not None and not isinstance(value, str):
             self.fail(f'expected a string, e.g. "text", got {value!r}', prefix + key)
@@ -437,6 +448,7 @@ class _Checker:
     def integer(
         self, data: dict, key: str, default: int, prefix: str, *, low: int, high: int
     ) -> int:
+        """An integer in ``[low, high]`` at ``key`` (``default`` when absent)."""
         value = data.get(key, default)
         self.key_of(prefix + key, value, int)
         if not low <= value <= high:
@@ -444,6 +456,7 @@ class _Checker:
         return value
 
     def boolean(self, data: dict, key: str, default: bool, prefix: str) -> bool:
+        """A boolean at ``key`` (``default`` when absent)."""
         value = data.get(key, default)
         if not isinstance(value, bool):
             self.fail(f"expected true or false, got {value!r}", prefix + key)
@@ -452,6 +465,7 @@ class _Checker:
     def choice(
         self, data: dict, key: str, choices: tuple[str, ...], default: str, prefix: str
     ) -> str:
+        """One of ``choices`` at ``key`` (``default`` when absent)."""
         value = data.get(key, default)
         if value not in choices:
             close = difflib.get_close_matches(str(value), choices, n=1)
@@ -462,6 +476,7 @@ class _Checker:
         return value
 
     def table(self, data: dict, key: str, prefix: str = "") -> dict[str, Any]:
+        """A sub-table at ``key`` (empty when absent)."""
         value = data.get(key, {})
         if not isinstance(value, dict):
             self.fail(f"expected a table ({{ key = value, ... }}), got {value!r}", prefix + key)

@@ -30,14 +30,19 @@ import difflib
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from simulation.experiments.loading import _apply, _Checker, _param_type, _scenario
+from simulation.experiments.loading import (
+    Checker,
+    apply_values,
+    param_type,
+    read_toml_file,
+    scenario_file,
+)
 from simulation.experiments.spec import PARAM_KEYS
 from simulation.headlines import HEADLINE_KEYS
 from simulation.model.metrics import SUMMARY
@@ -168,19 +173,8 @@ class OptimiseSpec:
 def load_optimise(path: str | Path, *, out: str | Path | None = None) -> OptimiseSpec:
     """Read and validate an optimisation file (ScenarioError naming file and key if wrong)."""
     path = Path(path)
+    data = read_toml_file(path, "experiments/optimise_example.toml is an example")
     source = str(path)
-    if not path.is_file():
-        raise ScenarioError(
-            "file not found; check the path (experiments/optimise_example.toml is an example)",
-            source=source,
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"invalid TOML: {err}", source=source) from None
-    except (UnicodeDecodeError, OSError) as err:
-        raise ScenarioError(f"cannot read the file ({err})", source=source) from None
     return optimise_from_dict(data, source=source, base_dir=path.parent, out=out)
 
 
@@ -192,17 +186,17 @@ def optimise_from_dict(
     out: str | Path | None = None,
 ) -> OptimiseSpec:
     """Build a validated :class:`OptimiseSpec` from nested dicts (as TOML gives them)."""
-    check = _Checker(source)
+    check = Checker(source)
     check.keys(data, TOP_KEYS, "")
     name = check.string(data, "name", "optimise")
     if not re.fullmatch(r"[A-Za-z0-9._-]+", name):
         check.fail("use letters, digits, '.', '_' or '-' (it names the study and folder)", "name")
-    base = _scenario(check.string(data, "scenario", None), base_dir, source, "scenario")
+    base = scenario_file(check.string(data, "scenario", None), base_dir, source, "scenario")
     fixed = check.table(data, "set")
     if "days" in data:
         check.key_of("days", data["days"], int)
         fixed = {**fixed, "run.days": data["days"]}
-    base = _apply(base, fixed, source, "set")
+    base = apply_values(base, fixed, source, "set")
     levers = _ranges(check, check.table(data, "levers"), "levers", base)
     if not levers:
         check.fail('give at least one lever, e.g. "policies.reward.amount" = {...}', "levers")
@@ -245,7 +239,7 @@ def optimise_from_dict(
     )
 
 
-def _ranges(check: _Checker, table: dict, section: str, base: Scenario) -> tuple[Range, ...]:
+def _ranges(check: Checker, table: dict, section: str, base: Scenario) -> tuple[Range, ...]:
     ranges = []
     for key, spec in table.items():
         where = f'{section}."{key}"'
@@ -253,7 +247,7 @@ def _ranges(check: _Checker, table: dict, section: str, base: Scenario) -> tuple
             close = difflib.get_close_matches(key, PARAM_KEYS, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'? " if close else ""
             check.fail(f"no parameter '{key}'; {hint}(`cocreate params` lists every key)", where)
-        integer = _param_type(plain_key(key)) is int
+        integer = param_type(plain_key(key)) is int
         if isinstance(spec, list):
             if len(spec) < 2:
                 check.fail("give at least two choices", where)
@@ -282,7 +276,7 @@ def _ranges(check: _Checker, table: dict, section: str, base: Scenario) -> tuple
     return tuple(ranges)
 
 
-def _objectives(check: _Checker, table: Any) -> tuple[Objective, ...]:
+def _objectives(check: Checker, table: Any) -> tuple[Objective, ...]:
     if isinstance(table, list):  # e.g. objectives = ["active_members"]: no directions
         check.fail(
             'give each objective a direction, e.g. active_members = "maximise"', "objectives"
@@ -301,7 +295,7 @@ def _objectives(check: _Checker, table: Any) -> tuple[Objective, ...]:
     return tuple(objectives)
 
 
-def _constraints(check: _Checker, table: dict) -> tuple[Constraint, ...]:
+def _constraints(check: Checker, table: dict) -> tuple[Constraint, ...]:
     constraints = []
     for key, spec in table.items():
         where = f"constraints.{key}"
@@ -318,7 +312,7 @@ def _constraints(check: _Checker, table: dict) -> tuple[Constraint, ...]:
     return tuple(constraints)
 
 
-def _check_figure(check: _Checker, key: str, where: str) -> None:
+def _check_figure(check: Checker, key: str, where: str) -> None:
     if key not in SUMMARY:
         close = difflib.get_close_matches(key, SUMMARY, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""
