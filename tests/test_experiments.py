@@ -83,7 +83,17 @@ def test_every_example_experiment_is_valid(path):
         ),
         ({"subexperiments": [{"set": {}}]}, "subexperiments[0].name", "needs a name"),
         ({"set": {"community.consumers": 10}}, "set.community.initial_members", "must not exceed"),
-        ({"seeds": "paired"}, "seeds", "independent, common"),
+        ({"seeds": "twinned"}, "seeds", "independent, common, paired"),
+        ({"seeds": "paired"}, "seeds", "two or more [[subexperiments]]"),
+        (
+            {
+                "design": {"kind": "sobol", "samples": 8},
+                "parameters": {"run.days": {"min": 5, "max": 9}},
+                "subexperiments": [{"name": "a"}],
+            },
+            "subexperiments",
+            "go with grid, list or lhs",
+        ),
         ({"scenario": "nowhere.toml"}, "scenario", "not found"),
     ],
 )
@@ -186,6 +196,32 @@ def test_seeds_independent_or_common_and_ids_stable():
     assert [t.run_id for t in run_tasks(independent)] == [t.run_id for t in run_tasks(independent)]
     assert run_seed(independent, 1, 2) == seeds[(1, 2)]
     assert len({t.run_id for t in run_tasks(independent)}) == 6
+
+
+def test_paired_seeds_pair_the_subexperiments_at_each_latin_hypercube_sample():
+    spec = _spec(
+        replicates=2,
+        seeds="paired",
+        design={"kind": "lhs", "samples": 5},
+        parameters={"consumers.intrinsic_mean": {"min": 0.5, "max": 1.5}},
+        subexperiments=[{"name": "a"}, {"name": "b", "set": {"marketers.count": 4}}],
+    )
+    design = design_table(spec)
+    assert len(design) == 2 * 5 and list(design.columns[:3]) == ["point", "subexperiment", "sample"]
+    a, b = (design[design["subexperiment"] == s].reset_index(drop=True) for s in "ab")
+    # every sample in both sub-experiments, with the same factor values
+    assert a["sample"].tolist() == b["sample"].tolist() == list(range(5))
+    assert a["consumers.intrinsic_mean"].tolist() == b["consumers.intrinsic_mean"].tolist()
+    seeds = {
+        (t.labels["subexperiment"], t.labels["sample"], t.replicate): t for t in run_tasks(spec)
+    }
+    for sample in range(5):
+        for r in range(2):  # the same seed in both sub-experiments, a different run id
+            assert seeds[("a", sample, r)].seed == seeds[("b", sample, r)].seed
+            assert seeds[("a", sample, r)].run_id != seeds[("b", sample, r)].run_id
+    # independent across samples and replicates
+    assert len({t.seed for t in seeds.values()}) == 5 * 2
+    assert {t.scenario.marketers.count for k, t in seeds.items() if k[0] == "b"} == {4}
 
 
 # ----- running, storage, resume --------------------------------------------------------------

@@ -116,26 +116,37 @@ def sensitivity(results: ExperimentResults, metrics: list[str] | None = None) ->
     factors = manifest.get("factors", [])
     problem = unit_problem(tuple(Factor(k) for k in factors))
     design = results.design.sort_values("point")
-    x = design[[UNIT_PREFIX + k for k in factors]].to_numpy(dtype=float)
     seed = int(manifest.get("root_seed", 0))
     rows, warnings = [], []
-    for metric in metrics_of(results, metrics):
-        y = (
-            results.summary.groupby("point")[metric].mean().reindex(design["point"]).to_numpy()
-            if not results.summary.empty
-            else np.full(len(design), np.nan)
-        )
-        if np.isnan(y).any():
-            missing = int(np.isnan(y).sum())
-            warnings.append(
-                f"{metric}: {missing} of {len(y)} design points have no value (failed or not "
-                "yet run, or undefined such as a quality with no accepted idea); indices skipped"
+    # a Latin hypercube crossed with sub-experiments: indices per sub-experiment, each over the
+    # same samples (the metric is named "<metric> [<sub-experiment>]")
+    groups = (
+        list(design.groupby("subexperiment", sort=False))
+        if "subexperiment" in design.columns
+        else [(None, design)]
+    )
+    means = results.summary.groupby("point") if not results.summary.empty else None
+    for sub, points in groups:
+        x = points[[UNIT_PREFIX + k for k in factors]].to_numpy(dtype=float)
+        for metric in metrics_of(results, metrics):
+            name = metric if sub is None else f"{metric} [{sub}]"
+            y = (
+                means[metric].mean().reindex(points["point"]).to_numpy()
+                if means is not None
+                else np.full(len(points), np.nan)
             )
-            continue
-        if np.ptp(y) == 0:
-            warnings.append(f"{metric}: the same value at every point; nothing to attribute")
-            continue
-        rows += _indices(method, problem, x, y, metric, factors, manifest, seed)
+            if np.isnan(y).any():
+                missing = int(np.isnan(y).sum())
+                warnings.append(
+                    f"{name}: {missing} of {len(y)} design points have no value (failed or not "
+                    "yet run, or undefined such as a quality with no accepted idea); indices "
+                    "skipped"
+                )
+                continue
+            if np.ptp(y) == 0:
+                warnings.append(f"{name}: the same value at every point; nothing to attribute")
+                continue
+            rows += _indices(method, problem, x, y, name, factors, manifest, seed)
     table = pd.DataFrame(rows, columns=["metric", "factor", "index", "value", "conf"])
     table["low"], table["high"] = table["value"] - table["conf"], table["value"] + table["conf"]
     warnings += _stability_warnings(method, table, manifest)

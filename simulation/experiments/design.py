@@ -9,7 +9,10 @@ Seeds come from one root ``numpy.random.SeedSequence``: run (point p, replicate 
 sequence with spawn key ``(p, r)`` — independent streams, the same whatever the executor, the
 number of workers or the order in which runs finish. With ``seeds = "common"`` replicate r uses
 spawn key ``(r,)`` at every point (common random numbers: the same consumers on day 0), as
-``cocreate compare`` does.
+``cocreate compare`` does. With ``seeds = "paired"`` the sub-experiments are compared at each
+sample of the factors: replicate r at sample s uses spawn key ``(s, r)`` in every sub-experiment
+(paired within a sample, independent across samples); the design table then has a ``sample``
+column.
 """
 
 from __future__ import annotations
@@ -66,18 +69,23 @@ def design_table(spec: ExperimentSpec) -> pd.DataFrame:
         return spec.points
     if spec.design in ("grid", "list"):
         grid = list(itertools.product(*(f.values for f in spec.factors)))
-        rows = []
-        for sub in spec.subexperiments or (None,):
-            for combo in grid:
-                row = {"subexperiment": sub.name} if sub is not None else {}
-                row.update({f.key: v for f, v in zip(spec.factors, combo, strict=True)})
-                rows.append(row)
-        frame = pd.DataFrame(rows) if rows and rows[0] else pd.DataFrame(index=range(len(rows)))
+        frame = pd.DataFrame(
+            [{f.key: v for f, v in zip(spec.factors, combo, strict=True)} for combo in grid]
+        )
+        if frame.shape[1] == 0:
+            frame = pd.DataFrame(index=range(len(grid)))
     else:
         unit = unit_sample(spec)
         columns = {f.key: [to_value(f, u) for u in unit[:, i]] for i, f in enumerate(spec.factors)}
         columns.update({UNIT_PREFIX + f.key: unit[:, i] for i, f in enumerate(spec.factors)})
         frame = pd.DataFrame(columns)
+    if spec.seeds == "paired":
+        frame.insert(0, "sample", np.arange(len(frame), dtype=np.int64))
+    if spec.subexperiments:  # every sample (combination) in every sub-experiment, sub-major
+        frame = pd.concat(
+            [frame.assign(subexperiment=s.name) for s in spec.subexperiments], ignore_index=True
+        )
+        frame = frame[["subexperiment", *frame.columns[:-1]]]
     frame.insert(0, "point", np.arange(len(frame), dtype=np.int64))
     return frame
 
@@ -155,15 +163,23 @@ def point_scenarios(spec: ExperimentSpec, design: pd.DataFrame) -> list[Scenario
     return scenarios
 
 
-def run_seed(spec: ExperimentSpec, point: int, replicate: int) -> int:
+def run_seed(spec: ExperimentSpec, point: int, replicate: int, sample: int | None = None) -> int:
     """The seed of run (point, replicate), from the root SeedSequence (63 bits).
+
+    ``sample`` is the point's sample (``seeds = "paired"``: the seed follows the sample, so
+    every sub-experiment at that sample gets it).
 
     >>> from simulation.experiments.loading import experiment_from_dict
     >>> spec = experiment_from_dict({"seed": 1, "seeds": "common"})
     >>> run_seed(spec, 0, 2) == run_seed(spec, 5, 2) != run_seed(spec, 0, 1)
     True
     """
-    key = (replicate,) if spec.seeds == "common" else (point, replicate)
+    if spec.seeds == "common":
+        key: tuple[int, ...] = (replicate,)
+    elif spec.seeds == "paired":
+        key = (point if sample is None else sample, replicate)
+    else:
+        key = (point, replicate)
     state = np.random.SeedSequence(spec.seed, spawn_key=key).generate_state(1, dtype=np.uint64)
     return int(state[0] >> 1)
 
@@ -188,8 +204,9 @@ def run_tasks(spec: ExperimentSpec, design: pd.DataFrame | None = None) -> list[
         values = dict(zip(design.columns, row, strict=True))
         point = int(values["point"])
         labels = {c: _python(values[c]) for c in label_columns}
+        sample = int(values["sample"]) if "sample" in values else None
         for r in range(spec.replicates):
-            seed = run_seed(spec, point, r)
+            seed = run_seed(spec, point, r, sample)
             tasks.append(
                 RunTask(
                     run_id(labels, point, r, seed), point, r, seed, scenario, labels, spec.tables

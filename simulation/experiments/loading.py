@@ -138,6 +138,13 @@ def experiment_from_dict(
     replicates = check.integer(data, "replicates", 1, "", low=1, high=100_000)
     seed = check.integer(data, "seed", 0, "", low=0, high=2**63 - 1)
     seeds = check.choice(data, "seeds", SEED_MODES, "independent", "")
+    if seeds == "paired" and len(subs) < 2:
+        raise ScenarioError(
+            'seeds = "paired" gives the sub-experiments the same seeds at each sample; add two '
+            'or more [[subexperiments]], or use seeds = "independent" or "common"',
+            source=source,
+            key="seeds",
+        )
     tables = _tables(check.table(data, "tables"), check)
     out_path = Path(out) if out is not None else Path(check.string(data, "out", f"results/{name}"))
     raw = {
@@ -342,9 +349,10 @@ def _check_design(
                     key=f'parameters."{f.key}"',
                 )
         return
-    if subs:
+    if subs and design != "lhs":
         raise ScenarioError(
-            f"a {design} design samples parameters; sub-experiments go with grid or list",
+            f"a {design} design samples parameters for its indices; sub-experiments go with "
+            "grid, list or lhs",
             source=src,
             key="subexperiments",
         )

@@ -17,7 +17,7 @@ from simulation.scenario import Scenario, iter_params
 
 DESIGNS = ("grid", "list", "lhs", "sobol", "morris")
 DISTRIBUTIONS = ("uniform", "normal", "lognormal")
-SEED_MODES = ("independent", "common")
+SEED_MODES = ("independent", "common", "paired")
 SOURCES = TABLES  # timeseries, ideas, decisions, snapshots, organisations
 SUMMARY = "summary"  # the table of one row per run, always written
 TOP_KEYS = (
@@ -98,7 +98,8 @@ class ExperimentSpec:
         description: what the experiment asks.
         source: the file it came from (for messages).
         base: the base scenario with the fixed ``set`` values and ``days`` applied.
-        subexperiments: named variants (design ``list``; crossed with a grid of factors).
+        subexperiments: named variants (design ``list``; crossed with a grid of factors or with
+            every Latin-hypercube sample).
         factors: the varied parameters, in file order.
         design: grid, list, lhs, sobol or morris.
         samples: LHS points, Sobol base sample N, or Morris trajectories.
@@ -106,8 +107,9 @@ class ExperimentSpec:
         second_order: whether a Sobol design also estimates second-order indices.
         replicates: runs per design point.
         seed: root of every run's seed.
-        seeds: ``independent`` (every run its own seed) or ``common`` (replicate r has the same
-            seed at every point: paired comparisons).
+        seeds: ``independent`` (every run its own seed), ``common`` (replicate r has the same
+            seed at every point: paired comparisons) or ``paired`` (replicate r has the same seed
+            in every sub-experiment at one sample of the factors, its own at each sample).
         tables: the tables recorded from every run (the summary table is always recorded).
         out: output folder.
         raw: the file's content as read (with the resolved base scenario), for the manifest.
