@@ -1,4 +1,4 @@
-"""The five beliefs: verdict rules, boundary sentences, a small end-to-end answer and report."""
+"""The five beliefs: verdict rules, a small end-to-end answer and report, the whole job's plan."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from simulation.analysis.compare import BANDS
 from simulation.analysis.myths import (
     MYTHS,
     MYTHS_DIR,
-    MythResult,
     Side,
-    Verdict,
     answer,
     arm_values,
     runs_needed,
@@ -28,10 +26,6 @@ from simulation.scenario import load_scenario
 from simulation.scenario.mechanisms import MECHANISMS
 
 SMALL = ("run.days=40", "community.consumers=200", "community.initial_members=40")
-
-
-def v(label: str) -> Verdict:
-    return Verdict(label, 0.0, -1.0, 1.0, 0.0, 3)
 
 
 def test_verdict_follows_the_interval_and_the_predicted_side():
@@ -55,24 +49,6 @@ def test_every_belief_has_a_smallest_effect_with_a_reason():
     for myth in MYTHS:
         sesoi = myth.smallest_effect
         assert sesoi.value > 0 and sesoi.why, myth.number
-
-
-@pytest.mark.parametrize(
-    ("labels", "fragment"),
-    [
-        (["supported"] * 3, "holds for every value tried"),
-        (["supported", "inconclusive", "not supported"], "holds when the"),
-        (["not supported", "inconclusive", "inconclusive"], "does not hold for any"),
-        (["negligible", "not supported", "not supported"], "no practical difference at 90"),
-        (["supported", "negligible", "supported"], "holds when the"),
-        (["supported", "inconclusive", "supported"], "holds when the"),
-    ],
-)
-def test_boundary_sentence_is_computed_from_the_sweep(labels, fragment):
-    myth = MYTHS[1]
-    sweep = list(zip(myth.boundary.values, [v(label) for label in labels], strict=True))
-    result = MythResult(myth, None, v("inconclusive"), sweep)
-    assert fragment in result.sentence
 
 
 def test_every_myth_is_well_formed():
@@ -110,8 +86,7 @@ def test_a_myth_answered_end_to_end_and_reported(tmp_path):
         astuple(result.verdict),
         astuple(verdict(challenger, reference, myth.holds_if, 1, myth.smallest_effect)),
     )
-    assert [value for value, _ in result.sweep] == list(myth.boundary.values)
-    assert [v.replicates for _, v in result.sweep] == [2] * len(myth.boundary.values)
+    assert result.boundary is None and "not computed" in result.sentence
     facts = pd.DataFrame(
         [
             {
@@ -170,14 +145,15 @@ def test_every_myth_arm_keeps_the_invariants(path):
 
 
 def test_run_counter_adds_up_runs_across_comparisons():
-    from simulation.analysis.myths_report import RunCounter, total_runs
+    from simulation.analysis.compare import RunCounter
+    from simulation.analysis.myths_run import total_runs
 
     seen = []
     counter = RunCounter(7, lambda done, total: seen.append((done, total)))
     for done in (1, 2, 3, 1, 2, 1, 2):  # three comparisons of 3, 2 and 2 runs
         counter(done, 0)
     assert seen[-1] == (7, 7) and [d for d, _ in seen] == [1, 2, 3, 4, 5, 6, 7]
-    plain = sum(len(m.arms) + 2 * len(m.boundary.values) for m in MYTHS)
+    plain = sum(len(m.arms) for m in MYTHS)
     assert total_runs(1, attribute=False) == plain
     assert total_runs(1) == sum(runs_needed(m, 1) for m in MYTHS) >= plain
 

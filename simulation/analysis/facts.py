@@ -341,6 +341,12 @@ def hong_page(landscapes: int, root_seed: int = 0) -> tuple[Verdict, Verdict]:
     return out[0], out[1]
 
 
+def runs_needed(replicates: int, facts: Sequence[Fact] | None = None) -> int:
+    """How many model runs :func:`evaluate` makes: every distinct arm, ``replicates`` times."""
+    facts = FACTS if facts is None else facts
+    return len({spec for fact in facts for spec in fact.arms.values()}) * replicates
+
+
 def all_verdicts(
     replicates: int,
     root_seed: int = 0,

@@ -10,42 +10,45 @@ matters for the belief's metric (SESOI; :mod:`simulation.analysis.verdicts`):
 - **not supported** when it lies on the other side;
 - **inconclusive** when it contains zero (no difference found with this many replicates).
 
-A boundary sweep reruns the two arms over a few values of the parameter most likely to flip the
-verdict and reports where the belief holds. Nothing here knows the answers: a model that produced
-the opposite numbers would print the opposite verdicts.
+Each belief also declares its *region*: the four to six parameters most likely to change its
+answer, each with a plausible range and why. The boundary (:mod:`simulation.analysis.boundaries`)
+samples that region, judges the belief at every sample by the same rule and finds, with PRIM,
+where it holds. Nothing here knows the answers: a model that produced the opposite numbers would
+print the opposite verdicts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from simulation.analysis.attribution import Attribution, attribute, attribution_runs
 from simulation.analysis.compare import Comparison, arm_values, compare
-from simulation.analysis.verdicts import (
-    NEGLIGIBLE,
-    NOT_SUPPORTED,
-    SUPPORTED,
-    Verdict,
-    verdict,
-)
+from simulation.analysis.verdicts import Verdict, verdict
 from simulation.headlines import format_figure
 from simulation.model.metrics import METRICS, Sesoi
-from simulation.scenario import Scenario, apply_overrides, load_scenario
+from simulation.scenario import Scenario, load_scenario
 from simulation.scenario.mechanisms import MECHANISMS
 
 MYTHS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "myths"
 
 
 @dataclass(frozen=True)
-class Boundary:
-    """The parameter swept to see when the belief holds."""
+class Uncertain:
+    """One parameter of a belief's region: its plausible range and why it could change the answer.
 
-    key: str
-    values: tuple[float, ...]
-    label: str
+    The range is where the parameter could plausibly lie in a real community (or a firm's
+    choice); ``why`` says which mechanism it moves.
+    """
+
+    key: str  # a scenario key path
+    low: float
+    high: float
+    label: str  # the parameter in words
+    why: str
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class Myth:
     challenger: str
     reference: str
     holds_if: int  # +1: the belief holds if challenger > reference; -1 if challenger < reference
-    boundary: Boundary
+    region: tuple[Uncertain, ...]  # the parameters most likely to change the answer
     series: str  # the daily time series drawn with bands (simulation.analysis.compare.BANDS)
     caveat: str
     sources: str
@@ -100,10 +103,46 @@ MYTHS = (
         challenger="firm_alone",
         reference="dialogue",
         holds_if=+1,
-        boundary=Boundary(
-            "marketers.need_knowledge",
-            (0.0, 0.5, 1.0),
-            "share of needs the firm knows from observing use",
+        region=(
+            Uncertain(
+                "marketers.need_knowledge",
+                0.0,
+                1.0,
+                "share of needs the firm knows",
+                "need information is sticky at consumers (von Hippel 1994); a firm that has "
+                "learnt its customers' needs from observing use no longer needs them",
+            ),
+            Uncertain(
+                "consumers.need_awareness",
+                0.4,
+                1.0,
+                "share of their own needs consumers are aware of",
+                "the belief's premise: consumers who cannot say what they need (latent needs) "
+                "bring less need knowledge to the dialogue",
+            ),
+            Uncertain(
+                "ideas.ruggedness",
+                0,
+                8,
+                "ruggedness K of the problem",
+                "on rugged problems combining two kinds of knowledge pays more than on smooth "
+                "ones (Hong & Page 2004)",
+            ),
+            Uncertain(
+                "marketers.dialogue_steps",
+                0,
+                5,
+                "joint improvement steps of a dialogue",
+                "how far the firm and the consumer improve an idea together when a decision is "
+                "explained",
+            ),
+            Uncertain(
+                "marketers.review_noise",
+                0.0,
+                0.2,
+                "error of the firm's judgement of an idea",
+                "a firm that misjudges ideas gains less from having more of them",
+            ),
         ),
         series="quality_accepted",
         caveat="Quality is the true need fit times feasibility on an abstract NK landscape; the "
@@ -121,10 +160,51 @@ MYTHS = (
         challenger="cash",
         reference="recognition",
         holds_if=+1,
-        boundary=Boundary(
-            "policies.reward.stop_day",
-            (90.0, 150.0, 1000.0),
-            "day the cash stops (1000: never within the 180 days)",
+        region=(
+            Uncertain(
+                "policies.reward.stop_day",
+                60,
+                240,
+                "day the cash stops (past 180: never within the six months)",
+                "cash pulls while it is paid; crowding-out outlasts it (Deci, Koestner & Ryan "
+                "1999)",
+            ),
+            Uncertain(
+                "consumers.crowding_out",
+                0.0,
+                0.06,
+                "intrinsic interest lost a day under cash",
+                "the size of crowding-out is uncertain (F1 is met from about 0.02 to 0.05)",
+            ),
+            Uncertain(
+                "consumers.extrinsic_mean",
+                0.25,
+                2.0,
+                "members' mean sensitivity to cash",
+                "a community of people who care about money answers the prize more",
+            ),
+            Uncertain(
+                "consumers.intrinsic_mean",
+                0.6,
+                1.4,
+                "members' mean intrinsic interest",
+                "the less fun taking part is, the more a prize is what keeps people",
+            ),
+            Uncertain(
+                "policies.reward.amount",
+                2.0,
+                40.0,
+                "cash per idea (EUR)",
+                "a bigger prize pulls more (saturating at reward_half_saturation)",
+            ),
+            Uncertain(
+                "policies.recognition.badge_value",
+                1.0,
+                10.0,
+                "recognition from a public feature",
+                "how much recognition is worth to members decides what the recognition arm "
+                "offers instead of cash (Gallus 2017)",
+            ),
         ),
         series="active_members",
         caveat="Crowding-out acts on everyone taking part while cash is offered; its size is "
@@ -156,10 +236,43 @@ MYTHS = (
         challenger="framed",
         reference="open",
         holds_if=-1,
-        boundary=Boundary(
-            "policies.control.misreading",
-            (0.0, 0.2, 0.5),
-            "chance a consumer reads a disclosed constraint the wrong way round",
+        region=(
+            Uncertain(
+                "policies.control.misreading",
+                0.0,
+                0.5,
+                "chance a consumer misreads a disclosed constraint",
+                "a frame only steers ideas if it is read right",
+            ),
+            Uncertain(
+                "policies.control.disclosure",
+                0.25,
+                1.0,
+                "share of the firm's loci the frame discloses",
+                "a fuller brief steers more loci (and costs more autonomy)",
+            ),
+            Uncertain(
+                "policies.control.anchoring",
+                0.0,
+                1.0,
+                "chance a new idea starts at the current product",
+                "anchoring on the brief narrows search (Acar, Tarakci & van Knippenberg 2019)",
+            ),
+            Uncertain(
+                "ideas.feasible_share",
+                0.2,
+                0.8,
+                "share of the idea space that is feasible",
+                "when most ideas are feasible anyway, a frame has less to add",
+            ),
+            Uncertain(
+                "consumers.search_steps",
+                1,
+                6,
+                "hill-climbing steps of an average idea",
+                "consumers who search further find the feasible, on-strategy region without a "
+                "frame",
+            ),
         ),
         series="feasible_on_strategy_share",
         caveat="Framing discloses the firm's strategy and constraints, but consumers misread some "
@@ -184,10 +297,44 @@ MYTHS = (
         challenger="diverse_team",
         reference="internal_team",
         holds_if=+1,
-        boundary=Boundary(
-            "ideas.ruggedness",
-            (0.0, 3.0, 10.0),
-            "ruggedness K of the problem (0 = smooth, incremental)",
+        region=(
+            Uncertain(
+                "ideas.ruggedness",
+                0,
+                10,
+                "ruggedness K of the problem",
+                "flaws grow with ruggedness; diversity pays on rugged problems, not on smooth "
+                "ones (Grim et al. 2019)",
+            ),
+            Uncertain(
+                "decision.coordination",
+                0.0,
+                0.15,
+                "extra gate time per additional team member",
+                "the cost of a bigger team is what makes it slow (Bettiga & Lamberti 2019)",
+            ),
+            Uncertain(
+                "decision.flaws_per_concept",
+                0.5,
+                4.0,
+                "hidden flaws of an average concept",
+                "the more flaws there are to find, the more a team that finds them early saves",
+            ),
+            Uncertain(
+                "decision.test_detection",
+                0.2,
+                0.8,
+                "chance the test gate finds a flaw",
+                "a good test gate catches what a narrow team missed, at a high rework cost "
+                "(Stecklein et al. 2004)",
+            ),
+            Uncertain(
+                "decision.build_slots",
+                2,
+                8,
+                "projects developed at once",
+                "development capacity sets the queue every accepted idea waits in",
+            ),
         ),
         series="time_to_decision_median",
         caveat="Flaws grow with a concept's novelty and the problem's ruggedness; reviews find "
@@ -212,11 +359,43 @@ MYTHS = (
         challenger="limits_upfront",
         reference="no_expectations",
         holds_if=-1,
-        boundary=Boundary(
-            "consumers.expectation_weight",
-            (0.0, 1.0, 3.0),
-            "weight of the expectation path of satisfaction (assimilation; 0.6 = the "
-            "disconfirmation weight)",
+        region=(
+            Uncertain(
+                "consumers.expectation_weight",
+                0.0,
+                3.0,
+                "weight of the expectation path of satisfaction",
+                "where satisfaction follows what one expected (assimilation), lower expectations "
+                "lower it (Oliver 1980; Schiebler, Lee & Brodbeck 2025)",
+            ),
+            Uncertain(
+                "consumers.disconfirmation_weight",
+                0.2,
+                1.2,
+                "weight of outcome minus expectation",
+                "where satisfaction follows the surprise, lower expectations raise it",
+            ),
+            Uncertain(
+                "consumers.fairness_bonus",
+                0.0,
+                0.3,
+                "worth of a fair answer",
+                "stated criteria make a decision fairer (Franke, Keinz & Klausberger 2013)",
+            ),
+            Uncertain(
+                "policies.expectations.stated_acceptance",
+                0.03,
+                0.3,
+                "acceptance chance the firm states up front",
+                "how low the stated limits set expectations",
+            ),
+            Uncertain(
+                "policies.expectations.credibility",
+                0.4,
+                1.0,
+                "how far members believe what is stated",
+                "a statement nobody believes changes no expectation",
+            ),
         ),
         series="satisfaction_answered",
         caveat="Satisfaction has an expectation path (assimilation) and a disconfirmation path "
@@ -234,19 +413,20 @@ MYTHS = (
 
 @dataclass
 class MythResult:
-    """One myth answered: the comparison of its arms, the verdict and the boundary sweep.
+    """One myth answered: the comparison of its arms, the verdict and where it holds.
 
     ``attribution`` says how much of the primary difference each of the myth's mechanisms
     carries (None when it was not computed); ``other_verdict`` judges the other side of a
-    two-sided belief on the same comparison.
+    two-sided belief on the same comparison; ``boundary`` is where the belief holds over its
+    region (:class:`simulation.analysis.boundaries.Boundary`; None when not computed).
     """
 
     myth: Myth
     comparison: Comparison
     verdict: Verdict
-    sweep: list[tuple[float, Verdict]]
     attribution: Attribution | None = None
     other_verdict: Verdict | None = None
+    boundary: Any = None
 
     @property
     def smallest_effect_text(self) -> str:
@@ -263,24 +443,10 @@ class MythResult:
 
     @property
     def sentence(self) -> str:
-        """Where the belief holds, in one sentence computed from the sweep."""
-        b = self.myth.boundary
-        holds = [value for value, v in self.sweep if v.label == SUPPORTED]
-        fails = [value for value, v in self.sweep if v.label == NOT_SUPPORTED]
-        small = [value for value, v in self.sweep if v.label == NEGLIGIBLE]
-        tried = ", ".join(f"{value:g}" for value, _ in self.sweep)
-        listed = lambda values: ", ".join(f"{v:g}" for v in values)  # noqa: E731
-        tiny = f"; it makes no practical difference at {listed(small)}" if small else ""
-        if len(holds) == len(self.sweep):
-            where = "for every value tried"
-        elif holds:
-            where = "when the " + b.label + " is " + listed(holds)
-        else:
-            parts = [f"it is refuted at {listed(fails)}"] if fails else []
-            parts += [f"it makes no practical difference at {listed(small)}"] if small else []
-            rest = "; ".join(parts) or "no value tried gives a conclusive answer"
-            return f"The belief does not hold for any {b.label} tried ({tried}); {rest}."
-        return f"The belief holds {where} (tried {b.label} = {tried}){tiny}."
+        """Where the belief holds, in one sentence (from the boundary, when computed)."""
+        if self.boundary is None:
+            return "Where it holds was not computed (no boundary sampled)."
+        return self.boundary.sentence
 
 
 def sesoi_text(sesoi: Sesoi, metric_key: str, size: float) -> str:
@@ -309,7 +475,7 @@ def runs_needed(
     overrides: tuple[str, ...] = (),
     mechanisms: tuple[str, ...] | None = None,
 ) -> int:
-    """How many runs :func:`answer` makes: arms, two arms per swept value, attribution."""
+    """How many runs :func:`answer` makes: the arms and the attribution."""
     keys = myth.mechanisms if mechanisms is None else mechanisms
     attributed = 0
     if keys:
@@ -317,7 +483,7 @@ def runs_needed(
         attributed = attribution_runs(
             challenger, reference, [MECHANISMS[k] for k in keys], replicates
         )
-    return (len(myth.arms) + 2 * len(myth.boundary.values)) * replicates + attributed
+    return len(myth.arms) * replicates + attributed
 
 
 def answer(
@@ -330,7 +496,9 @@ def answer(
     executor: Executor | None = None,
     mechanisms: tuple[str, ...] | None = None,
 ) -> MythResult:
-    """Run a myth's arms, its boundary sweep and its attribution; compute the verdicts.
+    """Run a myth's arms and its attribution; compute the verdicts.
+
+    Where the belief holds is found apart (:func:`simulation.analysis.boundaries.run_boundary`).
 
     ``mechanisms`` are the keys of the mechanisms the primary difference is attributed to
     (default: the myth's own; ``()`` for no attribution).
@@ -351,28 +519,6 @@ def answer(
             root_seed,
             myth.other.smallest_effect,
         )
-    pair = [a for a in arms if a.name in (myth.challenger, myth.reference)]
-    sweep = []
-    for value in myth.boundary.values:
-        swept = [
-            replace(
-                apply_overrides(a, [f"{myth.boundary.key}={value:g}"]), name=f"{a.name}@{value:g}"
-            )
-            for a in pair
-        ]
-        result = compare(swept, replicates, root_seed, workers, progress, executor)
-        sweep.append(
-            (
-                value,
-                verdict(
-                    arm_values(result, f"{myth.challenger}@{value:g}", myth.metric),
-                    arm_values(result, f"{myth.reference}@{value:g}", myth.metric),
-                    myth.holds_if,
-                    root_seed,
-                    myth.smallest_effect,
-                ),
-            )
-        )
     keys = myth.mechanisms if mechanisms is None else mechanisms
     attribution = None
     if keys:
@@ -389,7 +535,7 @@ def answer(
             executor,
             on=on,
         )
-    return MythResult(myth, comparison, main, sweep, attribution, other)
+    return MythResult(myth, comparison, main, attribution, other)
 
 
 def metric_label(myth: Myth) -> str:

@@ -2,7 +2,8 @@
 
 For each belief: the question in plain words, the arms and replicates, the computed verdict with
 the difference, its interval and Cohen's d (and the other side's verdict for a two-sided belief),
-the headline table, figures, the boundary sweep with its sentence, what carries the answer (the
+the headline table, figures, where it holds over its region (a box in words and a figure,
+:mod:`simulation.analysis.boundaries`), what carries the answer (the
 effect with each mechanism switched off, :mod:`simulation.analysis.attribution`), the caveats
 and sources. Then the stylized-facts table and what the model assumes.
 """
@@ -15,8 +16,6 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from simulation import __version__
@@ -30,70 +29,15 @@ from simulation.analysis.attribution import (
     interval,
     signed,
 )
-from simulation.analysis.compare import BANDS, RunCounter
-from simulation.analysis.myths import MYTHS, MythResult, answer, metric_label, runs_needed
-from simulation.analysis.plots import band_figure, distribution_figure, png_bytes
+from simulation.analysis.boundaries import boundary_figure
+from simulation.analysis.compare import BANDS
+from simulation.analysis.myths import MythResult, metric_label
+from simulation.analysis.plots import band_figure, distribution_figure
 from simulation.analysis.report import CSS, figure_html, fmt, table_html, table_markdown
 from simulation.model.metrics import METRICS
-from simulation.parallel import process_pool
 from simulation.scenario import Scenario
 
 ODD = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
-
-
-def total_runs(replicates: int, overrides: tuple[str, ...] = (), attribute: bool = True) -> int:
-    """How many runs answering every myth takes (arms, two arms per swept value, attribution)."""
-    return sum(runs_needed(m, replicates, overrides, None if attribute else ()) for m in MYTHS)
-
-
-def run_myths(
-    replicates: int,
-    root_seed: int = 0,
-    workers: int = 2,
-    overrides: tuple[str, ...] = (),
-    progress=None,
-    attribute: bool = True,
-) -> list[MythResult]:
-    """Answer every myth on one shared pool of worker processes.
-
-    ``attribute=False`` leaves out what carries each answer (no mechanism is switched off).
-    """
-    pool = process_pool(workers) if workers > 1 else None
-    total = total_runs(replicates, overrides, attribute)
-    counter = RunCounter(total, progress) if progress else None
-    mechanisms = None if attribute else ()
-    try:
-        return [
-            answer(myth, replicates, root_seed, workers, overrides, counter, pool, mechanisms)
-            for myth in MYTHS
-        ]
-    finally:
-        if pool is not None:
-            pool.shutdown()
-
-
-def boundary_figure(result: MythResult) -> bytes:
-    """The paired difference (challenger - reference) at each swept value, with its interval."""
-    myth = result.myth
-    x = np.array([value for value, _ in result.sweep])
-    y = np.array([v.difference for _, v in result.sweep])
-    low = np.array([v.low for _, v in result.sweep])
-    high = np.array([v.high for _, v in result.sweep])
-    fig, ax = plt.subplots(figsize=(6, 3.2))
-    ax.errorbar(
-        x,
-        y,
-        yerr=[np.nan_to_num(y - low), np.nan_to_num(high - y)],
-        fmt="o-",
-        capsize=4,
-        color="#1f77b4",
-    )
-    ax.axhline(0, color="#888", lw=1)
-    ax.set_xlabel(myth.boundary.label)
-    ax.set_ylabel(f"{myth.challenger} − {myth.reference}")
-    ax.set_title(METRICS[myth.metric].label, fontsize=10)
-    ax.grid(alpha=0.3)
-    return png_bytes(fig)
 
 
 def myth_figures(result: MythResult) -> dict[str, tuple[str, bytes]]:
@@ -109,11 +53,72 @@ def myth_figures(result: MythResult) -> dict[str, tuple[str, bytes]]:
         f"{metric_label(myth)}: one dot per replicate",
         distribution_figure(comparison.runs, myth.metric, metric_label(myth), comparison.arms),
     )
-    out[f"myth{n}_boundary.png"] = (
-        f"When does the belief hold? {result.sentence}",
-        boundary_figure(result),
-    )
+    if result.boundary is not None:
+        fx, fy = result.boundary.plotted
+        out[f"myth{n}_boundary.png"] = (
+            f"Where does the belief hold? The verdict at each sample of its region over {fx} and "
+            f"{fy}",
+            boundary_figure(result.boundary),
+        )
     return out
+
+
+def boundary_rows(result: MythResult) -> list[tuple[str, str, str]]:
+    """(parameter, range sampled, why it could change the answer) for the belief's region."""
+    return [(f"{u.label} ({u.key})", f"{u.low:g} – {u.high:g}", u.why) for u in result.myth.region]
+
+
+BOUNDARY_HEAD = ("parameter", "range sampled", "why it could change the answer")
+
+
+def boundary_method(result: MythResult) -> str:
+    """How the boundary was found, with where its sweep lives."""
+    b = result.boundary
+    return (
+        f"A Latin hypercube of {b.samples} samples over the region below; at each sample both "
+        f"arms ran {b.replicates} times on paired seeds and the belief was judged by the rule "
+        "above; PRIM (EMA Workbench) found the box where it is supported. Re-read with "
+        f"`cocreate discover {b.folder} --belief {result.myth.number}`."
+    )
+
+
+def boundary_html(result: MythResult, figure: tuple[str, bytes] | None = None) -> str:
+    """The section 'Where it holds' as HTML (with its figure: caption, PNG)."""
+    e = html.escape
+    if result.boundary is None:
+        return f"<p><b>Where it holds.</b> {e(result.sentence)}</p>"
+    head = "".join(f"<th>{e(h)}</th>" for h in BOUNDARY_HEAD)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in boundary_rows(result)
+    )
+    notes = "".join(f"<li>{e(n)}</li>" for n in result.boundary.notes)
+    return (
+        f"<h3>Where it holds</h3><p class='verdict'>{e(result.sentence)}</p>"
+        + (f"<ul class='muted'>{notes}</ul>" if notes else "")
+        + (figure_html(*figure) if figure else "")
+        + f"<p class='muted'>{e(boundary_method(result))}</p>"
+        f"<table class='text'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def boundary_markdown(result: MythResult, figure: str | None = None) -> list[str]:
+    """The section 'Where it holds' as Markdown lines (``figure``: its file name)."""
+    if result.boundary is None:
+        return ["", f"**Where it holds.** {result.sentence}"]
+    return [
+        "",
+        "### Where it holds",
+        "",
+        f"**{result.sentence}**",
+        *(["", *[f"- {n}" for n in result.boundary.notes]] if result.boundary.notes else []),
+        *(["", f"![The verdict at each sample](figures/{figure})"] if figure else []),
+        "",
+        boundary_method(result),
+        "",
+        "| " + " | ".join(BOUNDARY_HEAD) + " |",
+        "|---" * len(BOUNDARY_HEAD) + "|",
+        *["| " + " | ".join(row) + " |" for row in boundary_rows(result)],
+    ]
 
 
 def verdict_cell(result: MythResult) -> str:
@@ -307,6 +312,7 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
     sections, figures = [], {}
     for r in results:
         figs = myth_figures(r)
+        boundary = f"myth{r.myth.number}_boundary.png"
         figures.update(figs)
         m = r.myth
         sections.append(
@@ -315,9 +321,10 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
             f"{r.comparison.replicates} replicates each. <b>Primary metric:</b> "
             f"{e(metric_label(m))}.</p><p class='verdict'><b>{e(verdict_text(r))}</b></p>"
             f"{table_html(r.comparison)}"
-            + "".join(figure_html(c, p) for c, p in figs.values())
-            + f"<p><b>Boundary.</b> {e(r.sentence)}</p>{attribution_html(r)}"
-            f"<p class='muted'>Caveat: {e(m.caveat)} "
+            + "".join(figure_html(c, p) for k, (c, p) in figs.items() if k != boundary)
+            + boundary_html(r, figs.get(boundary))
+            + attribution_html(r)
+            + f"<p class='muted'>Caveat: {e(m.caveat)} "
             f"Sources: {e(m.sources)}.</p>"
         )
         md += [
@@ -332,9 +339,9 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
             "",
             *table_markdown(r.comparison),
             "",
-            *[f"![{c}](figures/{name})" for name, (c, _) in figs.items()],
+            *[f"![{c}](figures/{name})" for name, (c, _) in figs.items() if name != boundary],
             "",
-            f"**Boundary.** {r.sentence}",
+            *boundary_markdown(r, boundary if boundary in figs else None),
             *attribution_markdown(r),
             "",
             f"Caveat: {m.caveat} Sources: {m.sources}.",

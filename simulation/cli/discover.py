@@ -11,10 +11,14 @@ EXAMPLES = """\
 examples:
   cocreate discover results/reward_x_motivation --metric churned_share --above 0.5
   cocreate discover results/lhs_screening --metric active_members --below 40 --method cart
+  cocreate discover results/myths/boundaries/belief2 --belief 2
 
 A run is a case of interest when its metric is above (below) the value. PRIM (EMA Workbench)
 and CART (scikit-learn) both look for a box of factor values holding most such runs; --method
-picks whose box answers, the other is shown as a second view. Needs the optional extra:
+picks whose box answers, the other is shown as a second view. With --belief N over a sweep of
+that belief's two arms on paired seeds (what `cocreate myths` writes under boundaries/), a case
+is a sample of the factors where the belief holds by the myths report's verdict rule. Needs the
+optional extra:
   pip install -e ".[discover]"
 """
 
@@ -30,10 +34,16 @@ def register(commands) -> None:
         EXAMPLES,
     )
     parser.add_argument("results", metavar="DIR", type=Path, help="folder `cocreate sweep` wrote")
-    parser.add_argument("--metric", required=True, metavar="NAME", help="a summary metric")
+    parser.add_argument("--metric", metavar="NAME", help="a summary metric")
     # one of the two; checked by discover() so a mistake is one `error:` line
     parser.add_argument("--above", type=float, metavar="X", help="cases: metric above X")
     parser.add_argument("--below", type=float, metavar="X", help="cases: metric below X (give one)")
+    parser.add_argument(
+        "--belief",
+        type=int,
+        metavar="N",
+        help="cases: samples where belief N (1-5) holds (instead of --metric)",
+    )
     parser.add_argument(
         "--method", choices=("prim", "cart"), default="prim", help="whose box answers (prim)"
     )
@@ -65,6 +75,7 @@ def handle(args: argparse.Namespace) -> int:
             below=args.below,
             method=args.method,
             threshold=args.threshold,
+            belief=args.belief,
         )
     except DiscoveryError as err:
         flag = str(args.results) if err.flag == "DIR" else err.flag
@@ -73,7 +84,8 @@ def handle(args: argparse.Namespace) -> int:
         raise UsageError(_missing(err)) from None
     report = write_discovery(found, args.out or args.results / "discovery")
     cases = int(found.data["of_interest"].sum())
-    print(f"{len(found.data)} runs, {cases} with {found.condition}")
+    unit = "samples" if found.cases is not None else "runs"
+    print(f"{len(found.data)} {unit}, {cases} where {found.condition.lower()}")
     print(found.words)
     print(f"  second view: {found.other_words}")
     for note in found.notes:

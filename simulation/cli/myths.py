@@ -9,6 +9,7 @@ from simulation.cli.common import (
     FULL_LANDSCAPES,
     QUICK_LANDSCAPES,
     QUICK_REPLICATES,
+    UsageError,
     add_replicate_options,
     checked_workers,
     console,
@@ -20,9 +21,20 @@ from simulation.cli.common import (
 EXAMPLES = """\
 examples:
   cocreate myths --quick
-  cocreate myths --replicates 30 --out results/myths
+  cocreate myths --dry-run                      # runs and time it would take; runs nothing
+  cocreate myths --replicates 30 --samples 128 --out results/myths
+
+Where each belief holds: a Latin hypercube over the belief's region (the parameters most likely
+to change its answer), both arms at every sample on paired seeds, the verdict rule at each
+sample, and PRIM on "the belief holds". The boundaries are sweeps under OUT/boundaries/: run the
+same command again after an interruption and they resume.
 """
 QUICK_MYTH_REPLICATES = 4
+# Latin-hypercube samples of each belief's region and runs per arm and sample. The full boundary
+# gives PRIM 64 samples of 8 paired replicates (the whole report in well under an hour on 2
+# cores); --quick gives a first look that the report says is too small for a stable box.
+FULL_SAMPLES, FULL_REPLICATES = 64, 8
+QUICK_SAMPLES, QUICK_BOUNDARY_REPLICATES = 12, 3
 
 
 def register(commands) -> None:
@@ -48,6 +60,28 @@ def register(commands) -> None:
         help="leave out what carries each answer (each belief's mechanisms switched off in "
         "both arms: two runs per mechanism and replicate)",
     )
+    parser.add_argument(
+        "--samples",
+        type=int,
+        metavar="N",
+        help=f"Latin-hypercube samples of each belief's region (default {FULL_SAMPLES}; "
+        f"{QUICK_SAMPLES} with --quick)",
+    )
+    parser.add_argument(
+        "--boundary-replicates",
+        type=int,
+        metavar="N",
+        help=f"runs per arm and sample of a boundary (default {FULL_REPLICATES}; "
+        f"{QUICK_BOUNDARY_REPLICATES} with --quick)",
+    )
+    parser.add_argument(
+        "--no-boundaries", action="store_true", help="leave out where each belief holds"
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="count the runs still to do and time one pilot run per belief; write nothing",
+    )
     add_replicate_options(
         parser,
         replicates=20,
@@ -64,20 +98,42 @@ def handle(args: argparse.Namespace) -> int:
 
     from simulation.analysis import facts
     from simulation.analysis.facts_report import verdict_frame
-    from simulation.analysis.myths_report import carried_mostly_by, run_myths, verdict_cell, write
+    from simulation.analysis.myths_report import carried_mostly_by, verdict_cell, write
+    from simulation.analysis.myths_run import Plan, estimate, run_myths
 
     replicates = QUICK_MYTH_REPLICATES if args.quick else args.replicates
     workers = checked_workers(replicates, args.workers)
+    plan = Plan(
+        replicates,
+        0 if args.no_boundaries else _at_least(args.samples, "--samples", args.quick),
+        _at_least(args.boundary_replicates, "--boundary-replicates", args.quick),
+        not args.no_attribution,
+        0 if args.no_facts else (QUICK_REPLICATES if args.quick else replicates),
+        args.seed,
+    )
+    cost = estimate(plan, workers, args.out)
+    if args.dry_run:
+        print(f"cocreate myths would make {cost.describe()}.")
+        print("Nothing was run or written (--dry-run).")
+        return 0
+    print(f"About {cost.describe()}.")
     make_out_dir(args.out)
     with progress_callback(enabled=True, unit="runs") as progress:
         results = run_myths(
-            replicates, args.seed, workers, progress=progress, attribute=not args.no_attribution
+            replicates,
+            args.seed,
+            workers,
+            progress=progress,
+            attribute=plan.attribute,
+            samples=plan.samples,
+            boundary_replicates=plan.boundary_replicates,
+            out=args.out,
         )
     table = None
     if not args.no_facts:
         table = verdict_frame(
             facts.all_verdicts(
-                QUICK_REPLICATES if args.quick else replicates,
+                plan.fact_replicates,
                 args.seed,
                 workers,
                 QUICK_LANDSCAPES if args.quick else FULL_LANDSCAPES,
@@ -85,7 +141,7 @@ def handle(args: argparse.Namespace) -> int:
         )
     report = write(results, table, args.out, "Five beliefs about co-creation, tested")
     summary = Table(title=f"Five beliefs ({replicates} replicates per arm)")
-    for column in ("belief", "verdict", "when it holds", "carried mostly by"):
+    for column in ("belief", "verdict", "where it holds", "carried mostly by"):
         summary.add_column(column)
     for r in results:
         summary.add_row(
@@ -94,3 +150,14 @@ def handle(args: argparse.Namespace) -> int:
     console().print(summary)
     print(f"Report written to {report}")
     return 0
+
+
+def _at_least(value: int | None, option: str, quick: bool) -> int:
+    """A boundary size: the given one (checked), else the quick or the full default."""
+    if value is None:
+        defaults = {"--samples": (QUICK_SAMPLES, FULL_SAMPLES)}
+        defaults["--boundary-replicates"] = (QUICK_BOUNDARY_REPLICATES, FULL_REPLICATES)
+        return defaults[option][0 if quick else 1]
+    if value < 2:
+        raise UsageError(f"{option}: {value}; use 2 or more")
+    return value

@@ -60,6 +60,8 @@ class Discovery:
         trajectory: PRIM's peeling trajectory (coverage, density, mass, res_dim, n, k, chosen).
         words: the box in a sentence; ``notes``: warnings (too few runs, dropped rows).
         data: the factors, the metric and ``of_interest`` per run; ``tree``: the fitted CART.
+        cases: with ``belief``, one row per sample: factors, the paired difference, its interval,
+            the verdict ``label`` and ``holds``; ``labels``: factors in words.
     """
 
     metric: str
@@ -77,6 +79,8 @@ class Discovery:
     runs_needed: int = 0
     notes: list[str] = field(default_factory=list)
     source: object = None  # the ExperimentResults, when discovery ran over a sweep
+    cases: pd.DataFrame | None = None  # belief: one row per sample, its verdict and difference
+    labels: dict[str, str] = field(default_factory=dict)  # factor -> words, where known
 
     @property
     def limits(self) -> pd.DataFrame:
@@ -91,14 +95,20 @@ class Discovery:
 
 def discover(
     results_or_dir,
-    metric: str,
+    metric: str | None = None,
     above: float | None = None,
     below: float | None = None,
     method: str = "prim",
     threshold: float = 0.8,
     factors: list[str] | None = None,
+    belief: int | None = None,
 ) -> Discovery:
     """Find the conditions under which ``metric`` lies above (or below) a value.
+
+    Or, with ``belief``, the conditions under which one of the five beliefs holds: over a sweep
+    whose sub-experiments are the belief's two arms with paired seeds (what ``cocreate myths``
+    writes under ``boundaries/``), each sample of the factors is judged by the myths report's
+    verdict rule and is a case of interest where the belief is supported.
 
     Args:
         results_or_dir: a sweep's folder, its :class:`ExperimentResults`, or a DataFrame with
@@ -109,41 +119,69 @@ def discover(
         method: ``prim`` or ``cart``: whose box answers.
         threshold: the minimum density of the chosen box (share of its runs that are cases).
         factors: the input columns of a DataFrame source (default: the sweep's factors).
+        belief: 1-5, instead of metric / above / below.
 
     Raises:
         DiscoveryError: bad input (``.flag`` names the option); ImportError without the extra.
     """
-    if (above is None) == (below is None):
-        raise DiscoveryError("--above/--below", "give exactly one of --above X or --below X")
     if method not in METHODS:
         raise DiscoveryError("--method", f"'{method}' is not a method; choose prim or cart")
     if not 0 < threshold <= 1:
         raise DiscoveryError("--threshold", f"{threshold} is not a density; use a value in (0, 1]")
     notes: list[str] = []
-    table, factors, source = _table(results_or_dir, factors, notes)
-    x, values = _inputs(table, factors, metric, notes)
-    cut = above if above is not None else below
-    low, high = float(values.min()), float(values.max())
-    flag = "--above" if above is not None else "--below"
-    y = (values > cut) if above is not None else (values < cut)
-    if not low <= cut <= high or y.all() or not y.any():
-        raise DiscoveryError(
-            flag,
-            f"{metric} = {cut:g} leaves {'every' if y.all() else 'no'} run "
-            f"{flag[2:]} it; {metric} ranges over [{low:.4g}, {high:.4g}] in these runs",
-        )
+    labels, unit, cases, such = None, "runs", None, None
+    if belief is not None:
+        if metric is not None or above is not None or below is not None:
+            raise DiscoveryError(
+                "--belief",
+                "give --belief N alone: its cases are the samples where the belief holds "
+                "(no --metric, --above or --below)",
+            )
+        from simulation.analysis.boundaries import belief_table
+
+        table, factors, source = _table(results_or_dir, factors, notes)
+        cases, factors, labels, condition = belief_table(table, factors, belief, source)
+        metric, unit = "holds", "samples"
+        such = ("the samples where it holds", "hold it")
+        x, values = _inputs(cases, factors, metric, notes)
+        y = values > 0.5
+        if y.all() or not y.any():
+            counts = cases["label"].value_counts()
+            raise DiscoveryError(
+                "--belief",
+                f"belief {belief} holds at {'every' if y.all() else 'no'} sample of this sweep "
+                f"({', '.join(f'{k}: {v}' for k, v in counts.items())}); there is no boundary "
+                "to find inside these ranges",
+            )
+    else:
+        if metric is None:
+            raise DiscoveryError("--metric", "give --metric NAME with --above/--below, or --belief")
+        if (above is None) == (below is None):
+            raise DiscoveryError("--above/--below", "give exactly one of --above X or --below X")
+        table, factors, source = _table(results_or_dir, factors, notes)
+        x, values = _inputs(table, factors, metric, notes)
+        cut = above if above is not None else below
+        low, high = float(values.min()), float(values.max())
+        flag = "--above" if above is not None else "--below"
+        y = (values > cut) if above is not None else (values < cut)
+        if not low <= cut <= high or y.all() or not y.any():
+            raise DiscoveryError(
+                flag,
+                f"{metric} = {cut:g} leaves {'every' if y.all() else 'no'} run "
+                f"{flag[2:]} it; {metric} ranges over [{low:.4g}, {high:.4g}] in these runs",
+            )
+        condition = condition_words(metric, "above" if above is not None else "below", cut)
     y = y.to_numpy()
     prim_found, trajectory, _ = prim_box(x, y, threshold)
     cart_found, tree = cart_box(x, y, threshold)
     box, other = (prim_found, cart_found) if method == "prim" else (cart_found, prim_found)
-    condition = condition_words(metric, "above" if above is not None else "below", cut)
     needed = runs_needed(y, box)
     if needed > len(y):
         notes.append(
-            f"{len(y)} runs with {int(y.sum())} cases of interest are too few for a stable box: "
-            f"knowing coverage and density to ±{MARGIN:.2f} (95 %) takes about {needed} runs "
-            f"(≥ {_cases_needed(box.coverage)} cases of interest and ≥ "
-            f"{_cases_needed(box.density)} runs in the box); treat the box as a first guess"
+            f"{len(y)} {unit} with {int(y.sum())} cases of interest are too few for a stable "
+            f"box: knowing coverage and density to ±{MARGIN:.2f} (95 %) takes about {needed} "
+            f"{unit} (≥ {_cases_needed(box.coverage)} cases of interest and ≥ "
+            f"{_cases_needed(box.density)} {unit} in the box); treat the box as a first guess"
         )
     for found in (box, other):
         if not found.meets_threshold:
@@ -160,14 +198,16 @@ def discover(
         box=box,
         other=other,
         trajectory=trajectory,
-        words=box_words(condition, box),
-        other_words=box_words(condition, other),
+        words=box_words(condition, box, labels, unit, such),
+        other_words=box_words(condition, other, labels, unit, such),
         data=data,
         factors=list(x.columns),
         tree=tree,
         runs_needed=needed,
         notes=notes,
         source=source,
+        cases=cases,
+        labels=labels or {},
     )
 
 

@@ -10,6 +10,7 @@ from simulation.scenario.loading import (
     ScenarioError,
     apply_overrides,
     load_scenario,
+    override_values,
     scenario_from_dict,
     set_values,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "iter_params",
     "load_scenario",
     "organisation_scenarios",
+    "override_values",
     "param",
     "scenario_from_dict",
     "set_values",

@@ -114,6 +114,15 @@ def apply_overrides(
 
     ``organisations.NAME.<key path>`` sets a key of one organisation of ``[[organisations]]``.
     """
+    return set_values(scenario, override_values(overrides, source=source), source=source)
+
+
+def override_values(overrides: typing.Sequence[str], *, source: str = "--set") -> dict[str, Any]:
+    """``key.path=value`` strings as typed values by key path (TOML syntax for the values).
+
+    >>> override_values(["run.days=40", "policies.reward.kind=per_idea"])
+    {'run.days': 40, 'policies.reward.kind': 'per_idea'}
+    """
     values = {}
     for item in overrides:
         key, sep, raw = item.partition("=")
@@ -124,7 +133,7 @@ def apply_overrides(
                 source=source,
             )
         values[key] = _parse_value(raw.strip())
-    return set_values(scenario, values, source=source)
+    return values
 
 
 def set_values(
