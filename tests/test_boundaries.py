@@ -197,3 +197,23 @@ def test_boundary_fields_are_documented():
     doc = Boundary.__doc__
     for f in fields(Boundary):
         assert f.name in doc, f.name
+
+
+def test_myths_dry_run_counts_and_times_without_writing(tmp_path, capsys):
+    from simulation.cli import main
+
+    out = tmp_path / "myths"
+    argv = ["myths", "--quick", "--dry-run", "--no-attribution", "--no-facts", "--out", str(out)]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    quick = 5 * boundary_runs(12, 3)
+    assert f"{quick} boundaries" in text and "min on" in text and "core-hours" in text
+    assert "Nothing was run or written" in text and not out.exists()
+
+
+@pytest.mark.parametrize("flag", ["--samples", "--boundary-replicates"])
+def test_a_boundary_smaller_than_two_exits_2_naming_the_flag(flag, capsys):
+    from simulation.cli import main
+
+    assert main(["myths", "--quick", "--dry-run", flag, "1"]) == 2
+    assert f"{flag}: 1; use 2 or more" in capsys.readouterr().err

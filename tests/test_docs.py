@@ -33,6 +33,15 @@ def test_odd_names_every_metric():
     assert not missing, f"docs/ODD.md does not describe {missing}"
 
 
+def test_odd_lists_every_beliefs_region_as_the_code_declares_it():
+    from simulation.analysis.myths import MYTHS
+
+    for myth in MYTHS:
+        for u in myth.region:
+            row = f"| {myth.number} | `{u.key}` | {u.low:g} – {u.high:g} | {u.why} |"
+            assert row in ODD, f"docs/ODD.md section 8: update the region row {row}"
+
+
 def test_metrics_page_is_the_generated_table(capsys):
     assert main(["metrics", "--markdown"]) == 0
     table = capsys.readouterr().out.strip()

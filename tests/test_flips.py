@@ -1,7 +1,7 @@
 """Each answer can flip: for each belief, a documented, plausible region of the parameters where
 a mechanism gives a different verdict from the default one (the arms stay as they are; only the
-community or the problem changes). The regions are the ones the myths report's boundary sweep
-tries, so the report shows them too.
+community or the problem changes). Every value tried here lies inside the belief's declared
+region, which the myths report samples to find where the belief holds (checked below).
 
 Full-size arms (1,000 consumers, as shipped), 8 paired replicates, fixed seeds; the verdicts use
 the belief's own smallest effect that matters.
@@ -80,3 +80,20 @@ def test_belief_4_flips_with_the_ruggedness_of_the_problem():
     rugged = judge(myth, "ideas.ruggedness=10", replicates=16)
     assert default.difference > 0 and rugged.difference < 0
     assert rugged.label == "not supported" and default.label != rugged.label
+
+
+FLIPS = {  # belief number -> the values the tests above try
+    1: {"marketers.need_knowledge": 1.0},
+    2: {"policies.reward.stop_day": 1000},
+    4: {"ideas.ruggedness": 10},
+    5: {"consumers.expectation_weight": 3.0},
+}
+
+
+@pytest.mark.parametrize("number", sorted(FLIPS))
+def test_each_flip_lies_in_the_region_the_report_samples(number):
+    region = {u.key: u for u in MYTHS[number - 1].region}
+    for key, value in FLIPS[number].items():
+        u = region[key]
+        # a stop day past the run's last day means "never stops": the region reaches past it
+        assert u.low <= value <= u.high or (key.endswith("stop_day") and u.high > 180), key
