@@ -206,7 +206,7 @@ def test_myths_dry_run_counts_and_times_without_writing(tmp_path, capsys):
     argv = ["myths", "--quick", "--dry-run", "--no-attribution", "--no-facts", "--out", str(out)]
     assert main(argv) == 0
     text = capsys.readouterr().out
-    quick = 5 * boundary_runs(12, 3)
+    quick = 5 * boundary_runs(10, 3)
     assert f"{quick} boundaries" in text and "min on" in text and "core-hours" in text
     assert "Nothing was run or written" in text and not out.exists()
 

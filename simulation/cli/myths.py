@@ -34,7 +34,7 @@ QUICK_MYTH_REPLICATES = 4
 # gives PRIM 64 samples of 8 paired replicates (the whole report in well under an hour on 2
 # cores); --quick gives a first look that the report says is too small for a stable box.
 FULL_SAMPLES, FULL_REPLICATES = 64, 8
-QUICK_SAMPLES, QUICK_BOUNDARY_REPLICATES = 12, 3
+QUICK_SAMPLES, QUICK_BOUNDARY_REPLICATES = 10, 3
 
 
 def register(commands) -> None:
@@ -99,7 +99,7 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.analysis import facts
     from simulation.analysis.facts_report import verdict_frame
     from simulation.analysis.myths_report import carried_mostly_by, verdict_cell, write
-    from simulation.analysis.myths_run import Plan, estimate, run_myths
+    from simulation.analysis.myths_run import Plan, estimate, run_myths, runs_of
 
     replicates = QUICK_MYTH_REPLICATES if args.quick else args.replicates
     workers = checked_workers(replicates, args.workers)
@@ -111,12 +111,17 @@ def handle(args: argparse.Namespace) -> int:
         0 if args.no_facts else (QUICK_REPLICATES if args.quick else replicates),
         args.seed,
     )
-    cost = estimate(plan, workers, args.out)
     if args.dry_run:
+        cost = estimate(plan, workers, args.out)
         print(f"cocreate myths would make {cost.describe()}.")
         print("Nothing was run or written (--dry-run).")
         return 0
-    print(f"About {cost.describe()}.")
+    if args.quick:  # a pilot run per belief would take a few seconds of the few minutes
+        runs = runs_of(plan, args.out)
+        parts = ", ".join(f"{n} {what}" for what, n in runs.items() if n)
+        print(f"{sum(runs.values())} runs ({parts}).")
+    else:
+        print(f"About {estimate(plan, workers, args.out).describe()}.")
     make_out_dir(args.out)
     with progress_callback(enabled=True, unit="runs") as progress:
         results = run_myths(
