@@ -1,4 +1,5 @@
-"""Tiny experiment files for the sweep tests: runs of 100 consumers over 20 days (~30 ms)."""
+"""Tiny experiment files for the sweep tests: runs of 100 consumers over 20 days (~30 ms);
+and the small real sweep scenario discovery is tried on."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import tomli_w
 
+from simulation.experiments import ExperimentSpec, experiment_from_dict
 from tests.helpers import BASELINE
 
 TINY = {
@@ -37,6 +39,29 @@ def experiment(tmp_path: Path, name: str = "tiny", **spec) -> Path:
     path = tmp_path / f"{name}.toml"
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
     return path
+
+
+def discovery_spec(
+    out: Path, parameters: dict, design: dict | None = None, replicates: int = 1
+) -> ExperimentSpec:
+    """A small real sweep for discovery: 300 consumers, 60 days, a 40-point Latin hypercube."""
+    return experiment_from_dict(
+        {
+            "name": "discover",
+            "scenario": str(BASELINE),
+            "replicates": replicates,
+            "seed": 3,
+            "days": 60,
+            "out": str(out),
+            "set": {
+                "community.consumers": 300,
+                "community.initial_members": 60,
+                "run.snapshot_interval": 30,
+            },
+            "design": design or {"kind": "lhs", "samples": 40},
+            "parameters": parameters,
+        }
+    )
 
 
 def part_digests(out: Path) -> dict[str, str]:

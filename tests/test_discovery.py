@@ -19,8 +19,8 @@ import pytest
 
 from simulation.cli import main
 from simulation.discovery import DiscoveryError, discover
-from simulation.experiments import experiment_from_dict, run_experiment
-from tests.helpers import BASELINE
+from simulation.experiments import run_experiment
+from tests.sweeps import discovery_spec
 
 pytest.importorskip("ema_workbench")
 pytest.importorskip("sklearn")
@@ -113,38 +113,6 @@ def test_the_api_rejects_bad_input_naming_the_option():
         discover(table, "y", above=5.0)
 
 
-# a small real sweep: 300 consumers, 60 days, a Latin hypercube of 40 points (~4 s)
-def sweep_spec(out, parameters, design=None, replicates=1):
-    return experiment_from_dict(
-        {
-            "name": "discover",
-            "scenario": str(BASELINE),
-            "replicates": replicates,
-            "seed": 3,
-            "days": 60,
-            "out": str(out),
-            "set": {
-                "community.consumers": 300,
-                "community.initial_members": 60,
-                "run.snapshot_interval": 30,
-            },
-            "design": design or {"kind": "lhs", "samples": 40},
-            "parameters": parameters,
-        }
-    )
-
-
-@pytest.fixture(scope="module")
-def real_sweep(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sweep") / "discover"
-    factors = {
-        "consumers.intrinsic_mean": {"min": 0.3, "max": 1.5},
-        "marketers.capacity": {"min": 1, "max": 10},
-    }
-    run_experiment(sweep_spec(out, factors), backend="sequential")
-    return out
-
-
 def test_discovery_on_a_real_sweep_writes_words_figures_and_a_report(real_sweep, tmp_path):
     from simulation.analysis.discovery_report import write_discovery
 
@@ -205,7 +173,7 @@ def _error(capsys, argv) -> str:
 
 def test_a_sweep_without_varied_factors_exits_2(tmp_path, capsys):
     out = tmp_path / "flat"
-    spec = sweep_spec(out, {"marketers.count": [2]}, design={"kind": "grid"}, replicates=3)
+    spec = discovery_spec(out, {"marketers.count": [2]}, design={"kind": "grid"}, replicates=3)
     run_experiment(spec, backend="sequential")
     assert main(["discover", str(out), "--metric", "ideas", "--above", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
