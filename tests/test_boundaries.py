@@ -16,7 +16,6 @@ import pytest
 
 from simulation.analysis.boundaries import (
     Boundary,
-    belief_table,
     boundary_runs,
     boundary_spec,
     run_boundary,
@@ -26,6 +25,7 @@ from simulation.analysis.myths_report import write
 from simulation.analysis.myths_run import Plan, runs_of
 from simulation.analysis.verdicts import SUPPORTED
 from simulation.discovery import DiscoveryError
+from simulation.discovery.beliefs import belief_table
 from simulation.scenario import iter_params
 
 SMALL = ("run.days=40", "community.consumers=200", "community.initial_members=40")

@@ -31,8 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulation.analysis.myths import MYTHS, MYTHS_DIR, Myth
-from simulation.analysis.verdicts import INCONCLUSIVE, NEGLIGIBLE, NOT_SUPPORTED, SUPPORTED, verdict
+from simulation.analysis.myths import MYTHS_DIR, Myth
+from simulation.analysis.verdicts import INCONCLUSIVE, NEGLIGIBLE, NOT_SUPPORTED, SUPPORTED
+from simulation.discovery.beliefs import belief_table
 from simulation.scenario import override_values
 
 LABELS = (SUPPORTED, NOT_SUPPORTED, NEGLIGIBLE, INCONCLUSIVE)
@@ -229,76 +230,6 @@ def find_boundary(myth: Myth, folder: Path, samples: int, replicates: int) -> Bo
                 'missing): pip install -e ".[discover]"'
             )
     return Boundary(myth, cases, found, Path(folder), samples, replicates, notes)
-
-
-def belief_table(
-    summary: pd.DataFrame, factors: list[str] | None, belief: int, source=None
-) -> tuple[pd.DataFrame, list[str], dict[str, str], str]:
-    """One row per sample of a paired sweep over a belief's arms, judged by the verdict rule.
-
-    Args:
-        summary: the sweep's summary table (one row per run).
-        factors: the factor columns (default: the sweep's factors; ``subexperiment`` and
-            ``sample`` are never factors here).
-        belief: 1-5.
-        source: the :class:`ExperimentResults` (its manifest gives the root seed and factors).
-
-    Returns:
-        (cases, factors, labels of the factors in words, the condition in words).
-
-    Raises:
-        DiscoveryError: not a number of a belief, or a sweep that does not pair its arms.
-    """
-    from simulation.discovery import DiscoveryError
-
-    if not 1 <= belief <= len(MYTHS):
-        raise DiscoveryError("--belief", f"{belief} is not a belief; give 1 to {len(MYTHS)}")
-    myth = MYTHS[belief - 1]
-    arms = (myth.challenger, myth.reference)
-    have = set(summary["subexperiment"]) if "subexperiment" in summary.columns else set()
-    if not set(arms) <= have or "sample" not in summary.columns:
-        raise DiscoveryError(
-            "--belief",
-            f"belief {belief} compares the arms {arms[0]} and {arms[1]}: this sweep needs them as "
-            'sub-experiments with seeds = "paired" (as `cocreate myths` writes under '
-            f"boundaries/belief{belief})",
-        )
-    manifest = getattr(source, "manifest", {}) or {}
-    seed = int(manifest.get("root_seed", 0))
-    names = [
-        f for f in (factors or manifest.get("factors", [])) if f not in ("subexperiment", "sample")
-    ]
-    rows = []
-    for sample, runs in summary.groupby("sample", sort=True):
-        by_arm = {
-            arm: runs[runs["subexperiment"] == arm].set_index("replicate")[myth.metric]
-            for arm in arms
-        }
-        by_arm = {arm: values.astype(float) for arm, values in by_arm.items()}
-        replicates = by_arm[arms[0]].index.intersection(by_arm[arms[1]].index).sort_values()
-        judged = verdict(
-            by_arm[arms[0]].reindex(replicates).to_numpy(),
-            by_arm[arms[1]].reindex(replicates).to_numpy(),
-            myth.holds_if,
-            seed,
-            myth.smallest_effect,
-        )
-        first = runs.iloc[0]
-        rows.append(
-            {
-                "sample": int(sample),
-                **{f: first[f] for f in names},
-                "difference": judged.difference,
-                "low": judged.low,
-                "high": judged.high,
-                "replicates": judged.replicates,
-                "label": judged.label,
-                "holds": float(judged.label == SUPPORTED),
-            }
-        )
-    cases = pd.DataFrame(rows)
-    labels = {u.key: u.label for u in myth.region}
-    return cases, names, labels, f"Belief {belief} holds"
 
 
 def boundary_figure(boundary: Boundary) -> bytes:

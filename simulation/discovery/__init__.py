@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.discovery.boxes import Box, cart_box, is_categorical, prim_box
+from simulation.discovery.errors import DiscoveryError
 from simulation.discovery.words import box_words, condition_words
 
 METHODS = ("prim", "cart")
@@ -38,14 +39,6 @@ INSTALL_HINT = 'pip install -e ".[discover]"  (ema-workbench and scikit-learn)'
 # (62 at p = 0.8): that many cases of interest (for coverage) and that many runs in the box
 # (for density). The runs a sweep needs follow from the share of cases and the box's mass.
 MARGIN, Z95 = 0.10, 1.96
-
-
-class DiscoveryError(ValueError):
-    """Input discovery cannot use; ``flag`` names the option or argument at fault."""
-
-    def __init__(self, flag: str, message: str):
-        super().__init__(message)
-        self.flag = flag
 
 
 @dataclass
@@ -137,7 +130,7 @@ def discover(
                 "give --belief N alone: its cases are the samples where the belief holds "
                 "(no --metric, --above or --below)",
             )
-        from simulation.analysis.boundaries import belief_table
+        from simulation.discovery.beliefs import belief_table
 
         table, factors, source = _table(results_or_dir, factors, notes)
         cases, factors, labels, condition = belief_table(table, factors, belief, source)
