@@ -387,6 +387,30 @@ def test_sobol_indices_of_a_known_function_come_through_the_pipeline():
     assert not any("small" in w for w in sens.warnings)
 
 
+def test_latin_hypercube_indices_are_computed_per_subexperiment_on_a_known_function():
+    # sub-experiment a: y = x1 only; b: y = x2 only; each over the same 400 samples
+    spec = _spec(
+        seeds="paired",
+        design={"kind": "lhs", "samples": 400},
+        parameters={
+            "consumers.intrinsic_mean": {"min": 0, "max": 1},
+            "consumers.extrinsic_mean": {"min": 0, "max": 1},
+        },
+        subexperiments=[{"name": "a"}, {"name": "b"}],
+    )
+    design = design_table(spec)
+    x1, x2 = design["consumers.intrinsic_mean"], design["consumers.extrinsic_mean"]
+    y = np.where(design["subexperiment"] == "a", x1, x2)
+    summary = pd.DataFrame({"point": design["point"], "ideas": y})
+    manifest = {"design": "lhs", "factors": [f.key for f in spec.factors], "samples": 400}
+    results = ExperimentResults(ROOT, manifest, design, pd.DataFrame(), summary, {})
+    s1 = sensitivity(results, ["ideas"]).table.set_index(["metric", "factor"])["value"]
+    assert s1[("ideas [a]", "consumers.intrinsic_mean")] > 0.8
+    assert s1[("ideas [a]", "consumers.extrinsic_mean")] < 0.1
+    assert s1[("ideas [b]", "consumers.extrinsic_mean")] > 0.8
+    assert s1[("ideas [b]", "consumers.intrinsic_mean")] < 0.1
+
+
 def test_analysis_of_a_small_sobol_sweep_warns_and_writes_a_page(tmp_path):
     path = experiment(
         tmp_path,

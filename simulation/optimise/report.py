@@ -102,6 +102,15 @@ def figure_png(spec: OptimiseSpec, trials: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def number(value: float) -> str:
+    """A figure for a sentence: three significant digits, thousands written out.
+
+    >>> number(3312.4), number(0.01234), number(-12.5)
+    ('3,312', '0.0123', '-12.5')
+    """
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def tradeoffs(spec: OptimiseSpec, front: pd.DataFrame) -> list[str]:
     """Sentences on each pair of objectives along the front.
 
@@ -120,9 +129,9 @@ def tradeoffs(spec: OptimiseSpec, front: pd.DataFrame) -> list[str]:
             verb = "most" if a.direction == "maximize" else "least"
             change = "higher" if gain_b > 0 else "lower"
             words.append(
-                f"The policies with the {verb} {a.key} ({best[a.key].mean():.3g} against "
-                f"{worst[a.key].mean():.3g}) have {abs(gain_b):.3g} {change} {b.key} "
-                f"({best[b.key].mean():.3g} against {worst[b.key].mean():.3g}): "
+                f"The policies with the {verb} {a.key} ({number(best[a.key].mean())} against "
+                f"{number(worst[a.key].mean())}) have {number(abs(gain_b))} {change} {b.key} "
+                f"({number(best[b.key].mean())} against {number(worst[b.key].mean())}): "
                 + ("no trade-off there." if better_b else f"a trade-off, {b.key} pays for it.")
             )
     for r in spec.levers:
@@ -133,7 +142,8 @@ def tradeoffs(spec: OptimiseSpec, front: pd.DataFrame) -> list[str]:
             words.append(f"On the front, {r.key} is {share}.")
         else:
             words.append(
-                f"On the front, {r.key} ranges from {values.min():.3g} to {values.max():.3g}."
+                f"On the front, {r.key} ranges from {number(values.min())} to "
+                f"{number(values.max())}."
             )
     return words
 
