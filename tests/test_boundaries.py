@@ -217,3 +217,23 @@ def test_a_boundary_smaller_than_two_exits_2_naming_the_flag(flag, capsys):
 
     assert main(["myths", "--quick", "--dry-run", flag, "1"]) == 2
     assert f"{flag}: 1; use 2 or more" in capsys.readouterr().err
+
+
+def test_cocreate_myths_end_to_end_on_a_small_community(tmp_path, capsys):
+    """The whole command, small: every belief answered, its boundary found and reported."""
+    pytest.importorskip("ema_workbench")
+    from simulation.cli import main
+
+    out = tmp_path / "myths"
+    small = [f"--set={item}" for item in SMALL]
+    argv = ["myths", "--replicates", "2", "--no-facts", "--no-attribution", "--workers", "2"]
+    argv += ["--samples", "4", "--boundary-replicates", "2", *small, "--out", str(out)]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert f"{5 * boundary_runs(4, 2)} boundaries" in text and "Report written to" in text
+    page = (out / "report.md").read_text(encoding="utf-8")
+    assert page.startswith("# Five beliefs about co-creation, tested (with run.days=40")
+    assert page.count("### Where it holds") == 5
+    for n in range(1, 6):
+        assert (out / "boundaries" / f"belief{n}" / "manifest.json").is_file()
+        assert (out / "figures" / f"myth{n}_boundary.png").is_file()

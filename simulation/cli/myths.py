@@ -11,6 +11,7 @@ from simulation.cli.common import (
     QUICK_REPLICATES,
     UsageError,
     add_replicate_options,
+    add_set_option,
     checked_workers,
     console,
     make_out_dir,
@@ -23,6 +24,10 @@ examples:
   cocreate myths --quick
   cocreate myths --dry-run                      # runs and time it would take; runs nothing
   cocreate myths --replicates 30 --samples 128 --out results/myths
+  cocreate myths --set community.consumers=5000 --out results/myths-5000   # your size
+
+--set changes every arm of every belief (and the boundaries); the stylized facts keep the
+shipped calibration.
 
 Where each belief holds: a Latin hypercube over the belief's region (the parameters most likely
 to change its answer), both arms at every sample on paired seeds, the verdict rule at each
@@ -82,6 +87,7 @@ def register(commands) -> None:
         action="store_true",
         help="count the runs still to do and time one pilot run per belief; write nothing",
     )
+    add_set_option(parser)
     add_replicate_options(
         parser,
         replicates=20,
@@ -110,6 +116,7 @@ def handle(args: argparse.Namespace) -> int:
         not args.no_attribution,
         0 if args.no_facts else (QUICK_REPLICATES if args.quick else replicates),
         args.seed,
+        tuple(args.overrides),
     )
     if args.dry_run:
         cost = estimate(plan, workers, args.out)
@@ -133,6 +140,7 @@ def handle(args: argparse.Namespace) -> int:
             samples=plan.samples,
             boundary_replicates=plan.boundary_replicates,
             out=args.out,
+            overrides=plan.overrides,
         )
     table = None
     if not args.no_facts:
@@ -144,7 +152,10 @@ def handle(args: argparse.Namespace) -> int:
                 QUICK_LANDSCAPES if args.quick else FULL_LANDSCAPES,
             )
         )
-    report = write(results, table, args.out, "Five beliefs about co-creation, tested")
+    title = "Five beliefs about co-creation, tested"
+    if plan.overrides:
+        title += f" (with {', '.join(plan.overrides)})"
+    report = write(results, table, args.out, title)
     summary = Table(title=f"Five beliefs ({replicates} replicates per arm)")
     for column in ("belief", "verdict", "where it holds", "carried mostly by"):
         summary.add_column(column)
