@@ -79,6 +79,21 @@ def test_parquet_reads_like_csv_and_names_columns_loosely(tmp_path):
     pd.testing.assert_frame_equal(parquet, csv)
 
 
+def test_parquet_timestamps_and_dates_need_no_parsing(tmp_path):
+    import datetime as dt
+
+    at = pd.to_datetime(["2024-01-01T10:00", "2024-01-03T00:30"]).tz_localize("Europe/Amsterdam")
+    for name, times in (("stamps", at), ("dates", [dt.date(2024, 1, 1), dt.date(2024, 1, 3)])):
+        frame = pd.DataFrame({"member": ["a", "b"], "time": times, "event": "joined"})
+        frame.to_parquet(tmp_path / f"{name}.parquet")
+        log = read_events(tmp_path / f"{name}.parquet")
+        # 00:30 in Amsterdam on 3 January is 23:30 UTC on the 2nd
+        assert log["day"].tolist() == ([0, 1] if name == "stamps" else [0, 2])
+    pd.DataFrame({"member": ["a"], "time": [1], "event": "joined"}).to_parquet(tmp_path / "n.pq")
+    with pytest.raises(EventLogError, match="row 1, column time: holds numbers, not timestamps"):
+        read_events(tmp_path / "n.pq")
+
+
 def test_a_day_column_counts_days_already(tmp_path):
     text = "\ufeffmember,day,event,idea\n1,0,joined,\n1,2.7,built,\n1,2,built,\n1,2,built,\n"
     log = read_events(write(tmp_path / "log.csv", text))

@@ -221,6 +221,12 @@ def _blank(column: pd.Series) -> np.ndarray:
     return blank
 
 
+def _holds_text(column: pd.Series) -> bool:
+    """Whether a column holds text (its first value that is not missing is a string)."""
+    first = column.dropna().head(1).tolist()
+    return not first or isinstance(first[0], str)
+
+
 class _Checker:
     """The checks of :func:`normalise`, one method per column or rule, sharing the frame."""
 
@@ -347,6 +353,8 @@ class _Checker:
                 0,
                 "time",
             )
+        elif not _holds_text(column):  # e.g. Parquet dates (datetime.date): nothing to parse
+            parsed = pd.to_datetime(column, utc=True, errors="coerce")
         else:
             parsed = pd.to_datetime(column, format="ISO8601", utc=True, errors="coerce")
         bad = parsed.isna().to_numpy()

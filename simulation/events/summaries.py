@@ -19,7 +19,7 @@ Definitions shared by every statistic (``D`` is the last day of the log, or ``en
   other ideas (posted before the log starts, or by the firm) count only as acts;
 - a **30-day window** is days ``30w .. 30w + 29``; only windows that end by ``D`` count.
 
-A statistic whose name is a model headline figure is computed exactly as the model computes it
+A statistic whose name is one of the model's figures is computed exactly as the model computes it
 (``joined_total``, ``churned_total``, ``churned_share``, ``ever_posted_share``, ``top1_share``,
 ``gini_contributions``, ``ideas``, ``acceptance_rate``, ``retention_30``, ``retention_90``,
 ``days``), and equals it on a model run's log (tested); ``one_idea_share`` is the stylized
@@ -35,6 +35,7 @@ import pandas as pd
 
 from simulation.events.schema import ACTS, EVENTS, POSTS
 from simulation.model.measures import gini, top_share
+from simulation.model.metrics import churned_share
 
 WINDOW = 30  # days of a "month": activity windows and retention steps
 STILL_ACTIVE = (30, 60, 90, 180)  # days after joining at which the retention curve is reported
@@ -427,15 +428,16 @@ class _Community:
         return {
             "joined_total": n,
             "churned_total": left,
-            "churned_share": _share(left, n),
-            "ever_posted_share": 1.0 - histogram[0] / n if n else np.nan,
+            # as the model: 0 rather than NaN for a community nobody joined
+            "churned_share": churned_share(left, n),
+            "ever_posted_share": 1.0 - histogram[0] / n if n else 0.0,
             "ideator_share": _share(
                 (self.per_member(self.event == P)[self.is_member] > 0).sum(), n
             ),
             "voter_share": _share((self.per_member(self.event == V)[self.is_member] > 0).sum(), n),
-            "top1_share": top_share(histogram, 0.01) if n else np.nan,
+            "top1_share": top_share(histogram, 0.01),
             "top1_poster_share": top_share(posters_only, 0.01) if posters_only.any() else np.nan,
-            "gini_contributions": gini(histogram) if n else np.nan,
+            "gini_contributions": gini(histogram),
             "days_to_first_post_median": _median(first_post[posted] - self.join_day[posted]),
         }
 
@@ -542,7 +544,7 @@ class _Community:
             "reply_rate": _share(to_reply.size, ideas),
             "days_to_reply_median": _median(to_reply),
             "decision_rate": _share(to_decision.size, ideas),
-            "acceptance_rate": _share(accepted, ideas),
+            "acceptance_rate": accepted / ideas if ideas else 0.0,  # as the model's
             "accepted_of_decided": _share(accepted, to_decision.size),
             **{
                 f"days_to_decision_{'median' if q == 50 else f'p{q}'}": float(value)
