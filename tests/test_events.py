@@ -411,6 +411,9 @@ def test_run_events_then_describe(tmp_path, capsys):
     assert main(["run", str(ROOT / "scenarios" / "baseline.toml"), "--events", "--csv", *args]) == 0
     assert not (run_dir / "events.parquet").exists()
     assert summarise(read_events(run_dir / "events.csv")) == pytest.approx(parquet, nan_ok=True)
+    # a run without --events into the same folder leaves no event log of another run behind
+    assert main(["run", str(ROOT / "scenarios" / "baseline.toml"), "--csv", *args]) == 0
+    assert not list(run_dir.glob("events.*"))
 
 
 @pytest.mark.parametrize(
