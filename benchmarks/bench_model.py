@@ -3,11 +3,14 @@
 Prints figures; it never passes or fails anything (exit code 0 unless something crashes).
 
     .venv/bin/python benchmarks/bench_model.py [--consumers 10000] [--days 365] [--repeats 3]
-        [--scenario FILE.toml] [--json PATH] [--no-memory]
+        [--scenario FILE.toml] [--events] [--json PATH] [--no-memory]
 
 ``--scenario`` also times that scenario (scaled the same way) and prints its consumer-steps per
 second as a ratio of the baseline's, measured in the same process: e.g. a two-firm scenario
 (``scenarios/rivals.toml``), where every consumer is a row of two communities.
+
+``--events`` also times the baseline with its event log recorded (``run_scenario(...,
+events=True)``), alternating runs without and with it, and prints the cost of the log.
 
 See benchmarks/README.md for what each figure means.
 """
@@ -46,6 +49,11 @@ def parse_args() -> argparse.Namespace:
         "--scenario",
         metavar="FILE",
         help="also time this scenario file, scaled like the baseline (ratio to the baseline)",
+    )
+    parser.add_argument(
+        "--events",
+        action="store_true",
+        help="also time runs that record their event log (alternating with runs that do not)",
     )
     return parser.parse_args()
 
@@ -92,6 +100,34 @@ def time_cocreate(consumers: int, days: int, repeats: int, path: str | None = No
         run_scenario(scenario)
         seconds.append(time.perf_counter() - start)
     return seconds
+
+
+def time_events(consumers: int, days: int, repeats: int) -> dict:
+    """Wall seconds of runs without and with the event log, alternating; and the log's size."""
+    from simulation import run_scenario
+
+    scenario = build_scenario(consumers, days)
+    seconds: dict[str, list[float]] = {"off": [], "on": []}
+    rows = 0
+    for _ in range(repeats):
+        for mode in ("off", "on"):
+            gc.collect()
+            start = time.perf_counter()
+            result = run_scenario(scenario, events=mode == "on")
+            seconds[mode].append(time.perf_counter() - start)
+            rows = len(result.events) if result.events is not None else rows
+    off, on = (statistics.median(seconds[m]) for m in ("off", "on"))
+    return {"seconds": seconds, "events": rows, "cost": on / off - 1}
+
+
+def print_events(figures: dict) -> None:
+    off, on = figures["seconds"]["off"], figures["seconds"]["on"]
+    print("\nEvent log (run_scenario(..., events=True)), alternating runs")
+    print(f"  {'without the log':<30}{statistics.median(off):>8.2f} s   ({runs({'seconds': off})})")
+    print(f"  {'with the log':<30}{statistics.median(on):>8.2f} s   ({runs({'seconds': on})})")
+    print(
+        f"  {'cost of the log':<30}{100 * figures['cost']:>+7.1f} %   {figures['events']:,} events"
+    )
 
 
 def time_boltzmann(repeats: int) -> tuple[int, list[float]]:
@@ -220,6 +256,9 @@ def main() -> None:
         "targets": {"steps_per_s": TARGET_STEPS_PER_S, "peak_rss_mb": TARGET_PEAK_RSS_MB},
     }
     print_throughput(result)
+    if args.events:
+        result["events"] = time_events(args.consumers, args.days, args.repeats)
+        print_events(result["events"])
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(f"\nFigures written to {args.json}")

@@ -1,7 +1,8 @@
 """Result files of one run: the five tables, the headline figures and the resolved scenario.
 
 A run directory holds ``timeseries``, ``ideas``, ``decisions``, ``snapshots`` and
-``organisations`` as Parquet (or CSV), ``summary.json`` and ``scenario.toml``. Same scenario and
+``organisations`` as Parquet (or CSV), ``summary.json`` and ``scenario.toml``, and ``events``
+(the run's event log, ``docs/events.md``) when the run kept it. Same scenario and
 seed give the same bytes: the Parquet writer is pinned to options that store no timestamps, and
 every file is written to a temporary file beside its target and then renamed, so a crash never
 leaves half a file.
@@ -30,6 +31,7 @@ FORMATS = ("parquet", "csv")
 # Fixed writer options: the same frame always gives the same bytes (no timestamps are stored).
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "version": "2.6"}
 CATEGORIES_KEY = b"cocreate:categories"  # schema metadata: categories of categorical columns
+EVENTS = "events"  # the event log's file name, written with ``RunResult.events``
 
 
 def write_run(result: RunResult, out_dir: str | Path, *, csv: bool = False) -> Path:
@@ -52,9 +54,15 @@ def write_run(result: RunResult, out_dir: str | Path, *, csv: bool = False) -> P
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fmt, stale = ("csv", "parquet") if csv else ("parquet", "csv")
-    for name, frame in result.tables().items():
+    tables = result.tables()
+    if result.events is not None:
+        tables[EVENTS] = result.events
+    for name, frame in tables.items():
         _atomic_write(out / f"{name}.{fmt}", lambda tmp, f=frame: _write_table(f, tmp, fmt))
         (out / f"{name}.{stale}").unlink(missing_ok=True)
+    if result.events is None:  # an event log left by an earlier run is not this run's
+        for old in FORMATS:
+            (out / f"{EVENTS}.{old}").unlink(missing_ok=True)
     _atomic_write(out / "summary.json", lambda tmp: _write_text(tmp, summary_json(result.summary)))
     _atomic_write(out / "scenario.toml", lambda tmp: _write_text(tmp, scenario_toml(result)))
     return out
@@ -67,15 +75,17 @@ def read_run(run_dir: str | Path) -> dict[str, pd.DataFrame]:
         run_dir: the directory.
 
     Returns:
-        Table name -> frame, for each table present (Parquet preferred over CSV). The headline
-        figures are plain JSON in ``summary.json``.
+        Table name -> frame, for each table present (Parquet preferred over CSV), and
+        ``events`` when the run wrote its event log (read it with
+        ``simulation.events.schema.read_events`` to check it as a log). The headline figures
+        are plain JSON in ``summary.json``.
 
     Raises:
         FileNotFoundError: when the directory holds none of the tables.
     """
     run_dir = Path(run_dir)
     tables = {}
-    for name in TABLES:
+    for name in (*TABLES, EVENTS):
         for fmt in FORMATS:
             path = run_dir / f"{name}.{fmt}"
             if path.is_file():

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from simulation.events.from_run import run_events
 from simulation.model import CoCreationModel
 from simulation.model.metrics import METRICS, SUMMARY, churned_share
 from simulation.scenario import Scenario
@@ -44,6 +45,8 @@ class RunResult:
         snapshots: one row per member per snapshot day.
         summary: headline figures (see :func:`summarise`).
         organisations: one row per day and organisation.
+        events: the run's event log (``docs/events.md``), or None unless the run was asked
+            for it (``run_scenario(..., events=True)``).
 
     With several organisations (``[[organisations]]``), ``timeseries`` and the headline figures
     describe the focal (first) organisation's community; ``ideas``, ``decisions`` and
@@ -59,6 +62,7 @@ class RunResult:
     snapshots: pd.DataFrame
     summary: dict[str, float]
     organisations: pd.DataFrame
+    events: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name."""
@@ -69,6 +73,7 @@ def run_scenario(
     scenario: Scenario | None = None,
     seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    events: bool = False,
 ) -> RunResult:
     """Run one scenario to the end; a pure function of ``(scenario, seed)``.
 
@@ -76,21 +81,23 @@ def run_scenario(
         scenario: what to simulate (default: the baseline ``Scenario()``).
         seed: overrides ``scenario.run.seed`` when given.
         progress: called as ``progress(day_done, days)`` after every day.
+        events: also return the run's event log (``RunResult.events``); every other result
+            is the same with or without it.
     """
     scenario = scenario if scenario is not None else Scenario()
     if seed is not None:
         scenario = replace(scenario, run=replace(scenario.run, seed=int(seed)))
-    model = CoCreationModel(scenario)
+    model = CoCreationModel(scenario, events=events)
     days = scenario.run.days
     for day in range(days):
         model.step()
         if progress is not None:
             progress(day + 1, days)
-    return collect_result(model)
+    return collect_result(model, events=events)
 
 
-def collect_result(model: CoCreationModel) -> RunResult:
-    """Turn a model that has run into a :class:`RunResult`."""
+def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
+    """Turn a model that has run into a :class:`RunResult` (with its event log if ``events``)."""
     timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     timeseries.insert(0, "day", np.arange(len(timeseries), dtype=np.int64))
     names = [org.name for org in model.organisations]
@@ -98,6 +105,7 @@ def collect_result(model: CoCreationModel) -> RunResult:
     decisions = [
         org.gates.frame(model.space.quality[org.ideas["point"]]) for org in model.organisations
     ]
+    log = run_events(model, ideas, decisions) if events else None
     snapshots = pd.DataFrame(
         {k: np.concatenate([s[k] for s in model.snapshots]) for k in model.snapshots[0]}
         if model.snapshots
@@ -121,6 +129,7 @@ def collect_result(model: CoCreationModel) -> RunResult:
         snapshots,
         {},
         organisations.reset_index(drop=True),
+        events=log,
     )
     result.summary = summarise(result, model)
     return result

@@ -23,6 +23,7 @@ from simulation.cli import (
     check,
     compare,
     dashboard,
+    describe,
     discover,
     metrics,
     myths,
@@ -48,6 +49,7 @@ COMMANDS = (
     analyze,
     discover,
     optimise,
+    describe,
     dashboard,
     animate,
 )

@@ -21,6 +21,7 @@ examples:
   cocreate run scenarios/baseline.toml
   cocreate run scenarios/baseline.toml --seed 7 --days 180 \\
       --set policies.reward.kind=per_idea --set policies.reward.amount=50 --out results/runs/pay50
+  cocreate run scenarios/baseline.toml --events    # also events.parquet: `cocreate describe` it
 """
 
 
@@ -43,6 +44,12 @@ def register(commands) -> None:
     )
     parser.add_argument("--csv", action="store_true", help="write the tables as CSV, not Parquet")
     parser.add_argument(
+        "--events",
+        action="store_true",
+        help="also write the run's event log, events.parquet (or .csv): the format "
+        "`cocreate describe` reads (docs/events.md)",
+    )
+    parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -60,7 +67,7 @@ def handle(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else default_out_dir(scenario)
     make_out_dir(out)
     with progress_callback(enabled=not args.quiet) as progress:
-        result = run_scenario(scenario, progress=progress)
+        result = run_scenario(scenario, progress=progress, events=args.events)
     try:
         write_run(result, out, csv=args.csv)
     except OSError as err:

@@ -52,6 +52,34 @@ class Day:
     leavers: np.ndarray = field(default_factory=nobody)
 
 
+class Acts:
+    """Who built on and who voted for which idea, day by day: kept only for the event log.
+
+    The day's tables of a run count builds and votes per idea but not by whom; a run that
+    writes its event log (``run_scenario(..., events=True)``) records them here. Recording
+    appends the arrays the day already has, draws nothing and changes nothing.
+    """
+
+    def __init__(self):
+        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {
+            "built": [],
+            "voted": [],
+        }
+
+    def add(self, kind: str, day: int, members: np.ndarray, ideas: np.ndarray) -> None:
+        """Record that ``members`` built on (or voted for) ``ideas`` on ``day``."""
+        if members.size:
+            days = np.full(members.size, day, dtype=np.int64)
+            self.parts[kind].append((days, members.astype(np.int64), ideas.astype(np.int64)))
+
+    def arrays(self, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(day, member, idea)`` of every recorded ``kind`` ("built" or "voted")."""
+        parts = self.parts[kind]
+        if not parts:
+            return nobody(), nobody(), nobody()
+        return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+
+
 class Community:
     """One firm's community: its members, its ideas and the consumer side of its day.
 
@@ -69,6 +97,7 @@ class Community:
         self._quality_sums = np.zeros(4)  # quality, feasible, on strategy, both
         self._quality_counts = np.zeros(QUALITY_STEPS + 1, dtype=np.int64)  # histogram
         self.consumer_ideas = 0  # new consumer ideas posted so far (builds and firm ideas aside)
+        self.acts: Acts | None = None  # who built and voted on what, if the run keeps its events
 
     @property
     def params(self):
@@ -132,6 +161,9 @@ class Community:
             ),
         )
         points = ends[: posters.size]
+        if self.acts is not None:  # a build with no pending idea to work on has no target
+            built_on = targets if targets.size else np.full(builders.size, -1)
+            self.acts.add("built", day.number, builders, built_on)
         np.add.at(pool["builds"], targets, 1)
         self.consumers.recognise_peers(pool["author"][targets])  # builds target consumer ideas
         pool["point"][targets] = ends[posters.size :]  # two builders on one idea: the last counts
@@ -200,7 +232,10 @@ class Community:
             return
         seen = rng.choice(recent, voters.size)
         like = self.model.space.need_fit[self.ideas["point"][seen]] ** self.params.ideas.vote_bias
-        liked = seen[rng.random(voters.size) < like]
+        liking = rng.random(voters.size) < like
+        liked = seen[liking]
+        if self.acts is not None:
+            self.acts.add("voted", day.number, voters[liking], liked)
         np.add.at(self.ideas["votes"], liked, 1)
         authors = self.ideas["author"][liked]
         self.consumers.recognise_peers(authors[authors >= 0])

@@ -11,7 +11,7 @@ import numpy as np
 from simulation.model.agents.consumer import Consumer, ConsumerPopulation
 from simulation.model.agents.organisation import Organisation
 from simulation.model.attention import split_attention
-from simulation.model.community import Community, Day
+from simulation.model.community import Acts, Community, Day
 from simulation.model.ideas.space import IdeaSpace
 from simulation.model.metrics import REPORTERS
 from simulation.model.network import Friendships, build_edges
@@ -30,9 +30,11 @@ class CoCreationModel(mesa.Model):
     Args:
         scenario: the validated parameters (defaults: ``Scenario()``).
         rng: seed or generator; defaults to ``scenario.run.seed``.
+        events: also record who built on and voted for which idea, for the run's event log
+            (``docs/events.md``); it changes no result and draws no random number.
     """
 
-    def __init__(self, scenario: Scenario | None = None, *, rng=None):
+    def __init__(self, scenario: Scenario | None = None, *, rng=None, events: bool = False):
         params = scenario if scenario is not None else Scenario()
         super().__init__(rng=params.run.seed if rng is None else rng)
         self.params, self.day = params, 0
@@ -58,6 +60,9 @@ class CoCreationModel(mesa.Model):
         for org in self.organisations:
             first = self.rng.choice(community.consumers, community.initial_members, replace=False)
             org.consumers.join(np.sort(first), 0, org.policies.expectations)
+        if events:
+            for org in self.organisations:
+                org.community.acts = Acts()
         self.today: dict[str, float] = dict.fromkeys(REPORTERS, 0.0)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: [self.today.get, [name]] for name in REPORTERS}
