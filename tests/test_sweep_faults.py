@@ -230,11 +230,13 @@ def test_killed_coordinator_resumes_without_loss_or_duplicates(tmp_path, referen
     first = _start_sweep(path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         frozen = _freeze_after(first, out, runs=5)
-        os.kill(first.pid, signal.SIGKILL)  # the coordinator only: its pool workers are orphaned
+        os.kill(first.pid, signal.SIGKILL)  # the coordinator only
         first.wait()
     finally:
+        # its pool workers, still stopped (running, they would exit by themselves: see
+        # tests/test_orphans.py)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(first.pid, signal.SIGKILL)  # the orphaned pool workers
+            os.killpg(first.pid, signal.SIGKILL)
     assert first.returncode == -signal.SIGKILL
     assert 5 <= frozen < FAULT_RUNS, "killed mid-sweep"
     assert runs_done(out) == frozen, "the journal is as it was when the sweep was frozen"
