@@ -1,4 +1,4 @@
-"""A killed command leaves nothing behind: no worker process.
+"""A killed command leaves nothing behind: no worker process, no half-valid input accepted.
 
 Real commands, real processes, SIGKILL (what the OOM killer, ``kill -9`` or a closed terminal
 deliver): each command is started in a session of its own, killed mid-run — the coordinator
@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from simulation.cli import main
 from simulation.experiments import load_experiment, run_experiment
 from tests.helpers import BASELINE, ROOT
-from tests.sweeps import FAULT_RUNS, fault_experiment, journal, part_digests, runs_done
+from tests.sweeps import FAULT_RUNS, experiment, fault_experiment, journal, part_digests, runs_done
 
 GONE_WITHIN = 10.0  # seconds after the coordinator's death
 
@@ -193,3 +194,58 @@ def test_killed_dask_sweep_leaves_no_process(tmp_path):
         _wait_for(sweep, _done_by_two_workers(out), "run done by each Dask worker")
         _kill_coordinator(sweep, workers=2)
     assert runs_done(out) < FAULT_RUNS, "killed mid-sweep"
+
+
+# ----- an experiment file that asks for nothing ----------------------------------------------
+EMPTY = "the file is empty"
+ASKS_NOTHING = "the file names no scenario, sets nothing and varies nothing"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", EMPTY),
+        ("# to do\n\n", EMPTY),
+        ('name = "nothing"\nreplicates = 5\n[set]\n', ASKS_NOTHING),
+        (
+            'subexperiments = []\n[parameters]\n[tables.weekly]\nmetrics = ["churn_rate"]\n',
+            ASKS_NOTHING,
+        ),
+    ],
+)
+def test_experiment_file_asking_for_nothing_is_refused_in_one_line(tmp_path, capsys, text, words):
+    path = tmp_path / "nothing.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"error: {path}: parameters: {words}: name a base scenario")
+    assert captured.err.count("\n") == 1 and captured.out == ""
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_naming_only_a_scenario_is_still_a_sweep(tmp_path):
+    """Replicates of one scenario, varying nothing, are a request: one design point."""
+    path = tmp_path / "one.toml"
+    path.write_text(f'scenario = "{BASELINE.as_posix()}"\nreplicates = 3\n', encoding="utf-8")
+    spec = load_experiment(path)
+    assert len(spec.points) == 1 and spec.replicates == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "words"),
+    [
+        ({"parameters": {"marketers.count": []}}, 'parameters."marketers.count"', "at least one"),
+        (
+            {"parameters": {"marketers.count": {"min": 1, "max": 3, "steps": 0}}},
+            'parameters."marketers.count".steps',
+            "integer >= 2",
+        ),
+        ({"replicates": 0}, "replicates", "out of range"),
+        ({"design": {"kind": "lhs", "samples": 0}}, "design.samples", "out of range"),
+    ],
+)
+def test_a_design_of_no_runs_is_refused_naming_the_key(tmp_path, capsys, change, key, words):
+    path = experiment(tmp_path, **change)
+    assert main(["sweep", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: {key}: ") and words in err and err.count("\n") == 1
