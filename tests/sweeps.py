@@ -1,14 +1,17 @@
-"""Tiny experiment files for the sweep tests: runs of 100 consumers over 20 days (~30 ms);
-and the small real sweep scenario discovery is tried on."""
+"""Tiny experiment files for the sweep tests: runs of 100 consumers over 20 days (~30 ms); the
+fault tests' sweep, long enough to be stopped mid-way; the small real sweep scenario discovery is
+tried on; and what the tests check of a sweep's folder (its journal, its parts' bytes)."""
 
 from __future__ import annotations
 
+import collections
 import hashlib
+import json
 from pathlib import Path
 
 import tomli_w
 
-from simulation.experiments import ExperimentSpec, experiment_from_dict
+from simulation.experiments import ExperimentSpec, experiment_from_dict, load_results, run_tasks
 from tests.helpers import BASELINE
 
 TINY = {
@@ -41,6 +44,20 @@ def experiment(tmp_path: Path, name: str = "tiny", **spec) -> Path:
     return path
 
 
+FAULT_RUNS = 40  # 4 design points x 10 replicates
+
+
+def fault_experiment(tmp: Path, name: str = "faults") -> Path:
+    """The fault tests' sweep: 40 runs of 200 consumers over 40 days (under a second each)."""
+    return experiment(
+        tmp,
+        name=name,
+        replicates=10,
+        days=40,
+        set={"community.consumers": 200, "community.initial_members": 40},
+    )
+
+
 def discovery_spec(
     out: Path, parameters: dict, design: dict | None = None, replicates: int = 1
 ) -> ExperimentSpec:
@@ -70,3 +87,28 @@ def part_digests(out: Path) -> dict[str, str]:
         str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted((out / "parts").rglob("*.parquet"))
     }
+
+
+def journal(out: Path) -> list[dict]:
+    """A sweep's journal lines (none before it starts)."""
+    path = out / "journal.jsonl"
+    if not path.exists():
+        return []
+    lines = path.read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def runs_done(out: Path) -> int:
+    """Runs the journal records as done."""
+    return sum(r["status"] == "done" for r in journal(out))
+
+
+def assert_exactly_once(out: Path, spec: ExperimentSpec) -> None:
+    """Every run of ``spec`` is in the results, the journal and the parts, once."""
+    expected = sorted(t.run_id for t in run_tasks(spec))
+    results = load_results(out)
+    assert sorted(results.summary["run_id"]) == expected
+    done = collections.Counter(r["run"] for r in journal(out) if r["status"] == "done")
+    assert sorted(done) == expected and set(done.values()) == {1}
+    for table in ("summary", "weekly"):
+        assert sorted(p.stem for p in (out / "parts" / table).glob("*.parquet")) == expected

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import json
 import multiprocessing
@@ -25,60 +24,32 @@ from pathlib import Path
 
 import pytest
 
-from simulation.experiments import load_experiment, load_results, run_experiment, run_tasks
-from tests.sweeps import experiment, part_digests
+from simulation.experiments import load_experiment, run_experiment
+from tests.sweeps import (
+    FAULT_RUNS,
+    assert_exactly_once,
+    fault_experiment,
+    journal,
+    part_digests,
+    runs_done,
+)
 
 distributed = pytest.importorskip("distributed")
 
 BIN = Path(sys.executable).parent
 
 
-def _journal(out: Path) -> list[dict]:
-    path = out / "journal.jsonl"
-    if not path.exists():
-        return []
-    lines = path.read_text().splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-def _done(out: Path) -> int:
-    return sum(r["status"] == "done" for r in _journal(out))
-
-
-def _exactly_once(out: Path, spec) -> None:
-    expected = sorted(t.run_id for t in run_tasks(spec))
-    results = load_results(out)
-    assert sorted(results.summary["run_id"]) == expected
-    done = collections.Counter(r["run"] for r in _journal(out) if r["status"] == "done")
-    assert sorted(done) == expected and set(done.values()) == {1}
-    for table in ("summary", "weekly"):
-        assert sorted(p.stem for p in (out / "parts" / table).glob("*.parquet")) == expected
-
-
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
     """An uninterrupted sequential sweep of the fault experiment (40 runs)."""
     tmp = tmp_path_factory.mktemp("reference")
-    spec = load_experiment(_fault_experiment(tmp))
+    spec = load_experiment(fault_experiment(tmp))
     out = run_experiment(spec, backend="sequential")
     return part_digests(out)
 
 
-FAULT_RUNS = 40  # 4 design points x 10 replicates
-
-
-def _fault_experiment(tmp: Path, name: str = "faults") -> Path:
-    return experiment(
-        tmp,
-        name=name,
-        replicates=10,
-        days=40,
-        set={"community.consumers": 200, "community.initial_members": 40},
-    )
-
-
 def test_local_pool_gives_the_same_bytes_and_survives_a_killed_worker(tmp_path, reference):
-    spec = load_experiment(_fault_experiment(tmp_path))
+    spec = load_experiment(fault_experiment(tmp_path))
     killed = []
 
     def kill_one_worker(progress):
@@ -90,7 +61,7 @@ def test_local_pool_gives_the_same_bytes_and_survives_a_killed_worker(tmp_path, 
 
     out = run_experiment(spec, backend="local", workers=2, progress=kill_one_worker)
     assert killed
-    _exactly_once(out, spec)
+    assert_exactly_once(out, spec)
     assert part_digests(out) == reference
 
 
@@ -125,17 +96,17 @@ def test_a_pool_found_broken_at_submit_is_renewed_and_loses_nothing(
         yield Backend(BreaksOnThirdSubmit(), 2, "breaks on the third submit", renew)
 
     monkeypatch.setattr(runner, "open_backend", fake_backend)
-    spec = load_experiment(_fault_experiment(tmp_path))
+    spec = load_experiment(fault_experiment(tmp_path))
     out = run_experiment(spec, backend="local")
     assert renewed == [True]
-    _exactly_once(out, spec)
+    assert_exactly_once(out, spec)
     assert part_digests(out) == reference
 
 
 def test_dask_local_cluster_gives_the_same_bytes_and_survives_a_killed_worker(tmp_path, reference):
     from distributed import Client, LocalCluster
 
-    spec = load_experiment(_fault_experiment(tmp_path))
+    spec = load_experiment(fault_experiment(tmp_path))
     with (
         LocalCluster(
             n_workers=2,
@@ -159,12 +130,12 @@ def test_dask_local_cluster_gives_the_same_bytes_and_survives_a_killed_worker(tm
             spec, executor=client.get_executor(pure=False), progress=kill_one_worker
         )
     assert killed
-    _exactly_once(out, spec)
+    assert_exactly_once(out, spec)
     assert part_digests(out) == reference
 
 
 def test_cli_dask_flag_starts_a_local_cluster(tmp_path, reference):
-    path = _fault_experiment(tmp_path)
+    path = fault_experiment(tmp_path)
     run = _cocreate("sweep", path, "--dask", "--workers", "2", "-q")
     assert run.returncode == 0, run.stderr
     out = load_experiment(path).out
@@ -226,7 +197,7 @@ def test_sweep_joins_a_separate_dask_scheduler_and_worker(tmp_path, reference):
             ],
             **common,
         )
-        path = _fault_experiment(tmp_path)
+        path = fault_experiment(tmp_path)
         run = _cocreate("sweep", path, "--scheduler", address, "-q", timeout=240)
         assert run.returncode == 0, run.stderr + (tmp_path / "dask.log").read_text()
         out = load_experiment(path).out
@@ -246,7 +217,7 @@ def test_sweep_joins_a_separate_dask_scheduler_and_worker(tmp_path, reference):
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
-    path = _fault_experiment(tmp_path)
+    path = fault_experiment(tmp_path)
     run = _cocreate("sweep", path, "--scheduler", f"tcp://127.0.0.1:{_free_port()}", timeout=120)
     assert run.returncode == 2
     assert "cannot reach the Dask scheduler" in run.stderr
@@ -254,23 +225,25 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
 
 
 def test_killed_coordinator_resumes_without_loss_or_duplicates(tmp_path, reference):
-    path = _fault_experiment(tmp_path)
+    path = fault_experiment(tmp_path)
     out = load_experiment(path).out
     first = _start_sweep(path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         frozen = _freeze_after(first, out, runs=5)
-        os.kill(first.pid, signal.SIGKILL)  # the coordinator only: its pool workers are orphaned
+        os.kill(first.pid, signal.SIGKILL)  # the coordinator only
         first.wait()
     finally:
+        # its pool workers, still stopped (running, they would exit by themselves: see
+        # tests/test_orphans.py)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(first.pid, signal.SIGKILL)  # the orphaned pool workers
+            os.killpg(first.pid, signal.SIGKILL)
     assert first.returncode == -signal.SIGKILL
     assert 5 <= frozen < FAULT_RUNS, "killed mid-sweep"
-    assert _done(out) == frozen, "the journal is as it was when the sweep was frozen"
+    assert runs_done(out) == frozen, "the journal is as it was when the sweep was frozen"
     assert json.loads((out / "manifest.json").read_text())["status"] == "running"
     again = _cocreate("sweep", path, "--workers", "2", "-q")
     assert again.returncode == 0, again.stderr
-    _exactly_once(out, load_experiment(path))
+    assert_exactly_once(out, load_experiment(path))
     assert part_digests(out) == reference
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
 
@@ -310,15 +283,17 @@ def _freeze_after(sweep: subprocess.Popen, out: Path, runs: int, timeout: float 
     deadline = time.monotonic() + timeout
 
     def mid_sweep() -> bool:
-        done = [r for r in _journal(out) if r["status"] == "done"]
+        done = [r for r in journal(out) if r["status"] == "done"]
         return len(done) >= runs and len({r["worker"] for r in done}) == 2
 
     try:
         while True:
             if mid_sweep() and _freeze(sweep):
-                return _done(out)
-            assert sweep.poll() is None, f"the sweep ended before it could be stopped: {_done(out)}"
-            assert time.monotonic() < deadline, f"{_done(out)} runs done after {timeout} s"
+                return runs_done(out)
+            assert sweep.poll() is None, (
+                f"the sweep ended before it could be stopped: {runs_done(out)}"
+            )
+            assert time.monotonic() < deadline, f"{runs_done(out)} runs done after {timeout} s"
             time.sleep(0.02)
     except BaseException:
         with contextlib.suppress(ProcessLookupError):
@@ -356,7 +331,7 @@ def _cocreate(*args, timeout: float = 180) -> subprocess.CompletedProcess:
 
 
 def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path, reference):
-    path = _fault_experiment(tmp_path)
+    path = fault_experiment(tmp_path)
     out = load_experiment(path).out
     sweep = _start_sweep(path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -372,9 +347,9 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path, reference):
         raise
     assert sweep.returncode == 130, err
     assert "run the same command to resume" in err and "Traceback" not in err
-    assert frozen <= _done(out) < FAULT_RUNS
+    assert frozen <= runs_done(out) < FAULT_RUNS
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
     again = _cocreate("sweep", path, "--workers", "2", "-q")
     assert again.returncode == 0, again.stderr
-    _exactly_once(out, load_experiment(path))
+    assert_exactly_once(out, load_experiment(path))
     assert part_digests(out) == reference

@@ -67,9 +67,36 @@ def load_experiment(
     path = Path(path)
     data = read_toml_file(path, "examples live in experiments/*.toml")
     source = str(path)
+    _check_asks_for_runs(data, source)
     if replicates is not None:
         data["replicates"] = replicates
     return experiment_from_dict(data, source=source, base_dir=path.parent, out=out)
+
+
+# What an experiment file must give at least one of: without any, it asks for nothing.
+ASKING_KEYS = ("scenario", "set", "days", "parameters", "subexperiments")
+
+
+def _check_asks_for_runs(data: dict[str, Any], source: str) -> None:
+    """Refuse a file that asks for nothing: empty, or naming no scenario and varying nothing.
+
+    Such a file would quietly sweep the built-in defaults; it is a mistake (an empty or
+    unfinished file), not a request. ``experiment_from_dict`` still takes ``{}``
+    for the defaults: code asks for them on purpose.
+    """
+    if any(data.get(key) not in (None, {}, []) for key in ASKING_KEYS):
+        return
+    what = (
+        "the file is empty"
+        if not data
+        else "the file names no scenario, sets nothing and varies nothing"
+    )
+    raise ScenarioError(
+        f'{what}: name a base scenario (scenario = "..."), [parameters] to vary or '
+        "[[subexperiments]] (examples live in experiments/*.toml)",
+        source=source,
+        key="parameters",
+    )
 
 
 def read_toml_file(path: Path, hint: str) -> dict[str, Any]:
