@@ -256,8 +256,9 @@ def boundary_figure(boundary: Boundary) -> bytes:
         ax.add_patch(
             Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=1.6, ls="--", color="#2ca02c")
         )
-    ax.set_xlim(region[fx].low, region[fx].high)
-    ax.set_ylim(region[fy].low, region[fy].high)
+    for axis, u in ((ax.set_xlim, region[fx]), (ax.set_ylim, region[fy])):
+        pad = 0.04 * (u.high - u.low)  # points on the edge of the range stay whole
+        axis(u.low - pad, u.high + pad)
     ax.set_xlabel(f"{region[fx].label}\n({fx})")
     ax.set_ylabel(f"{region[fy].label}\n({fy})", fontsize=8)
     ax.set_title(
