@@ -411,6 +411,20 @@ def test_latin_hypercube_indices_are_computed_per_subexperiment_on_a_known_funct
     assert s1[("ideas [b]", "consumers.intrinsic_mean")] < 0.1
 
 
+def test_too_few_latin_hypercube_points_give_no_indices_but_say_why():
+    spec = _spec(
+        design={"kind": "lhs", "samples": 20},
+        parameters={"consumers.intrinsic_mean": {"min": 0, "max": 1}},
+    )
+    design = design_table(spec)
+    summary = pd.DataFrame({"point": design["point"], "ideas": design["point"] * 1.0})
+    manifest = {"design": "lhs", "factors": [f.key for f in spec.factors], "samples": 20}
+    results = ExperimentResults(ROOT, manifest, design, pd.DataFrame(), summary, {})
+    sens = sensitivity(results, ["ideas"])
+    assert sens.table.empty
+    assert sens.warnings[0].startswith("20 Latin-hypercube points: RBD-FAST needs more than 20")
+
+
 def test_analysis_of_a_small_sobol_sweep_warns_and_writes_a_page(tmp_path):
     path = experiment(
         tmp_path,

@@ -34,6 +34,7 @@ DEFAULT_METRICS = (
 MIN_SOBOL_N = 256  # base samples below which Sobol indices are rarely stable
 MIN_MORRIS_TRAJECTORIES = 10
 MIN_LHS_POINTS = 100
+RBD_HARMONICS = 10  # SALib's default M; RBD-FAST needs more than 2 M points to mean anything
 MAX_CONF = 0.1  # an index known to +-0.1 or worse is not stable enough to rank factors
 
 
@@ -126,6 +127,12 @@ def sensitivity(results: ExperimentResults, metrics: list[str] | None = None) ->
         else [(None, design)]
     )
     means = results.summary.groupby("point") if not results.summary.empty else None
+    if method == "lhs" and len(groups[0][1]) <= 2 * RBD_HARMONICS:
+        warnings.append(
+            f"{len(groups[0][1])} Latin-hypercube points: RBD-FAST needs more than "
+            f"{2 * RBD_HARMONICS} to estimate any index; none computed — raise design.samples"
+        )
+        groups = []
     for sub, points in groups:
         x = points[[UNIT_PREFIX + k for k in factors]].to_numpy(dtype=float)
         for metric in metrics_of(results, metrics):
@@ -183,7 +190,9 @@ def _indices(method, problem, x, y, metric, factors, manifest, seed) -> list[tup
             rows.append((metric, f, "mu_star", res["mu_star"][i], res["mu_star_conf"][i]))
             rows.append((metric, f, "sigma", res["sigma"][i], np.nan))
     else:
-        res = rbd_fast.analyze(problem, x, y, conf_level=0.95, num_resamples=200, seed=seed)
+        res = rbd_fast.analyze(
+            problem, x, y, M=RBD_HARMONICS, conf_level=0.95, num_resamples=200, seed=seed
+        )
         for i, f in enumerate(factors):
             rows.append((metric, f, "S1", res["S1"][i], res["S1_conf"][i]))
     return [(m, f, idx, float(v), float(c)) for m, f, idx, v, c in rows]
@@ -202,7 +211,7 @@ def _stability_warnings(method: str, table: pd.DataFrame, manifest: dict) -> lis
             f"{samples} Morris trajectories (< {MIN_MORRIS_TRAJECTORIES}); screening may "
             "misrank factors — raise design.samples"
         )
-    if method == "lhs" and samples < MIN_LHS_POINTS:
+    if method == "lhs" and samples < MIN_LHS_POINTS and len(table):
         out.append(
             f"{samples} Latin-hypercube points (< {MIN_LHS_POINTS}); RBD-FAST indices are "
             "rough — raise design.samples"
