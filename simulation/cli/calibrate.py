@@ -101,7 +101,7 @@ def handle(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path("results", "calibrate", slug(args.log.stem))
     make_out_dir(out)
     kind = "dask" if args.dask else "dask-remote" if args.scheduler else "local"
-    if calibration.dropped:
+    if calibration.dropped and not args.quiet:
         print("left out (undefined in the log): " + ", ".join(calibration.dropped), file=sys.stderr)
 
     def progress(row: dict) -> None:
