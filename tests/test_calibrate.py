@@ -235,3 +235,32 @@ def test_resume_after_sigkill_of_the_coordinator(tiny_files, tmp_path):
     assert generations == [0, 1, 2, 3]  # every generation, none twice
     assert all(n == 15 for t, n in after if t >= 0)
     assert after[: len(before)] == before  # what was stored before the kill is kept as it was
+
+
+def test_the_model_is_scaled_to_the_log_unless_a_key_is_fixed():
+    from simulation.calibrate.search import scale_to_log
+
+    data = {"days": 100.0, "joined_total": 175.0}  # base: 150 + 2.0 × 100 = 350 expected
+    spec = priors_from_dict(priors(), Scenario(), source="p.toml")
+    scenario, values = scale_to_log(spec, data)
+    assert values == {
+        "run.days": 100,
+        "community.initial_members": 75,
+        "community.arrival_rate": 1.0,
+        "community.consumers": 500,
+    }
+    assert scenario.community.consumers == 500
+    fixed = priors_from_dict(
+        {**priors(), "set": {"community.consumers": 800}}, Scenario(), source="p.toml"
+    )
+    assert scale_to_log(fixed, data)[0].community.consumers == 800
+    off = priors_from_dict(priors(scale=False), Scenario(), source="p.toml")
+    assert scale_to_log(off, data)[1] == {}
+
+
+def test_dry_run_counts_and_times_without_writing(tiny_files, tmp_path, capsys):
+    out = tmp_path / "cal"
+    assert main([*args(tiny_files, out), "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert "12 particles × at most 2 generations" in text and "pilot runs: 2" in text
+    assert not out.exists()
