@@ -76,18 +76,27 @@ def calibrated_values(calibration: Calibration, table: pd.DataFrame) -> dict[str
 
 
 def predictive(
-    calibration: Calibration, last: pd.DataFrame, draws: int, seed: int
+    calibration: Calibration, last: pd.DataFrame, draws: int, seed: int, executor=None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Simulate ``draws`` posterior draws; per summary, the data against the 90 % interval."""
+    """Simulate ``draws`` posterior draws; per summary, the data against the 90 % interval.
+
+    The draws run on ``executor`` (a ``concurrent.futures.Executor``) when given, in this
+    process otherwise; their order, and so the result, is the same either way.
+    """
     rng = np.random.default_rng([seed % 2**63, 0xC0FFEE])
     picks = rng.choice(len(last), size=draws, p=last["weight"].to_numpy())
     keys = [p.key for p in calibration.spec.priors]
     simulator = calibration.simulator
-    sims = []
+    jobs = []
     for i, row in enumerate(picks):
         values = {k: float(last.iloc[row][k]) for k in keys}
         values_seeded = {**values, "_ppc": float(i)}  # a seed of its own for every draw
-        sims.append(_ppc_run(simulator, values, values_seeded))
+        jobs.append((simulator, values, values_seeded))
+    if executor is None:
+        sims = [_ppc_run(*job) for job in jobs]
+    else:
+        futures = [executor.submit(_ppc_run, *job) for job in jobs]
+        sims = [future.result() for future in futures]
     sims_frame = pd.DataFrame(sims)
     rows = []
     lo_q, hi_q = (1 - LEVEL) / 2, 1 - (1 - LEVEL) / 2
@@ -110,6 +119,7 @@ def predictive(
 
 
 def _ppc_run(simulator, values: dict, seeded: dict) -> dict[str, float]:
+    """One predictive run's summaries (module level: runs in a worker process)."""
     from simulation.calibrate.search import run_seed
     from simulation.events.summaries import summarise
     from simulation.run import run_scenario
@@ -208,7 +218,13 @@ def calibrated_toml(calibration: Calibration, values: dict, log: str, ess: float
 
 
 def write_outputs(
-    calibration: Calibration, history: Any, out: Path, log: str, *, draws: int | None = None
+    calibration: Calibration,
+    history: Any,
+    out: Path,
+    log: str,
+    *,
+    draws: int | None = None,
+    executor: Any = None,
 ) -> dict[str, Any]:
     """Write every output; returns the posterior table, the ppc table and the misfits."""
     from simulation.analysis.report import figure_html, html_page
@@ -223,7 +239,7 @@ def write_outputs(
     ess = effective_sample_size(last["weight"].to_numpy())
     table = posterior_table(calibration, last)
     table.to_csv(out / "posterior_summary.csv", index=False)
-    ppc, _sims = predictive(calibration, last, draws or spec.predictive, spec.seed)
+    ppc, _sims = predictive(calibration, last, draws or spec.predictive, spec.seed, executor)
     ppc.to_csv(out / "ppc.csv", index=False)
     misfits = ppc.loc[~ppc["inside"], "statistic"].tolist()
     values = calibrated_values(calibration, table)

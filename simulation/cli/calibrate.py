@@ -137,8 +137,11 @@ def handle(args: argparse.Namespace) -> int:
     if history.max_t < 0:
         raise UsageError("the budget ended before the first generation; raise it")
     from simulation.calibrate.report import write_outputs
+    from simulation.experiments.executors import open_backend
 
-    result = write_outputs(calibration, history, out, str(args.log))
+    backend = "sequential" if workers == 1 and kind == "local" else kind
+    with open_backend(backend, workers, args.scheduler) as where:  # the predictive draws
+        result = write_outputs(calibration, history, out, str(args.log), executor=where.executor)
     print(result["table"].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     misfits = result["misfits"]
     print(
