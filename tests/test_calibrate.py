@@ -264,3 +264,13 @@ def test_dry_run_counts_and_times_without_writing(tiny_files, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "12 particles × at most 2 generations" in text and "pilot runs: 2" in text
     assert not out.exists()
+
+
+def test_a_larger_budget_goes_on_from_the_same_history(tiny_files, tmp_path, capsys):
+    out = tmp_path / "cal"
+    write_priors(tiny_files / "one.toml", 1)
+    assert main(args(tiny_files, out, "one.toml")) == 0
+    write_priors(tiny_files / "one.toml", 2)  # only the budget changes
+    assert main(args(tiny_files, out, "one.toml")) == 0
+    assert [t for t, _ in populations(out / "history.db") if t >= 0] == [0, 1]
+    capsys.readouterr()

@@ -61,6 +61,7 @@ CALIBRATION_KEYS = (
     "predictive",
     "scale",
 )
+BUDGET_KEYS = ("generations", "simulations", "minutes", "predictive")
 DISTRIBUTIONS = {
     "uniform": ("min", "max"),
     "normal": ("mean", "sd", "min", "max"),
@@ -198,7 +199,9 @@ def priors_from_dict(
     min_epsilon = calib.get("min_epsilon", 0.0)
     if isinstance(min_epsilon, bool) or not isinstance(min_epsilon, int | float) or min_epsilon < 0:
         check.fail(f"expected a number >= 0, got {min_epsilon!r}", p + "min_epsilon")
-    text = json.dumps([data, to_dict(base)], sort_keys=True, default=str)
+    # the budget is not part of what a calibration is: raising it goes on with the same history
+    hashed = {**data, "calibration": {k: v for k, v in calib.items() if k not in BUDGET_KEYS}}
+    text = json.dumps([hashed, to_dict(base)], sort_keys=True, default=str)
     return CalibrationSpec(
         priors=priors,
         summaries=_summaries(check, check.table(data, "summaries")),
