@@ -127,6 +127,7 @@ class Simulator:
 
     def __call__(self, params: Any) -> dict[str, float]:
         """Run ``replicates`` seeds of the scenario at ``params``; the mean of each summary."""
+        _die_with_coordinator()
         values = {k: float(params[k]) for k in (p.key for p in self.priors)}
         return self.run(values)
 
@@ -149,6 +150,25 @@ class Simulator:
             k: (float(v) if np.isfinite(v) else MISSING)
             for k, v in zip(self.summaries, means, strict=True)
         }
+
+
+_WATCHING = False
+
+
+def _die_with_coordinator() -> None:
+    """In a worker process pyabc started: exit when the coordinator dies (SIGKILL included).
+
+    pyabc's ``MulticoreEvalParallelSampler`` forks its workers itself, with no initializer, and
+    they would outlive a killed coordinator; the first particle a worker simulates starts the
+    project's watcher of the parent's sentinel (:func:`simulation.parallel.exit_with_coordinator`),
+    once per process. In the coordinator (one core) there is no parent to watch: nothing happens.
+    """
+    global _WATCHING
+    if not _WATCHING:
+        from simulation.parallel import exit_with_coordinator
+
+        _WATCHING = True
+        exit_with_coordinator()
 
 
 def prior_distribution(spec: CalibrationSpec) -> Any:
