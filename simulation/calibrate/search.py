@@ -161,14 +161,18 @@ def _die_with_coordinator() -> None:
     pyabc's ``MulticoreEvalParallelSampler`` forks its workers itself, with no initializer, and
     they would outlive a killed coordinator; the first particle a worker simulates starts the
     project's watcher of the parent's sentinel (:func:`simulation.parallel.exit_with_coordinator`),
-    once per process. In the coordinator (one core) there is no parent to watch: nothing happens.
+    once per process, and leaves Ctrl-C to the coordinator (no worker tracebacks). In the
+    coordinator (one core) there is no parent to watch: nothing happens.
     """
     global _WATCHING
     if not _WATCHING:
-        from simulation.parallel import exit_with_coordinator
+        import multiprocessing
+
+        from simulation.parallel import start_worker
 
         _WATCHING = True
-        exit_with_coordinator()
+        if multiprocessing.parent_process() is not None:  # a worker: Ctrl-C is the coordinator's
+            start_worker()
 
 
 def prior_distribution(spec: CalibrationSpec) -> Any:
