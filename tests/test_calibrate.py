@@ -273,4 +273,12 @@ def test_a_larger_budget_goes_on_from_the_same_history(tiny_files, tmp_path, cap
     write_priors(tiny_files / "one.toml", 2)  # only the budget changes
     assert main(args(tiny_files, out, "one.toml")) == 0
     assert [t for t, _ in populations(out / "history.db") if t >= 0] == [0, 1]
+    # one worker: a calibration continued is the one run in one go (seeds per generation)
+    direct = tmp_path / "direct"
+    assert main(args(tiny_files, direct)) == 0
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "posterior.parquet"), pd.read_parquet(direct / "posterior.parquet")
+    )
     capsys.readouterr()
