@@ -255,7 +255,7 @@ def test_the_model_is_scaled_to_the_log_unless_a_key_is_fixed():
     )
     assert scale_to_log(fixed, data)[0].community.consumers == 800
     off = priors_from_dict(priors(scale=False), Scenario(), source="p.toml")
-    assert scale_to_log(off, data)[1] == {}
+    assert scale_to_log(off, data)[1] == {"run.days": 100}  # the model runs as long as the log
 
 
 def test_dry_run_counts_and_times_without_writing(tiny_files, tmp_path, capsys):

@@ -76,13 +76,14 @@ def scale_to_log(spec: CalibrationSpec, data: dict[str, float]) -> tuple[Scenari
     ``k = N / E`` multiplies ``community.initial_members`` (rounded), ``community.arrival_rate``
     and ``community.consumers`` (rounded, at least ``N``, the population recruited from keeps its
     proportion to the members). A key with a prior or fixed in ``[set]`` is left as it is; with
-    ``scale = false`` nothing is scaled. Returns the scenario and the values set.
+    ``scale = false`` only ``run.days`` is set. Returns the scenario and the values set.
     """
     base = spec.base
-    if not spec.scale:
-        return base, {}
     keep = set(spec.keys) | set(spec.fixed)
     days = int(data["days"])
+    if not spec.scale:  # the model still runs as long as the log: their statistics must match
+        values = {} if "run.days" in keep else {"run.days": days}
+        return set_values(base, values, source=spec.source), values
     members = float(data["joined_total"])
     c = base.community
     expected = c.initial_members + c.arrival_rate * days

@@ -24,7 +24,7 @@ A priors file (TOML, e.g. ``examples/priors.toml``)::
     min_epsilon = 0      # stop when the acceptance threshold falls to this
     seed = 1             # root of every run's seed
     predictive = 50      # posterior draws simulated for the predictive checks
-    scale = true         # scale community.* and run.days to the log (see scale_to_log)
+    scale = true         # scale community.* to the log (run.days always follows it)
     [summaries]          # statistic = weight (default: DEFAULT_SUMMARIES, weight 1 each)
     joined_total = 1
     ever_posted_share = 2
