@@ -178,7 +178,18 @@ def test_calibration_end_to_end_writes_every_output(tiny_files, tmp_path, capsys
     # the same command again: nothing left to do, the history is reused (not refused)
     assert main(args(tiny_files, out)) == 0
     assert "data:image/png;base64" in (out / "report.html").read_text()
+    # cocreate run at a posterior draw: the seed chooses it, the same seed the same draw
     capsys.readouterr()
+    run = ["run", str(out / "calibrated.toml"), "--posterior", str(out), "--seed", "3"]
+    assert main([*run, "--out", str(tmp_path / "r1")]) == 0
+    first = capsys.readouterr().out
+    assert main([*run, "--out", str(tmp_path / "r2")]) == 0
+    line = next(x for x in first.splitlines() if x.startswith("posterior draw (seed 3)"))
+    assert line in capsys.readouterr().out
+    drawn = float(line.rsplit("= ", 1)[1])
+    assert any(abs(drawn - v) < 1e-3 for v in posterior["consumers.intrinsic_mean"])
+    assert main(["run", str(out / "calibrated.toml"), "--posterior", str(tmp_path)]) == 2
+    assert "no posterior.parquet here" in capsys.readouterr().err
 
 
 def test_history_of_another_calibration_is_refused(tiny_files, tmp_path, capsys):
