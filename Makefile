@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml tools/find-python.sh
 		echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
 	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,dask,viz,discover,optimise]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,viz,discover,optimise,calibrate]"
 	@rm -f $(VENV)/.installed-*; touch $@
 
 lint: setup

@@ -249,3 +249,44 @@ def test_a_design_of_no_runs_is_refused_naming_the_key(tmp_path, capsys, change,
     assert main(["sweep", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: {key}: ") and words in err and err.count("\n") == 1
+
+
+def test_killed_calibration_leaves_no_process(tmp_path):
+    """pyabc forks its own workers; each exits when the coordinator's sentinel closes."""
+    pytest.importorskip("pyabc")
+    from simulation.run import run_scenario
+    from simulation.scenario import Scenario, set_values
+
+    tiny = {"community.consumers": 120, "community.initial_members": 20, "run.days": 45}
+    run_scenario(set_values(Scenario(), tiny), seed=5, events=True).events.to_csv(
+        tmp_path / "log.csv", index=False
+    )
+    (tmp_path / "base.toml").write_text("[run]\ndays = 45\n")
+    (tmp_path / "priors.toml").write_text(
+        '[priors."consumers.intrinsic_mean"]\ndistribution = "uniform"\nmin = 0.5\nmax = 1.5\n'
+        "[calibration]\npopulation = 2000\ngenerations = 2\n"
+    )
+    calibrate = _start(
+        tmp_path,
+        "calibrate",
+        tmp_path / "log.csv",
+        "--scenario",
+        tmp_path / "base.toml",
+        "--priors",
+        tmp_path / "priors.toml",
+        "--workers",
+        "2",
+        "--out",
+        tmp_path / "cal",
+        "-q",
+    )
+
+    def both_workers_busy() -> bool:
+        processes = _processes()
+        started = _descendants(calibrate.pid, processes)
+        return sum(processes[p][2] >= 2 for p in started) >= 2
+
+    with _cleanup(calibrate):
+        _wait_for(calibrate, both_workers_busy, "two busy workers")
+        _kill_coordinator(calibrate, workers=2)
+    assert not (tmp_path / "cal" / "report.html").exists(), "killed before the end"

@@ -20,6 +20,7 @@ from simulation import __version__
 from simulation.cli import (
     analyze,
     animate,
+    calibrate,
     check,
     compare,
     dashboard,
@@ -50,6 +51,7 @@ COMMANDS = (
     discover,
     optimise,
     describe,
+    calibrate,
     dashboard,
     animate,
 )

@@ -22,6 +22,7 @@ examples:
   cocreate run scenarios/baseline.toml --seed 7 --days 180 \\
       --set policies.reward.kind=per_idea --set policies.reward.amount=50 --out results/runs/pay50
   cocreate run scenarios/baseline.toml --events    # also events.parquet: `cocreate describe` it
+  cocreate run results/calibrate/community/calibrated.toml --posterior results/calibrate/community
 """
 
 
@@ -50,6 +51,13 @@ def register(commands) -> None:
         "`cocreate describe` reads (docs/events.md)",
     )
     parser.add_argument(
+        "--posterior",
+        metavar="DIR",
+        type=Path,
+        help="run at one draw of a calibration's posterior (the output folder of `cocreate "
+        "calibrate`); the seed chooses the draw",
+    )
+    parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -64,6 +72,15 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.run import run_scenario
 
     scenario = load_scenario_arg(args.scenario, args.overrides, seed=args.seed, days=args.days)
+    if args.posterior is not None:
+        from simulation.calibrate.posterior import draw, load_posterior
+        from simulation.scenario import set_values
+
+        values = draw(load_posterior(args.posterior), scenario.run.seed)[0]
+        scenario = set_values(scenario, values, source=str(args.posterior))
+        if not args.quiet:
+            shown = ", ".join(f"{k} = {v:.4g}" for k, v in values.items())
+            print(f"posterior draw (seed {scenario.run.seed}): {shown}")
     out = args.out if args.out is not None else default_out_dir(scenario)
     make_out_dir(out)
     with progress_callback(enabled=not args.quiet) as progress:
