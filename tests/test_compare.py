@@ -119,3 +119,45 @@ def test_compare_mistakes_exit_2(args, message, capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     assert main(["compare", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_compare_on_a_posterior_pairs_the_arms_on_one_draw_per_replicate(tmp_path, capsys):
+    """--posterior: replicate r of every scenario runs at the same draw; the seed picks them."""
+    from simulation.calibrate.posterior import draw, load_posterior
+    from simulation.scenario import load_scenario
+
+    scenarios = ROOT / "scenarios"
+    folder = tmp_path / "calibration"
+    folder.mkdir()
+    posterior = pd.DataFrame(
+        {
+            "consumers.intrinsic_mean": [0.6, 1.0, 1.4, 0.8],
+            "weight": [0.25, 0.25, 0.25, 0.25],
+            "generation": [1, 1, 1, 1],
+        }
+    )
+    posterior.to_parquet(folder / "posterior.parquet")
+    draws = draw(load_posterior(folder), 5, n=4)
+    assert draws == draw(load_posterior(folder), 5, n=4)  # reproducible
+    assert all(d["consumers.intrinsic_mean"] in (0.6, 1.0, 1.4, 0.8) for d in draws)
+    tiny = ["run.days=15", "community.consumers=80", "community.initial_members=20"]
+    arms = [
+        load_scenario(scenarios / "baseline.toml", tiny),
+        load_scenario(scenarios / "cash_rewards.toml", tiny),
+    ]
+    paired = run_replicates(arms, 4, 5, workers=1, draws=draws)
+    plain = run_replicates(arms, 4, 5, workers=1)
+    by = {(r.arm, r.replicate): r for r in paired}
+    alone = {(r.arm, r.replicate): r for r in plain}
+    # the draw changes the run (same seed), and both arms share the seed of replicate r
+    changed = [by[("baseline", r)].summary != alone[("baseline", r)].summary for r in range(4)]
+    assert any(changed)
+    assert all(by[("baseline", r)].seed == by[("cash_rewards", r)].seed for r in range(4))
+    out = tmp_path / "out"
+    argv = ["compare", str(scenarios / "baseline.toml"), str(scenarios / "cash_rewards.toml")]
+    argv += [f"--set={s}" for s in tiny]
+    argv += ["--replicates", "2", "--workers", "1", "--posterior", str(folder), "-q"]
+    assert main([*argv, "--seed", "5", "--out", str(out)]) == 0
+    assert "each replicate a draw of the posterior" in (out / "report.md").read_text()
+    assert main([*argv, "--explain", "--out", str(tmp_path / "x")]) == 2
+    assert "--posterior: not with --explain" in capsys.readouterr().err

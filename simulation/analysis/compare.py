@@ -85,6 +85,7 @@ def compare(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
+    draws: Sequence[dict] | None = None,
 ) -> Comparison:
     """Run every arm ``replicates`` times and compare them with the first.
 
@@ -95,9 +96,17 @@ def compare(
         workers: local processes (default: all cores).
         progress: called as ``progress(done, total)``.
         executor: a pool to reuse (e.g. across several comparisons) instead of a new one.
+        draws: values per replicate set on every arm (e.g. a calibration's posterior draws;
+            :func:`simulation.analysis.replicates.run_replicates`).
     """
     results = run_replicates(
-        arms, replicates, root_seed, workers=workers, executor=executor, progress=progress
+        arms,
+        replicates,
+        root_seed,
+        workers=workers,
+        executor=executor,
+        progress=progress,
+        draws=draws,
     )
     return summarise_replicates(results, [a.name for a in arms], replicates, root_seed)
 

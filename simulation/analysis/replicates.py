@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from simulation.parallel import default_workers, process_pool
 from simulation.run import RunResult, run_scenario
-from simulation.scenario import Scenario
+from simulation.scenario import Scenario, set_values
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def run_replicates(
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     measure: Measure | None = None,
+    draws: Sequence[dict[str, Any]] | None = None,
 ) -> list[Replicate]:
     """Run ``replicates`` seeds of every arm, in parallel, in a fixed order.
 
@@ -75,6 +77,10 @@ def run_replicates(
         progress: called as ``progress(done, total)`` as runs finish.
         measure: a module-level function computing extra figures from each full RunResult in
             the worker (so tables such as ideas and snapshots need not travel back).
+        draws: one set of values (key path -> value) per replicate, set on every arm's
+            scenario for that replicate (e.g. draws from a calibration's posterior): the arms
+            stay paired on the same draw, and what the draws leave uncertain widens the
+            intervals.
 
     Returns:
         Replicates ordered by arm, then replicate — whatever order they finished in.
@@ -83,8 +89,16 @@ def run_replicates(
     if len(set(names)) != len(names):
         raise ValueError(f"arms need distinct names, got {names}")
     seeds = replicate_seeds(root_seed, len(arms), replicates)
+    if draws is not None and len(draws) != replicates:
+        raise ValueError(f"{len(draws)} draws for {replicates} replicates")
     tasks = [
-        (a.name, r, int(seeds[i, r]), a, measure)
+        (
+            a.name,
+            r,
+            int(seeds[i, r]),
+            a if draws is None else set_values(a, draws[r], source="posterior"),
+            measure,
+        )
         for i, a in enumerate(arms)
         for r in range(replicates)
     ]

@@ -26,6 +26,9 @@ examples:
   # what carries each difference: every parameter in which cash_rewards differs, set back to
   # the baseline's value, and every mechanism switched off in both (many more runs)
   cocreate compare scenarios/baseline.toml scenarios/cash_rewards.toml --explain --replicates 10
+  # on your community's twin, with what the calibration could not pin down
+  cocreate compare results/calibrate/community/calibrated.toml my_policy.toml \
+      --posterior results/calibrate/community --replicates 20
 """
 
 
@@ -61,6 +64,14 @@ def register(commands) -> None:
         "when its kind differs), and both with every mechanism that changes them switched off "
         "(same seeds); adds a table and a report section, and explain.csv",
     )
+    parser.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="DIR",
+        help="draw each replicate's parameters from a calibration's posterior (the output "
+        "folder of `cocreate calibrate`): replicate r of every scenario gets the same draw, "
+        "seeded, so the intervals include what the data could not pin down",
+    )
     parser.add_argument("--title", help="report title (default: the scenario names)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
     parser.set_defaults(handler=handle)
@@ -80,6 +91,16 @@ def handle(args: argparse.Namespace) -> int:
     names = [a.name for a in arms]
     if len(set(names)) != len(names):
         raise UsageError(f"two scenarios share a name ({names}); give each its own `name`")
+    draws = None
+    if args.posterior is not None:
+        if args.explain:
+            raise UsageError("--posterior: not with --explain yet; compare the draws first")
+        from simulation.calibrate.posterior import draw, load_posterior
+        from simulation.scenario import set_values
+
+        draws = draw(load_posterior(args.posterior), args.seed, n=args.replicates)
+        for arm in arms:  # a drawn value out of an arm's range fails here, naming the key
+            set_values(arm, draws[0], source=str(args.posterior))
     out = args.out or Path("results", "compare", slug("-vs-".join(names), "comparison", 120))
     make_out_dir(out)
     runs = len(arms) + (len(plan(arms).scenarios) if args.explain else 0)
@@ -88,13 +109,17 @@ def handle(args: argparse.Namespace) -> int:
     try:
         with progress_callback(enabled=not args.quiet, unit="runs") as progress:
             counter = RunCounter(runs * args.replicates, progress) if progress else None
-            comparison = compare(arms, args.replicates, args.seed, workers, counter, pool)
+            comparison = compare(
+                arms, args.replicates, args.seed, workers, counter, pool, draws=draws
+            )
             if args.explain:
                 explanations = explain(comparison, arms, workers, counter, pool)
     finally:
         if pool is not None:
             pool.shutdown()
     title = args.title or f"{names[0]} vs {', '.join(names[1:])}"
+    if args.posterior is not None and not args.title:
+        title += f" (each replicate a draw of the posterior in {args.posterior})"
     report = write_report(comparison, out, title, explanations)
     if not args.quiet:
         console().print(comparison_table(comparison, title))
