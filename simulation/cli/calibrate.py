@@ -7,7 +7,14 @@ import sys
 import time
 from pathlib import Path
 
-from simulation.cli.common import UsageError, make_out_dir, slug, subparser
+from simulation.cli.common import (
+    UsageError,
+    add_workers_option,
+    checked_worker_option,
+    make_out_dir,
+    slug,
+    subparser,
+)
 from simulation.parallel import default_workers
 
 EXAMPLES = """\
@@ -51,12 +58,7 @@ def register(commands) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--dask", action="store_true", help="a local Dask cluster of --workers")
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help=f"local processes (default: all cores, {default_workers()} here)",
-    )
+    add_workers_option(parser)
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="output folder (default results/calibrate/<log>)"
     )
@@ -74,8 +76,7 @@ def register(commands) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load and check the files, then estimate or run the calibration and write its outputs."""
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers: must be at least 1, got {args.workers}")
+    checked_worker_option(args.workers)
     from simulation.calibrate import load_priors
     from simulation.calibrate.search import HistoryMismatch, import_pyabc, prepare, search
     from simulation.events.schema import EventLogError, read_events

@@ -85,6 +85,22 @@ def add_replicate_options(
     parser.add_argument("--out", type=Path, default=out, metavar="DIR", help=out_help)
 
 
+def add_workers_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--workers N`` (local processes; checked by :func:`checked_worker_option`)."""
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help=f"local processes (default: all cores, {default_workers()} here)",
+    )
+
+
+def checked_worker_option(workers: int | None) -> None:
+    """UsageError when ``--workers`` was given below 1."""
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers: must be at least 1, got {workers}")
+
+
 def checked_workers(replicates: int, workers: int | None) -> int:
     """The number of workers to use, after checking both counts (UsageError if unusable)."""
     if replicates < 2:

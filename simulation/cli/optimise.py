@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from simulation.cli.common import UsageError, subparser
+from simulation.cli.common import UsageError, add_workers_option, checked_worker_option, subparser
 from simulation.parallel import default_workers
 
 EXAMPLES = """\
@@ -46,12 +46,7 @@ def register(commands) -> None:
     where.add_argument("--sequential", action="store_true", help="run in this process")
     where.add_argument("--dask", action="store_true", help="a local Dask cluster of --workers")
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help=f"local processes (default: all cores, {default_workers()} here)",
-    )
+    add_workers_option(parser)
     parser.add_argument("--out", type=Path, metavar="DIR", help="instead of the file's out")
     parser.add_argument(
         "--dry-run", action="store_true", help="count the runs, time two pilot runs; write nothing"
@@ -65,8 +60,7 @@ def register(commands) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load and check the file, then estimate or run the search."""
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers: must be at least 1, got {args.workers}")
+    checked_worker_option(args.workers)
     from simulation.optimise import StudyMismatch, load_optimise, optimise
     from simulation.optimise.search import import_optuna, with_out
 
