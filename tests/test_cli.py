@@ -23,6 +23,7 @@ from simulation.model.metrics import METRICS
 from simulation.results import read_run
 from simulation.run import TABLES
 from simulation.scenario import Scenario, iter_params, load_scenario
+from tests.helpers import ctrl_c_as_from_a_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -356,13 +357,14 @@ def test_script_ctrl_c_exits_130_without_partial_files(tmp_path):
     out = tmp_path / "out"
     script = shutil.which("cocreate", path=str(Path(sys.executable).parent))
     command = [script] if script else [sys.executable, "-m", "simulation.cli"]
-    proc = subprocess.Popen(
-        [*command, "run", str(BASELINE), "--days", "20000", "--out", str(out)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with ctrl_c_as_from_a_terminal():  # a background pytest would hand it SIGINT ignored
+        proc = subprocess.Popen(
+            [*command, "run", str(BASELINE), "--days", "20000", "--out", str(out)],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     try:
         deadline = time.monotonic() + 30
         while not out.is_dir() and time.monotonic() < deadline:  # the run has started

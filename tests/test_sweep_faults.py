@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from simulation.experiments import load_experiment, run_experiment
+from tests.helpers import ctrl_c_as_from_a_terminal
 from tests.sweeps import (
     FAULT_RUNS,
     assert_exactly_once,
@@ -251,23 +252,16 @@ def test_killed_coordinator_resumes_without_loss_or_duplicates(tmp_path, referen
 def _start_sweep(path: Path, **streams) -> subprocess.Popen:
     """Start ``cocreate sweep`` (local pool of 2) in a process group of its own.
 
-    It starts as from a terminal, with Ctrl-C (SIGINT) not ignored, however pytest was started:
-    a shell that runs pytest in the background hands it SIGINT ignored, and an ignored signal
-    stays ignored in every child (through exec), so such a sweep would never see the Ctrl-C.
+    It starts as from a terminal, with Ctrl-C (SIGINT) not ignored, however pytest was started
+    (:func:`helpers.ctrl_c_as_from_a_terminal`).
     """
-    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
-    if ignored:  # the child gets the default action, as exec resets handlers
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
+    with ctrl_c_as_from_a_terminal():
         return subprocess.Popen(
             [*_command(), "sweep", str(path), "--workers", "2", "-q"],
             text=True,
             start_new_session=True,  # its own process group: the pool's workers go with it
             **streams,
         )
-    finally:
-        if ignored:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _freeze_after(sweep: subprocess.Popen, out: Path, runs: int, timeout: float = 180) -> int:
