@@ -51,14 +51,26 @@ def paired_summary(myth, values: dict[int, tuple[list[float], list[float]]], fac
 
 
 @pytest.mark.parametrize("myth", MYTHS, ids=lambda m: f"belief{m.number}")
-def test_every_belief_declares_four_to_six_plausible_parameters_with_reasons(myth):
-    assert 4 <= len(myth.region) <= 6
+def test_every_belief_declares_four_to_eight_plausible_parameters_with_reasons(myth):
+    assert 4 <= len(myth.region) <= 8
     assert len({u.key for u in myth.region}) == len(myth.region)
     for u in myth.region:
         assert u.key in RANGES, u.key
         meta = RANGES[u.key].metadata
-        assert meta["low"] <= u.low < u.high <= meta["high"], u.key
+        if u.numeric:
+            assert meta["low"] <= u.low < u.high <= meta["high"], u.key
+        else:
+            assert len(u.choices) >= 2 and set(u.choices) <= set(meta["choices"]), u.key
         assert u.label and len(u.why) > 20, u.key
+
+
+@pytest.mark.parametrize("myth", MYTHS, ids=lambda m: f"belief{m.number}")
+def test_the_silence_nobody_chose_is_in_every_region(myth):
+    """The firm's review capacity is a lever of every boundary, and its reply rule of every
+    boundary whose arms do not set it themselves (belief 1's dialogue arm explains)."""
+    keys = {u.key for u in myth.region}
+    assert "marketers.count" in keys
+    assert ("marketers.response_style" in keys) == (myth.number != 1)
 
 
 @pytest.mark.parametrize("myth", MYTHS, ids=lambda m: f"belief{m.number}")
@@ -67,8 +79,11 @@ def test_every_boundary_design_validates_at_every_sample(myth, tmp_path):
     assert spec.seeds == "paired" and spec.design == "lhs"
     assert [s.name for s in spec.subexperiments] == [myth.challenger, myth.reference]
     assert len(spec.scenarios) == 2 * 16
-    for u in myth.region:  # the samples span the declared range
+    for u in myth.region:  # the samples span the declared range, or take every choice
         column = spec.points[u.key]
+        if not u.numeric:
+            assert set(column) == set(u.choices), u.key
+            continue
         assert column.min() >= u.low and column.max() <= u.high
         assert column.max() - column.min() > 0.7 * (u.high - u.low)
 

@@ -1,7 +1,7 @@
 """Where each belief holds: its region sampled, judged at every sample, bounded by PRIM.
 
 A belief's answer at the shipped parameters says nothing of how far it carries. Each belief
-declares its *region* (:attr:`simulation.analysis.myths.Myth.region`): the four to six parameters
+declares its *region* (:attr:`simulation.analysis.myths.Myth.region`): the four to eight parameters
 most likely to change its answer, each with a plausible range and why. The boundary is a sweep
 (:mod:`simulation.experiments`: journal, resume, any executor) with the belief's two arms as
 sub-experiments, crossed with a Latin hypercube over the region, ``replicates`` runs per arm and
@@ -105,9 +105,10 @@ class Boundary:
     def plotted(self) -> tuple[str, str]:
         """The two factors of the figure: the box's two most restrictive, else the first declared.
 
-        A numeric limit restricts by the share of the factor's sampled range it cuts away.
+        A numeric limit restricts by the share of the factor's sampled range it cuts away; only
+        ranges are plotted (a choice among kinds shows in the box's words).
         """
-        keys = [u.key for u in self.myth.region]
+        keys = [u.key for u in self.myth.region if u.numeric]
         ranked: list[str] = []
         if self.found is not None and not self.found.limits.empty:
             limits = self.found.limits
@@ -137,7 +138,7 @@ def boundary_spec(
         "seed": root_seed,
         "seeds": "paired",
         "design": {"kind": "lhs", "samples": samples},
-        "parameters": {u.key: {"min": u.low, "max": u.high} for u in myth.region},
+        "parameters": {u.key: u.factor() for u in myth.region},
         "subexperiments": [
             {"name": arm, "scenario": f"{arm}.toml"} for arm in (myth.challenger, myth.reference)
         ],

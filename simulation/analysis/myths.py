@@ -10,11 +10,12 @@ matters for the belief's metric (SESOI; :mod:`simulation.analysis.verdicts`):
 - **not supported** when it lies on the other side;
 - **inconclusive** when it contains zero (no difference found with this many replicates).
 
-Each belief also declares its *region*: the four to six parameters most likely to change its
-answer, each with a plausible range and why. The boundary (:mod:`simulation.analysis.boundaries`)
-samples that region, judges the belief at every sample by the same rule and finds, with PRIM,
-where it holds. Nothing here knows the answers: a model that produced the opposite numbers would
-print the opposite verdicts.
+Each belief also declares its *region*: the four to eight parameters most likely to change its
+answer (the firm's review capacity and reply rule among them: the silence nobody chose), each
+with a plausible range and why. The boundary (:mod:`simulation.analysis.boundaries`) samples
+that region, judges the belief at every sample by the same rule and finds, with PRIM, where it
+holds. Nothing here knows the answers: a model that produced the opposite numbers would print
+the opposite verdicts.
 """
 
 from __future__ import annotations
@@ -41,14 +42,37 @@ class Uncertain:
     """One parameter of a belief's region: its plausible range and why it could change the answer.
 
     The range is where the parameter could plausibly lie in a real community (or a firm's
-    choice); ``why`` says which mechanism it moves.
+    choice); ``why`` says which mechanism it moves. A categorical parameter (a policy's kind)
+    has ``choices`` instead of a range (:meth:`among`); the sample draws each alike.
     """
 
     key: str  # a scenario key path
-    low: float
-    high: float
+    low: float | None
+    high: float | None
     label: str  # the parameter in words
     why: str
+    choices: tuple[str, ...] = ()
+
+    @classmethod
+    def among(cls, key: str, choices: tuple[str, ...], label: str, why: str) -> Uncertain:
+        """A categorical parameter of the region: one of ``choices``."""
+        return cls(key, None, None, label, why, choices)
+
+    @property
+    def numeric(self) -> bool:
+        """True for a range, False for a choice among kinds."""
+        return not self.choices
+
+    @property
+    def span(self) -> str:
+        """The range in words, e.g. ``0.25 – 1`` or ``silent, reply, explain``."""
+        return ", ".join(self.choices) if self.choices else f"{self.low:g} – {self.high:g}"
+
+    def factor(self) -> dict[str, Any] | list[str]:
+        """The region's factor as an experiment file declares it (a range, or its choices)."""
+        if self.choices:
+            return list(self.choices)
+        return {"min": self.low, "max": self.high}
 
 
 @dataclass(frozen=True)
@@ -143,6 +167,14 @@ MYTHS = (
                 "error of the firm's judgement of an idea",
                 "a firm that misjudges ideas gains less from having more of them",
             ),
+            Uncertain(
+                "marketers.count",
+                1,
+                5,
+                "marketers reading the ideas",
+                "the firm's review capacity decides how many ideas get any answer: in the "
+                "baseline's year one marketer leaves over a third unread, four one in twenty",
+            ),
         ),
         series="quality_accepted",
         caveat="Quality is the true need fit times feasibility on an abstract NK landscape; the "
@@ -204,6 +236,21 @@ MYTHS = (
                 "recognition from a public feature",
                 "how much recognition is worth to members decides what the recognition arm "
                 "offers instead of cash (Gallus 2017)",
+            ),
+            Uncertain(
+                "marketers.count",
+                1,
+                5,
+                "marketers reading the ideas",
+                "the firm's review capacity decides how many ideas get any answer: in the "
+                "baseline's year one marketer leaves over a third unread, four one in twenty",
+            ),
+            Uncertain.among(
+                "marketers.response_style",
+                ("silent", "reply", "explain"),
+                "how the marketers answer a read idea",
+                "silence is a rejection without a word (Piezunka & Dahlander 2019); an answer "
+                "is recognition and an explained one is fair (Franke, Keinz & Klausberger 2013)",
             ),
         ),
         series="active_members",
@@ -273,6 +320,21 @@ MYTHS = (
                 "consumers who search further find the feasible, on-strategy region without a "
                 "frame",
             ),
+            Uncertain(
+                "marketers.count",
+                1,
+                5,
+                "marketers reading the ideas",
+                "the firm's review capacity decides how many ideas get any answer: in the "
+                "baseline's year one marketer leaves over a third unread, four one in twenty",
+            ),
+            Uncertain.among(
+                "marketers.response_style",
+                ("silent", "reply", "explain"),
+                "how the marketers answer a read idea",
+                "silence is a rejection without a word (Piezunka & Dahlander 2019); an answer "
+                "is recognition and an explained one is fair (Franke, Keinz & Klausberger 2013)",
+            ),
         ),
         series="feasible_on_strategy_share",
         caveat="Framing discloses the firm's strategy and constraints, but consumers misread some "
@@ -335,6 +397,21 @@ MYTHS = (
                 "projects developed at once",
                 "development capacity sets the queue every accepted idea waits in",
             ),
+            Uncertain(
+                "marketers.count",
+                1,
+                5,
+                "marketers reading the ideas",
+                "the firm's review capacity decides how many ideas get any answer: in the "
+                "baseline's year one marketer leaves over a third unread, four one in twenty",
+            ),
+            Uncertain.among(
+                "marketers.response_style",
+                ("silent", "reply", "explain"),
+                "how the marketers answer a read idea",
+                "silence is a rejection without a word (Piezunka & Dahlander 2019); an answer "
+                "is recognition and an explained one is fair (Franke, Keinz & Klausberger 2013)",
+            ),
         ),
         series="time_to_decision_median",
         caveat="Flaws grow with a concept's novelty and the problem's ruggedness; reviews find "
@@ -395,6 +472,21 @@ MYTHS = (
                 1.0,
                 "how far members believe what is stated",
                 "a statement nobody believes changes no expectation",
+            ),
+            Uncertain(
+                "marketers.count",
+                1,
+                5,
+                "marketers reading the ideas",
+                "the firm's review capacity decides how many ideas get any answer: in the "
+                "baseline's year one marketer leaves over a third unread, four one in twenty",
+            ),
+            Uncertain.among(
+                "marketers.response_style",
+                ("silent", "reply", "explain"),
+                "how the marketers answer a read idea",
+                "silence is a rejection without a word (Piezunka & Dahlander 2019); an answer "
+                "is recognition and an explained one is fair (Franke, Keinz & Klausberger 2013)",
             ),
         ),
         series="satisfaction_answered",

@@ -65,7 +65,7 @@ def myth_figures(result: MythResult) -> dict[str, tuple[str, bytes]]:
 
 def boundary_rows(result: MythResult) -> list[tuple[str, str, str]]:
     """(parameter, range sampled, why it could change the answer) for the belief's region."""
-    return [(f"{u.label} ({u.key})", f"{u.low:g} – {u.high:g}", u.why) for u in result.myth.region]
+    return [(f"{u.label} ({u.key})", u.span, u.why) for u in result.myth.region]
 
 
 BOUNDARY_HEAD = ("parameter", "range sampled", "why it could change the answer")
