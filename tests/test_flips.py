@@ -69,6 +69,31 @@ def test_belief_5_holds_where_expectations_weigh_heavily_in_satisfaction():
     assert heavy.label == "supported" and heavy.difference < default.difference
 
 
+BRIEF_AT_ITS_WORST = (  # belief 3's region at the corner least kind to the frame
+    "policies.control.disclosure=0.25",
+    "ideas.feasible_share=0.8",
+    "consumers.search_steps=6",
+    "policies.control.anchoring=0",
+)
+
+
+def test_belief_3_cannot_flip_while_the_brief_is_read_better_than_chance():
+    """Framing raises the feasible, on-strategy share (the belief is refuted) because the
+    disclosed constraints steer the search. Misreading turns each disclosed constraint the wrong
+    way round; at the edge of the region (half misread: the brief is noise) and at the corner
+    least kind to the frame the advantage is gone, and only a brief that most readers read
+    backwards (misreading 0.9, outside the plausible region) makes framing cost control. So the
+    belief cannot be supported anywhere plausible, and the report says so ("holds nowhere in its
+    region"); the mechanism could have said yes."""
+    myth = MYTHS[2]
+    default = judge(myth)
+    noise = judge(myth, "policies.control.misreading=0.5", *BRIEF_AT_ITS_WORST)
+    backwards = judge(myth, "policies.control.misreading=0.9", *BRIEF_AT_ITS_WORST)
+    assert default.label == "not supported"
+    assert noise.label in ("inconclusive", "negligible") and noise.difference < default.difference
+    assert backwards.label == "supported"
+
+
 def test_belief_4_flips_with_the_ruggedness_of_the_problem():
     """Concepts carry more flaws on rugged problems (and novel ones); the diverse team finds
     them at the cheap early gates, the marketers alone meet them at the test gate, where rework
@@ -82,8 +107,9 @@ def test_belief_4_flips_with_the_ruggedness_of_the_problem():
     assert rugged.label == "not supported" and default.label != rugged.label
 
 
-FLIPS = {  # belief number -> the values the tests above try
+FLIPS = {  # belief number -> the values the tests above try inside the region
     1: {"marketers.need_knowledge": 1.0},
+    3: {"policies.control.misreading": 0.5, "policies.control.disclosure": 0.25},
     2: {"policies.reward.stop_day": 1000},
     4: {"ideas.ruggedness": 10},
     5: {"consumers.expectation_weight": 3.0},
