@@ -10,14 +10,25 @@ import pytest
 
 from simulation.analysis import facts, measures
 from simulation.analysis.facts import Fact, Verdict, evaluate, summary
+from simulation.analysis.verdicts import NEGLIGIBLE, SUPPORTED
 from simulation.cli import main
 
 TINY = ("run.days=30", "community.consumers=200", "community.initial_members=40")
 
 
-def verdict(value, low, high, band=None, direction=0):
-    fact = Fact("X", "claim", "source", "published", {}, lambda runs: np.zeros(1), band, direction)
-    return Verdict(fact, value, low, high, 5)
+def verdict(value, low, high, band=None, direction=0, sesoi=0.0, holds=(SUPPORTED,)):
+    fact = Fact(
+        "X",
+        "claim",
+        "source",
+        "published",
+        {},
+        lambda runs: np.zeros(1),
+        band,
+        direction,
+        holds=holds,
+    )
+    return Verdict(fact, value, low, high, 5, sesoi if band is None else float("nan"))
 
 
 def test_pass_rules_by_hand():
@@ -28,6 +39,28 @@ def test_pass_rules_by_hand():
     assert verdict(-1.0, -2.0, -0.1, direction=-1).passed
     assert not verdict(-1.0, -2.0, 0.1, direction=-1).passed
     assert verdict(0, 0, 0, direction=-1).rule == "95 % interval below 0"
+
+
+def test_directions_are_judged_by_the_myths_rule_with_their_sesoi():
+    """A direction passes only when supported beyond its smallest effect that matters: an
+    interval on the right side of zero but wholly within ±SESOI is negligible, and fails."""
+    tiny = verdict(0.01, 0.005, 0.015, direction=1, sesoi=0.02)
+    assert tiny.label == NEGLIGIBLE and not tiny.passed
+    straddles = verdict(0.02, 0.01, 0.03, direction=1, sesoi=0.02)
+    assert straddles.label == SUPPORTED and straddles.passed
+    assert straddles.rule == "95 % interval above 0, not within ±0.02 (SESOI)"
+    no_higher = verdict(0.0, -0.01, 0.01, direction=-1, sesoi=0.02, holds=(SUPPORTED, NEGLIGIBLE))
+    assert no_higher.passed and no_higher.rule.endswith("or negligible")
+    higher = verdict(0.05, 0.03, 0.07, direction=-1, sesoi=0.02, holds=no_higher.fact.holds)
+    assert higher.label == "not supported" and not higher.passed
+
+
+def test_every_published_direction_declares_its_smallest_effect_that_matters():
+    for fact in facts.FACTS:
+        assert (fact.direction != 0) == (fact.sesoi is not None), fact.id
+        if fact.sesoi is not None:
+            assert fact.sesoi.value > 0 and fact.sesoi.why, fact.id
+            assert (fact.reference is not None) == fact.sesoi.relative, fact.id
 
 
 def test_evaluate_runs_each_distinct_arm_once_and_judges():

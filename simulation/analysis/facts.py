@@ -2,9 +2,13 @@
 
 Each fact names its arms (overrides of the baseline scenario and a run length) and a statistic
 with one value per replicate (replicate r of every arm shares a seed, so arm differences are
-paired). A calibration target passes when the mean lies in its stated band; a directional
-finding passes when the 95 % bootstrap interval of the mean lies on the predicted side of zero.
-Nothing here knows the answer: a model that produced the opposite numbers would fail.
+paired). A calibration target passes when the mean lies in its stated band. A directional
+finding is judged by the rule the myths report and ``cocreate compare`` use
+(:func:`simulation.analysis.verdicts.judge`): the 95 % bootstrap interval of the mean against the
+finding's smallest effect that matters (SESOI); it passes when the finding is *supported* —
+the interval lies on the predicted side of zero and not wholly within ±SESOI — or, for a finding
+that something is *no higher* (D2), also when the difference is negligible. Nothing here knows
+the answer: a model that produced the opposite numbers would fail.
 """
 
 from __future__ import annotations
@@ -27,7 +31,13 @@ from simulation.analysis.measures import (
 from simulation.analysis.problem_solving import hong_page_experiment
 from simulation.analysis.replicates import replicate_seeds, run_replicates
 from simulation.analysis.stats import bootstrap_ci
+from simulation.analysis.verdicts import NEGLIGIBLE, SUPPORTED, judge
+from simulation.model.metrics import METRICS, Sesoi
 from simulation.scenario import Scenario, apply_overrides
+
+SHARE = Sesoi(0.02, why="two percentage points: one case in fifty")
+QUALITY = METRICS["quality_submitted"].sesoi  # a fiftieth of the quality scale
+FIVE_PERCENT = Sesoi(0.05, relative=True, why="5 % of the reference arm's mean")
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,19 @@ class Fact:
     statistic: Statistic
     band: tuple[float, float] | None = None  # target: the mean lies in [low, high]
     direction: int = 0  # direction: the interval lies above (+1) or below (-1) zero
+    sesoi: Sesoi | None = None  # a direction's smallest effect that matters
+    reference: Statistic | None = None  # the arm whose mean scales a relative SESOI
+    holds: tuple[str, ...] = (SUPPORTED,)  # the verdicts under which a direction passes
+
+    def bound(self, runs) -> float:
+        """The SESOI in the statistic's units (NaN for a target band; 0 when none is declared)."""
+        if self.band is not None:
+            return float("nan")
+        if self.sesoi is None:
+            return 0.0
+        if not self.sesoi.relative:
+            return self.sesoi.value
+        return self.sesoi.size(float(np.mean(clean(self.reference(runs)))))
 
 
 @dataclass(frozen=True)
@@ -53,21 +76,30 @@ class Verdict:
     low: float
     high: float
     replicates: int
+    sesoi: float = float("nan")  # a direction's SESOI in the statistic's units
+
+    @property
+    def label(self) -> str:
+        """A direction's verdict by the myths report's rule (a target: in band, off band)."""
+        if self.fact.band is not None:
+            return "in band" if self.fact.band[0] <= self.value <= self.fact.band[1] else "off band"
+        return judge(self.low, self.high, self.sesoi, self.fact.direction)
 
     @property
     def passed(self) -> bool:
         """The computed pass or fail."""
         if self.fact.band is not None:
-            return bool(self.fact.band[0] <= self.value <= self.fact.band[1])
-        side = self.low if self.fact.direction > 0 else -self.high
-        return bool(side > 0)
+            return self.label == "in band"
+        return self.label in self.fact.holds
 
     @property
     def rule(self) -> str:
-        """The pass rule in words."""
+        """The pass rule in words, e.g. ``above 0, beyond ±0.02 (SESOI)``."""
         if self.fact.band is not None:
             return f"mean in [{self.fact.band[0]:g}, {self.fact.band[1]:g}]"
-        return "95 % interval " + ("above 0" if self.fact.direction > 0 else "below 0")
+        side = "95 % interval " + ("above 0" if self.fact.direction > 0 else "below 0")
+        rule = f"{side}, not within ±{self.sesoi:.3g} (SESOI)" if self.sesoi > 0 else side
+        return rule + (" or negligible" if NEGLIGIBLE in self.fact.holds else "")
 
 
 YEAR = ("run.days=365",)
@@ -149,6 +181,7 @@ FACTS: tuple[Fact, ...] = (
         {"diverse": DIVERSE, "internal": INTERNAL},
         minus(extra("diverse", "early_flaw_share"), extra("internal", "early_flaw_share")),
         direction=1,
+        sesoi=SHARE,
     ),
     Fact(
         "F6b",
@@ -158,6 +191,8 @@ FACTS: tuple[Fact, ...] = (
         {"diverse": DIVERSE, "internal": INTERNAL},
         minus(extra("diverse", "escaped_per_launch"), extra("internal", "escaped_per_launch")),
         direction=-1,
+        sesoi=FIVE_PERCENT,
+        reference=extra("internal", "escaped_per_launch"),
     ),
     Fact(
         "F8",
@@ -176,6 +211,8 @@ FACTS: tuple[Fact, ...] = (
         {"paid": PAID, "never": NEVER},
         minus(extra("paid", "ideas_first_90"), extra("never", "ideas_first_90")),
         direction=1,
+        sesoi=METRICS["ideas"].sesoi,
+        reference=extra("never", "ideas_first_90"),
     ),
     Fact(
         "D2",
@@ -185,6 +222,8 @@ FACTS: tuple[Fact, ...] = (
         {"paid": PAID, "never": NEVER},
         minus(extra("paid", "quality_first_90"), extra("never", "quality_first_90")),
         direction=-1,
+        sesoi=QUALITY,
+        holds=(SUPPORTED, NEGLIGIBLE),  # "no higher": lower, or no difference that matters
     ),
     Fact(
         "D3a",
@@ -198,6 +237,8 @@ FACTS: tuple[Fact, ...] = (
         # effort, as the experiment measured it: members taking part on an average day
         minus(extra("small", "participation"), extra("none", "participation")),
         direction=-1,
+        sesoi=FIVE_PERCENT,
+        reference=extra("none", "participation"),
     ),
     Fact(
         "D3b",
@@ -210,6 +251,8 @@ FACTS: tuple[Fact, ...] = (
         },
         minus(extra("large", "participation"), extra("small", "participation")),
         direction=1,
+        sesoi=FIVE_PERCENT,
+        reference=extra("small", "participation"),
     ),
     Fact(
         "D4",
@@ -222,6 +265,7 @@ FACTS: tuple[Fact, ...] = (
             summary("baseline", "contributor_retention_90"),
         ),
         direction=1,
+        sesoi=METRICS["contributor_retention_90"].sesoi,
     ),
     Fact(
         "D5a",
@@ -231,6 +275,7 @@ FACTS: tuple[Fact, ...] = (
         {"both": (*YEAR, "organisation.internal_ideas=3")},
         minus(extra("both", "consumer_need_fit"), extra("both", "firm_need_fit")),
         direction=1,
+        sesoi=QUALITY,
     ),
     Fact(
         "D5b",
@@ -240,6 +285,7 @@ FACTS: tuple[Fact, ...] = (
         {"both": (*YEAR, "organisation.internal_ideas=3")},
         minus(extra("both", "consumer_feasibility"), extra("both", "firm_feasibility")),
         direction=-1,
+        sesoi=QUALITY,
     ),
     Fact(
         "D6",
@@ -255,6 +301,7 @@ FACTS: tuple[Fact, ...] = (
             summary("silent", "post_again_after_rejection"),
         ),
         direction=1,
+        sesoi=METRICS["post_again_after_rejection"].sesoi,
     ),
     Fact(
         "D7",
@@ -264,6 +311,8 @@ FACTS: tuple[Fact, ...] = (
         {"closed": (*YEAR, "policies.control.kind=closed"), "baseline": YEAR},
         minus(summary("closed", "members"), summary("baseline", "members")),
         direction=-1,
+        sesoi=METRICS["members"].sesoi,
+        reference=summary("baseline", "members"),
     ),
     Fact(
         "D8",
@@ -273,6 +322,7 @@ FACTS: tuple[Fact, ...] = (
         {"baseline": YEAR},
         extra("baseline", "expectation_change"),
         direction=-1,
+        sesoi=SHARE,  # an expected chance of acceptance: two percentage points
     ),
 )
 
@@ -304,9 +354,8 @@ def evaluate(
         runs = {arm: runs_of[by_spec[spec].name] for arm, spec in fact.arms.items()}
         values = clean(fact.statistic(runs))
         low, high = bootstrap_ci(values, seed=root_seed)
-        verdicts.append(
-            Verdict(fact, float(values.mean()) if values.size else np.nan, low, high, values.size)
-        )
+        mean = float(values.mean()) if values.size else np.nan
+        verdicts.append(Verdict(fact, mean, low, high, values.size, fact.bound(runs)))
     return verdicts
 
 
@@ -333,11 +382,13 @@ def hong_page(landscapes: int, root_seed: int = 0) -> tuple[Verdict, Verdict]:
         {},
         lambda runs: random_ - best,
         direction=1,
+        # a quarter of the published gap (94.35 - 92.34)
+        sesoi=Sesoi(0.5, why="a quarter of the published 2-point gap"),
     )
     out = []
     for fact, values in ((fact_r, random_), (fact_g, random_ - best)):
         low, high = bootstrap_ci(values, seed=root_seed)
-        out.append(Verdict(fact, float(values.mean()), low, high, values.size))
+        out.append(Verdict(fact, float(values.mean()), low, high, values.size, fact.bound({})))
     return out[0], out[1]
 
 

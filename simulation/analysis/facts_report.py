@@ -24,6 +24,8 @@ def verdict_frame(verdicts) -> pd.DataFrame:
                 "ci_high": v.high,
                 "n": v.replicates,
                 "rule": v.rule,
+                "sesoi": v.sesoi,
+                "label": v.label,
                 "passed": v.passed,
             }
             for v in verdicts
