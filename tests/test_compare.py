@@ -159,5 +159,4 @@ def test_compare_on_a_posterior_pairs_the_arms_on_one_draw_per_replicate(tmp_pat
     argv += ["--replicates", "2", "--workers", "1", "--posterior", str(folder), "-q"]
     assert main([*argv, "--seed", "5", "--out", str(out)]) == 0
     assert "each replicate a draw of the posterior" in (out / "report.md").read_text()
-    assert main([*argv, "--explain", "--out", str(tmp_path / "x")]) == 2
-    assert "--posterior: not with --explain" in capsys.readouterr().err
+    # --explain takes the draws too: tests/test_posterior.py

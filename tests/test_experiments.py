@@ -224,6 +224,49 @@ def test_paired_seeds_pair_the_subexperiments_at_each_latin_hypercube_sample():
     assert {t.scenario.marketers.count for k, t in seeds.items() if k[0] == "b"} == {4}
 
 
+def test_draws_set_each_replicates_values_and_what_the_experiment_varies_wins():
+    draws = [
+        {"consumers.intrinsic_mean": 0.7, "community.word_of_mouth": 0.01, "marketers.count": 6},
+        {"consumers.intrinsic_mean": 1.3, "community.word_of_mouth": 0.03, "marketers.count": 6},
+    ]
+    data = {
+        "replicates": 2,
+        "seeds": "paired",
+        "design": {"kind": "lhs", "samples": 3},
+        "parameters": {"consumers.intrinsic_mean": {"min": 0.5, "max": 1.5}},
+        "subexperiments": [{"name": "a"}, {"name": "b", "set": {"marketers.count": 4}}],
+    }
+    spec = _spec(**data, draws=draws)
+    design = design_table(spec).set_index("point")
+    for t in run_tasks(spec):
+        sub = t.labels["subexperiment"]
+        # replicate r runs at draw r, at every sample and in every sub-experiment ...
+        assert t.scenario.community.word_of_mouth == draws[t.replicate]["community.word_of_mouth"]
+        # ... but a factor keeps its sampled value, and a sub-experiment its own set value
+        sampled = design.loc[t.point, "consumers.intrinsic_mean"]
+        assert t.scenario.consumers.intrinsic_mean == sampled
+        assert t.scenario.marketers.count == (4 if sub == "b" else 6)
+    # the draws are part of the spec: other draws are another experiment (no resume across)
+    other = _spec(**data, draws=[draws[1], draws[0]])
+    assert other.spec_hash() != spec.spec_hash()
+    assert [t.run_id for t in run_tasks(other)] == [t.run_id for t in run_tasks(spec)]
+
+
+@pytest.mark.parametrize(
+    ("draws", "key", "words"),
+    [
+        ({"consumers.intrinsic_mean": 1.0}, "draws", "expected a list of tables"),
+        ([{"consumers.intrinsic_mean": 1.0}], "draws", "1 draws for 2 replicates"),
+        ([{"consumers.intrinsic_man": 1.0}] * 2, 'draws[0]."consumers.intrinsic_man"', "mean"),
+        ([{}, {"consumers.intrinsic_mean": -3.0}], "draws[1]", "(design point 0)"),
+    ],
+)
+def test_bad_draws_name_the_draw_and_key(draws, key, words):
+    with pytest.raises(ScenarioError) as err:
+        _spec(replicates=2, parameters={"run.days": [5, 6]}, draws=draws)
+    assert err.value.key.startswith(key) and words in str(err.value)
+
+
 # ----- running, storage, resume --------------------------------------------------------------
 def _git_state() -> dict:
     """What the manifest must record of this checkout: HEAD and whether tracked files differ."""

@@ -24,13 +24,14 @@ may each be necessary, or either enough), so the parts need not add up to the wh
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from simulation.analysis.compare import arm_values, compare
+from simulation.analysis.replicates import Draws
 from simulation.analysis.stats import bootstrap_ci
 from simulation.analysis.verdicts import (
     INCONCLUSIVE,
@@ -45,6 +46,7 @@ from simulation.headlines import format_figure
 from simulation.model.metrics import METRICS, Sesoi
 from simulation.scenario import Scenario, apply_overrides
 from simulation.scenario.mechanisms import Mechanism
+from simulation.scenario.organisations import plain_key
 
 Progress = Callable[[int, int], None]
 
@@ -228,21 +230,54 @@ def switch_off(scenario: Scenario, mechanism: Mechanism) -> Scenario:
     return apply_overrides(scenario, mechanism.off, source=f"mechanism {mechanism.key}")
 
 
-def switches(mechanism: Mechanism, *scenarios: Scenario) -> bool:
-    """Whether switching ``mechanism`` off changes any of ``scenarios``."""
+def switch_keys(mechanism: Mechanism) -> set[str]:
+    """The key paths ``mechanism``'s switch sets.
+
+    >>> from simulation.scenario.mechanisms import MECHANISMS
+    >>> sorted(switch_keys(MECHANISMS["cash_pull"]))
+    ['consumers.cash_idea_rate', 'consumers.weight_money']
+    """
+    return {item.partition("=")[0].strip() for item in mechanism.off}
+
+
+def switches(mechanism: Mechanism, *scenarios: Scenario, drawn: Collection[str] = ()) -> bool:
+    """Whether switching ``mechanism`` off changes any of ``scenarios``.
+
+    ``drawn``: key paths that every run sets to a draw (a posterior's): a switch that sets one
+    of them changes the runs (at least at some draw).
+    """
+    if switch_keys(mechanism) & {plain_key(k) for k in drawn}:
+        return True
     return any(switch_off(s, mechanism) != s for s in scenarios)
 
 
-def switched(mechanisms: Sequence[Mechanism], *scenarios: Scenario) -> list[Mechanism]:
+def switched(
+    mechanisms: Sequence[Mechanism], *scenarios: Scenario, drawn: Collection[str] = ()
+) -> list[Mechanism]:
     """The mechanisms whose switch changes at least one of ``scenarios`` (they need runs)."""
-    return [m for m in mechanisms if switches(m, *scenarios)]
+    return [m for m in mechanisms if switches(m, *scenarios, drawn=drawn)]
+
+
+def without_switched(draws: Draws, mechanism: Mechanism) -> list[dict]:
+    """``draws`` without the keys ``mechanism``'s switch sets: switched off, it stays off."""
+    keys = switch_keys(mechanism)
+    return [{k: v for k, v in d.items() if plain_key(k) not in keys} for d in draws]
+
+
+def drawn_keys(draws: Draws | None) -> tuple[str, ...]:
+    """The key paths the draws set (none without draws)."""
+    return tuple(dict.fromkeys(k for d in draws or () for k in d))
 
 
 def attribution_runs(
-    challenger: Scenario, reference: Scenario, mechanisms: Sequence[Mechanism], replicates: int
+    challenger: Scenario,
+    reference: Scenario,
+    mechanisms: Sequence[Mechanism],
+    replicates: int,
+    drawn: Collection[str] = (),
 ) -> int:
     """How many runs :func:`attribute` makes (both arms, per mechanism that changes them)."""
-    return 2 * len(switched(mechanisms, challenger, reference)) * replicates
+    return 2 * len(switched(mechanisms, challenger, reference, drawn=drawn)) * replicates
 
 
 def attribute(
@@ -258,6 +293,7 @@ def attribute(
     progress: Progress | None = None,
     executor: Executor | None = None,
     on: tuple[np.ndarray, np.ndarray] | None = None,
+    draws: Draws | None = None,
 ) -> Attribution:
     """How much of the difference challenger − reference in ``metric`` each mechanism carries.
 
@@ -279,21 +315,37 @@ def attribute(
         executor: a pool to reuse.
         on: (challenger, reference) replicate values already run with every mechanism on;
             run here when not given.
+        draws: values per replicate (a posterior's draws) set on both arms, with each
+            mechanism on and off (the switch wins over a drawn value of a key it sets);
+            the same as for ``on``.
     """
     if on is None:
-        pair = compare([reference, challenger], replicates, root_seed, workers, progress, executor)
+        pair = compare(
+            [reference, challenger], replicates, root_seed, workers, progress, executor, draws
+        )
         on = (
             arm_values(pair, challenger.name, metric),
             arm_values(pair, reference.name, metric),
         )
     whole = verdict(on[0], on[1], holds_if, root_seed, sesoi)
-    needed = switched(mechanisms, challenger, reference)
+    needed = switched(mechanisms, challenger, reference, drawn=drawn_keys(draws))
     arms = [
         replace(switch_off(arm, m), name=f"{arm.name} without {m.key}")
         for m in needed
         for arm in (reference, challenger)
     ]
-    runs = compare(arms, replicates, root_seed, workers, progress, executor) if arms else None
+    off_draws = None
+    if draws is not None:
+        off_draws = {
+            f"{arm.name} without {m.key}": without_switched(draws, m)
+            for m in needed
+            for arm in (reference, challenger)
+        }
+    runs = (
+        compare(arms, replicates, root_seed, workers, progress, executor, off_draws)
+        if arms
+        else None
+    )
     parts = []
     for m in mechanisms:
         off = on

@@ -23,10 +23,11 @@ threshold) without running anything again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -127,8 +128,14 @@ def boundary_spec(
     root_seed: int,
     out: Path,
     overrides: tuple[str, ...] = (),
+    draws: Sequence[dict[str, Any]] | None = None,
 ):
-    """The boundary's sweep: the belief's two arms × a Latin hypercube over its region."""
+    """The boundary's sweep: the belief's two arms × a Latin hypercube over its region.
+
+    ``draws`` (one per replicate, e.g. a calibration's posterior draws) are set on every run of
+    their replicate, at every sample and in both arms; the region's own factors keep their
+    sampled values where a draw sets the same key.
+    """
     from simulation.experiments import experiment_from_dict
 
     data = {
@@ -145,6 +152,8 @@ def boundary_spec(
     }
     if overrides:
         data["set"] = override_values(overrides)
+    if draws is not None:
+        data["draws"] = [dict(d) for d in draws]
     return experiment_from_dict(
         data, source=f"belief {myth.number} boundary", base_dir=MYTHS_DIR, out=out
     )
@@ -165,15 +174,16 @@ def run_boundary(
     progress: Callable[[int, int], None] | None = None,
     overrides: tuple[str, ...] = (),
     workers: int | None = None,
+    draws: Sequence[dict[str, Any]] | None = None,
 ) -> Boundary:
     """Run (or resume) a belief's boundary sweep into ``out`` and find where the belief holds.
 
-    A folder holding the boundary of another design (other samples, seed or overrides) is
-    moved aside (``<out>.replaced-<time>``) and the sweep starts again.
+    A folder holding the boundary of another design (other samples, seed, overrides or draws)
+    is moved aside (``<out>.replaced-<time>``) and the sweep starts again.
     """
     from simulation.experiments import run_experiment
 
-    spec = boundary_spec(myth, samples, replicates, root_seed, out, overrides)
+    spec = boundary_spec(myth, samples, replicates, root_seed, out, overrides, draws)
     report = None
     if progress is not None:
         before = done_runs(spec)  # counts this job's runs only (a resumed sweep has some done)

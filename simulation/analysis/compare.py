@@ -6,14 +6,14 @@ and daily bands for the time-series figures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from simulation.analysis.replicates import Replicate, run_replicates
+from simulation.analysis.replicates import Draws, Replicate, run_replicates
 from simulation.analysis.stats import bootstrap_ci, cohens_d
 from simulation.model.metrics import METRICS, Metric
 from simulation.scenario import Scenario
@@ -85,7 +85,7 @@ def compare(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
-    draws: Sequence[dict] | None = None,
+    draws: Draws | Mapping[str, Draws] | None = None,
 ) -> Comparison:
     """Run every arm ``replicates`` times and compare them with the first.
 
@@ -96,8 +96,8 @@ def compare(
         workers: local processes (default: all cores).
         progress: called as ``progress(done, total)``.
         executor: a pool to reuse (e.g. across several comparisons) instead of a new one.
-        draws: values per replicate set on every arm (e.g. a calibration's posterior draws;
-            :func:`simulation.analysis.replicates.run_replicates`).
+        draws: values per replicate set on every arm (e.g. a calibration's posterior draws),
+            or per arm name (:func:`simulation.analysis.replicates.run_replicates`).
     """
     results = run_replicates(
         arms,

@@ -4,13 +4,18 @@ For each scenario against the baseline: every **lever** (a parameter in which it
 whole policy table when its ``kind`` differs) set back to the baseline's value on its own, and
 every **mechanism** whose switch changes either scenario switched off in both; same seeds, parts
 carried with their intervals, by the rules of :mod:`simulation.analysis.attribution`.
+
+With a posterior's draws (``compare --posterior``), every run of replicate r — levers set back
+and mechanisms switched off too — runs at draw r, as the compared scenarios did; a switched-off
+mechanism keeps its switch where a draw sets the same key, and a parameter the draws set is no
+lever (every run has the drawn value).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
@@ -20,11 +25,14 @@ from simulation.analysis.attribution import (
     Part,
     Progress,
     difference_unit,
+    drawn_keys,
     part,
     switch_off,
     switched,
+    without_switched,
 )
 from simulation.analysis.compare import Comparison, arm_values, compare
+from simulation.analysis.replicates import Draws
 from simulation.analysis.verdicts import (
     NEGLIGIBLE,
     NOT_SUPPORTED,
@@ -35,6 +43,7 @@ from simulation.headlines import HEADLINE_KEYS
 from simulation.model.metrics import METRICS
 from simulation.scenario import Scenario, ScenarioError, iter_params, set_values
 from simulation.scenario.mechanisms import MECHANISMS, Mechanism
+from simulation.scenario.organisations import plain_key
 
 # parameters that name or seed a scenario rather than shape it: never a lever
 NOT_LEVERS = ("name", "description", "run.seed")
@@ -114,17 +123,34 @@ class Plan:
     mechanisms: dict[str, list[Mechanism]]  # other -> mechanisms that change the pair
     skipped: dict[str, list[tuple[str, str]]]  # other -> (lever, why it cannot be set back)
     scenarios: tuple[Scenario, ...]
+    off: dict[str, Mechanism] = field(default_factory=dict)  # run name -> mechanism off in it
 
 
-def plan(arms: Sequence[Scenario], mechanisms: Sequence[Mechanism] | None = None) -> Plan:
-    """What :func:`explain` runs for ``arms`` (the baseline first)."""
+DRAWN = "every run has the posterior's drawn value"
+
+
+def plan(
+    arms: Sequence[Scenario],
+    mechanisms: Sequence[Mechanism] | None = None,
+    drawn: Collection[str] = (),
+) -> Plan:
+    """What :func:`explain` runs for ``arms`` (the baseline first).
+
+    ``drawn``: key paths every run sets to a draw (a posterior's): no lever, and a mechanism
+    whose switch sets one of them is run.
+    """
     mechanisms = list(MECHANISMS.values()) if mechanisms is None else list(mechanisms)
     baseline, others = arms[0], tuple(arms[1:])
+    drawn_plain = {plain_key(k) for k in drawn}
     runs: dict[str, Scenario] = {}
+    off: dict[str, Mechanism] = {}
     by_lever, by_mechanism, skipped = {}, {}, {}
     for other in others:
         by_lever[other.name], skipped[other.name] = [], []
         for lever in levers(baseline, other):
+            if {plain_key(k) for k in lever.back} <= drawn_plain:
+                skipped[other.name].append((lever.label, DRAWN))
+                continue
             try:
                 reset = set_values(other, lever.back, source=f"setting back {lever.key}")
             except ScenarioError as err:
@@ -133,12 +159,13 @@ def plan(arms: Sequence[Scenario], mechanisms: Sequence[Mechanism] | None = None
             name = f"{other.name} with {lever.key} set back"
             runs[name] = replace(reset, name=name)
             by_lever[other.name].append((lever, name))
-        by_mechanism[other.name] = switched(mechanisms, baseline, other)
+        by_mechanism[other.name] = switched(mechanisms, baseline, other, drawn=drawn)
         for m in by_mechanism[other.name]:
             for arm in (baseline, other):
                 name = f"{arm.name} without {m.key}"
                 runs.setdefault(name, replace(switch_off(arm, m), name=name))
-    return Plan(baseline, others, by_lever, by_mechanism, skipped, tuple(runs.values()))
+                off[name] = m
+    return Plan(baseline, others, by_lever, by_mechanism, skipped, tuple(runs.values()), off)
 
 
 @dataclass
@@ -180,17 +207,24 @@ def explain(
     executor: Executor | None = None,
     figures: Sequence[str] = HEADLINE_KEYS,
     mechanisms: Sequence[Mechanism] | None = None,
+    draws: Draws | None = None,
 ) -> list[Explanation]:
     """Explain every scenario's differences from the baseline (``arms[0]``) in ``comparison``.
 
     For each other scenario, every lever (:func:`levers`) is set back to the baseline's value
     in it alone, and every mechanism whose switch changes the pair is switched off in both;
-    the same replicates and root seed as ``comparison``, all in one batch.
+    the same replicates, root seed and ``draws`` as ``comparison``, all in one batch.
     """
-    todo = plan(arms, mechanisms)
+    todo = plan(arms, mechanisms, drawn_keys(draws))
     replicates, seed = comparison.replicates, comparison.root_seed
+    per_run = None
+    if draws is not None:
+        per_run = {
+            s.name: without_switched(draws, todo.off[s.name]) if s.name in todo.off else draws
+            for s in todo.scenarios
+        }
     runs = (
-        compare(list(todo.scenarios), replicates, seed, workers, progress, executor)
+        compare(list(todo.scenarios), replicates, seed, workers, progress, executor, per_run)
         if todo.scenarios
         else None
     )

@@ -20,7 +20,7 @@ the opposite verdicts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from typing import Any
 
 from simulation.analysis.attribution import Attribution, attribute, attribution_runs
 from simulation.analysis.compare import Comparison, arm_values, compare
+from simulation.analysis.replicates import Draws
 from simulation.analysis.verdicts import Verdict, verdict
 from simulation.headlines import format_figure
 from simulation.model.metrics import METRICS, Sesoi
@@ -566,14 +567,19 @@ def runs_needed(
     replicates: int,
     overrides: tuple[str, ...] = (),
     mechanisms: tuple[str, ...] | None = None,
+    drawn: Collection[str] = (),
 ) -> int:
-    """How many runs :func:`answer` makes: the arms and the attribution."""
+    """How many runs :func:`answer` makes: the arms and the attribution.
+
+    ``drawn``: the key paths of the draws :func:`answer` is given (a mechanism whose switch
+    sets one of them is run).
+    """
     keys = myth.mechanisms if mechanisms is None else mechanisms
     attributed = 0
     if keys:
         challenger, reference = pair_of(myth, myth_arms(myth, overrides))
         attributed = attribution_runs(
-            challenger, reference, [MECHANISMS[k] for k in keys], replicates
+            challenger, reference, [MECHANISMS[k] for k in keys], replicates, drawn
         )
     return len(myth.arms) * replicates + attributed
 
@@ -587,16 +593,19 @@ def answer(
     progress: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
     mechanisms: tuple[str, ...] | None = None,
+    draws: Draws | None = None,
 ) -> MythResult:
     """Run a myth's arms and its attribution; compute the verdicts.
 
     Where the belief holds is found apart (:func:`simulation.analysis.boundaries.run_boundary`).
 
     ``mechanisms`` are the keys of the mechanisms the primary difference is attributed to
-    (default: the myth's own; ``()`` for no attribution).
+    (default: the myth's own; ``()`` for no attribution). ``draws``: values per replicate (a
+    calibration's posterior draws) set on every arm after ``overrides``: replicate r of both
+    arms, and of the attribution's runs, at draw r.
     """
     arms = myth_arms(myth, overrides)
-    comparison = compare(arms, replicates, root_seed, workers, progress, executor)
+    comparison = compare(arms, replicates, root_seed, workers, progress, executor, draws)
     on = (
         arm_values(comparison, myth.challenger, myth.metric),
         arm_values(comparison, myth.reference, myth.metric),
@@ -626,6 +635,7 @@ def answer(
             progress,
             executor,
             on=on,
+            draws=draws,
         )
     return MythResult(myth, comparison, main, attribution, other)
 

@@ -286,6 +286,10 @@ def simplifications() -> str:
     return re.sub(r"\[([^\]]+)\]\((?![a-z]+://)[^)]*\)", r"\1", section)
 
 
+# the stylized facts check the model as shipped, whatever the beliefs were answered for
+FACTS_AT = "At the shipped calibration (neither --set nor --posterior changes them)."
+
+
 def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) -> tuple:
     """The report as (HTML, Markdown, figures by file name)."""
     e = html.escape
@@ -358,13 +362,16 @@ def render(results: list[MythResult], facts: pd.DataFrame | None, title: str) ->
         )
         facts_html = (
             "<h2>Stylized facts</h2><p class='muted'>Each published figure or "
-            "direction the model covers, measured over replicates.</p><table class='text'><thead>"
+            f"direction the model covers, measured over replicates. {FACTS_AT}</p>"
+            "<table class='text'><thead>"
             "<tr><th>id</th><th>finding</th><th>published</th><th>model [95 % CI]</th>"
             f"<th>rule</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
         )
         facts_md = [
             "",
             "## Stylized facts",
+            "",
+            FACTS_AT,
             "",
             "| id | finding | published | model | verdict |",
             "|---|---|---|---|---|",

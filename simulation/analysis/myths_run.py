@@ -3,6 +3,8 @@
 Everything runs on one shared pool of worker processes. The boundaries are sweeps
 (:mod:`simulation.analysis.boundaries`) written under ``<out>/boundaries/belief<N>``, so a job
 killed half-way resumes them where they stopped when run again with the same settings.
+With a calibration's posterior draws (``cocreate myths --posterior``), replicate r of every
+arm, attribution run and boundary sample runs at draw r.
 :func:`estimate` counts the runs and times one pilot run per belief, for ``--dry-run`` and for
 the estimate the full job prints before it starts.
 """
@@ -12,8 +14,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from simulation.analysis import facts
+from simulation.analysis.attribution import drawn_keys
 from simulation.analysis.boundaries import boundary_runs, boundary_spec, done_runs, run_boundary
 from simulation.analysis.compare import RunCounter
 from simulation.analysis.myths import MYTHS, Myth, MythResult, answer, myth_arms, runs_needed
@@ -31,10 +35,21 @@ class Plan:
     fact_replicates: int = 0  # 0 = no stylized facts
     root_seed: int = 0
     overrides: tuple[str, ...] = ()
+    # a calibration's posterior draws, draw r for replicate r (of the arms and the boundaries:
+    # at least as many as the larger of the two); () = none
+    draws: tuple[dict[str, Any], ...] = ()
 
     def folder(self, out: Path, myth: Myth) -> Path:
         """Where a belief's boundary sweep lives."""
         return out / "boundaries" / f"belief{myth.number}"
+
+    def draws_for(self, replicates: int) -> list[dict[str, Any]] | None:
+        """The draws of replicates 0 .. ``replicates`` - 1 (None without draws)."""
+        if not self.draws:
+            return None
+        if len(self.draws) < replicates:
+            raise ValueError(f"{len(self.draws)} draws for {replicates} replicates")
+        return list(self.draws[:replicates])
 
 
 def runs_of(plan: Plan, out: Path | None = None) -> dict[str, int]:
@@ -42,7 +57,8 @@ def runs_of(plan: Plan, out: Path | None = None) -> dict[str, int]:
     mechanisms = None if plan.attribute else ()
     parts = {
         "arms and attribution": sum(
-            runs_needed(m, plan.replicates, plan.overrides, mechanisms) for m in MYTHS
+            runs_needed(m, plan.replicates, plan.overrides, mechanisms, drawn_keys(plan.draws))
+            for m in MYTHS
         ),
         "boundaries": 0,
         "stylized facts": facts.runs_needed(plan.fact_replicates) if plan.fact_replicates else 0,
@@ -60,7 +76,13 @@ def _done(plan: Plan, myth: Myth, out: Path) -> int:
     folder = plan.folder(out, myth)
     return done_runs(
         boundary_spec(
-            myth, plan.samples, plan.boundary_replicates, plan.root_seed, folder, plan.overrides
+            myth,
+            plan.samples,
+            plan.boundary_replicates,
+            plan.root_seed,
+            folder,
+            plan.overrides,
+            plan.draws_for(plan.boundary_replicates),
         )
     )
 
@@ -101,10 +123,13 @@ class Estimate:
 def estimate(plan: Plan, workers: int, out: Path | None = None) -> Estimate:
     """Count the runs still to do and time one run of each belief's challenger arm."""
     from simulation.run import run_scenario
+    from simulation.scenario import set_values
 
     seconds = []
     for myth in MYTHS:
         arm = next(a for a in myth_arms(myth, plan.overrides) if a.name == myth.challenger)
+        if plan.draws:  # the first draw, as replicate 0 runs
+            arm = set_values(arm, plan.draws[0], source="posterior")
         start = time.perf_counter()
         run_scenario(arm, seed=plan.root_seed)
         seconds.append(time.perf_counter() - start)
@@ -121,14 +146,18 @@ def run_myths(
     samples: int = 0,
     boundary_replicates: int = 0,
     out: Path | None = None,
+    draws: tuple[dict[str, Any], ...] = (),
 ) -> list[MythResult]:
     """Answer every myth on one shared pool of worker processes.
 
     ``attribute=False`` leaves out what carries each answer (no mechanism is switched off);
     ``samples`` > 0 finds where each belief holds over that many Latin-hypercube samples of
     its region, ``boundary_replicates`` runs per arm and sample, into ``out/boundaries``.
+    ``draws`` (a calibration's posterior draws, at least one per replicate of the arms and of
+    the boundaries) set draw r on replicate r of every arm, attribution run and boundary
+    sample, after ``overrides``; a boundary's own factors keep their sampled values.
     """
-    plan = Plan(replicates, samples, boundary_replicates, attribute, 0, root_seed, overrides)
+    plan = Plan(replicates, samples, boundary_replicates, attribute, 0, root_seed, overrides, draws)
     if samples and out is None:
         raise ValueError("boundaries need an output folder (out)")
     pool = process_pool(workers) if workers > 1 else None
@@ -139,7 +168,15 @@ def run_myths(
         results = []
         for myth in MYTHS:
             result = answer(
-                myth, replicates, root_seed, workers, overrides, counter, pool, mechanisms
+                myth,
+                replicates,
+                root_seed,
+                workers,
+                overrides,
+                counter,
+                pool,
+                mechanisms,
+                plan.draws_for(replicates),
             )
             if samples:
                 result.boundary = run_boundary(
@@ -152,6 +189,7 @@ def run_myths(
                     counter,
                     overrides,
                     workers,
+                    plan.draws_for(boundary_replicates),
                 )
             results.append(result)
         return results

@@ -7,7 +7,7 @@ analysis needs comes back from a worker: the summary and the daily time series.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +47,7 @@ def replicate_seeds(root_seed: int, arms: int, replicates: int) -> np.ndarray:
 
 
 Measure = Callable[[RunResult], dict[str, float]]
+Draws = Sequence[dict[str, Any]]  # one set of values (key path -> value) per replicate
 
 
 def _run_one(task: tuple[str, int, int, Scenario, Measure | None]) -> Replicate:
@@ -64,7 +65,7 @@ def run_replicates(
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     measure: Measure | None = None,
-    draws: Sequence[dict[str, Any]] | None = None,
+    draws: Draws | Mapping[str, Draws] | None = None,
 ) -> list[Replicate]:
     """Run ``replicates`` seeds of every arm, in parallel, in a fixed order.
 
@@ -80,7 +81,8 @@ def run_replicates(
         draws: one set of values (key path -> value) per replicate, set on every arm's
             scenario for that replicate (e.g. draws from a calibration's posterior): the arms
             stay paired on the same draw, and what the draws leave uncertain widens the
-            intervals.
+            intervals. Or a mapping arm name -> its own draws, for every arm (e.g. the same
+            draws without a key that a switched-off mechanism must keep).
 
     Returns:
         Replicates ordered by arm, then replicate — whatever order they finished in.
@@ -89,14 +91,16 @@ def run_replicates(
     if len(set(names)) != len(names):
         raise ValueError(f"arms need distinct names, got {names}")
     seeds = replicate_seeds(root_seed, len(arms), replicates)
-    if draws is not None and len(draws) != replicates:
-        raise ValueError(f"{len(draws)} draws for {replicates} replicates")
+    per_arm = draws if isinstance(draws, Mapping) else {name: draws for name in names}
+    for name in names:
+        if per_arm[name] is not None and len(per_arm[name]) != replicates:
+            raise ValueError(f"{len(per_arm[name])} draws for {replicates} replicates ({name})")
     tasks = [
         (
             a.name,
             r,
             int(seeds[i, r]),
-            a if draws is None else set_values(a, draws[r], source="posterior"),
+            a if per_arm[a.name] is None else set_values(a, per_arm[a.name][r], source="posterior"),
             measure,
         )
         for i, a in enumerate(arms)

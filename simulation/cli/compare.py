@@ -26,9 +26,10 @@ examples:
   # what carries each difference: every parameter in which cash_rewards differs, set back to
   # the baseline's value, and every mechanism switched off in both (many more runs)
   cocreate compare scenarios/baseline.toml scenarios/cash_rewards.toml --explain --replicates 10
-  # on your community's twin, with what the calibration could not pin down
-  cocreate compare results/calibrate/community/calibrated.toml my_policy.toml \
-      --posterior results/calibrate/community --replicates 20
+  # on your community's twin, with what the calibration could not pin down (and what carries
+  # the difference, every explaining run at the same draws)
+  cocreate compare results/calibrate/community/calibrated.toml my_policy.toml \\
+      --posterior results/calibrate/community --replicates 20 --explain
 """
 
 
@@ -70,7 +71,10 @@ def register(commands) -> None:
         metavar="DIR",
         help="draw each replicate's parameters from a calibration's posterior (the output "
         "folder of `cocreate calibrate`): replicate r of every scenario gets the same draw, "
-        "seeded, so the intervals include what the data could not pin down",
+        "seeded, so the intervals include what the data could not pin down; with --explain, "
+        "every run that sets a lever back or switches a mechanism off takes the same draws "
+        "(a switched-off mechanism stays off where a draw sets its key, and a parameter the "
+        "draws set is no lever)",
     )
     parser.add_argument("--title", help="report title (default: the scenario names)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
@@ -79,6 +83,7 @@ def register(commands) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load every scenario, run the replicates, print the table, write the report."""
+    from simulation.analysis.attribution import drawn_keys
     from simulation.analysis.compare import RunCounter, compare
     from simulation.analysis.explain import explain, plan
     from simulation.analysis.report import write_report
@@ -93,17 +98,16 @@ def handle(args: argparse.Namespace) -> int:
         raise UsageError(f"two scenarios share a name ({names}); give each its own `name`")
     draws = None
     if args.posterior is not None:
-        if args.explain:
-            raise UsageError("--posterior: not with --explain yet; compare the draws first")
         from simulation.calibrate.posterior import draw, load_posterior
         from simulation.scenario import set_values
 
         draws = draw(load_posterior(args.posterior), args.seed, n=args.replicates)
         for arm in arms:  # a drawn value out of an arm's range fails here, naming the key
-            set_values(arm, draws[0], source=str(args.posterior))
+            for values in draws:
+                set_values(arm, values, source=str(args.posterior))
     out = args.out or Path("results", "compare", slug("-vs-".join(names), "comparison", 120))
     make_out_dir(out)
-    runs = len(arms) + (len(plan(arms).scenarios) if args.explain else 0)
+    runs = len(arms) + (len(plan(arms, drawn=drawn_keys(draws)).scenarios) if args.explain else 0)
     pool = process_pool(workers) if args.explain and workers > 1 else None
     explanations = None
     try:
@@ -113,7 +117,7 @@ def handle(args: argparse.Namespace) -> int:
                 arms, args.replicates, args.seed, workers, counter, pool, draws=draws
             )
             if args.explain:
-                explanations = explain(comparison, arms, workers, counter, pool)
+                explanations = explain(comparison, arms, workers, counter, pool, draws=draws)
     finally:
         if pool is not None:
             pool.shutdown()

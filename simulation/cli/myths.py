@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from simulation.cli.common import (
@@ -25,9 +26,19 @@ examples:
   cocreate myths --dry-run                      # runs and time it would take; runs nothing
   cocreate myths --replicates 30 --samples 128 --out results/myths
   cocreate myths --set community.consumers=5000 --out results/myths-5000   # your size
+  cocreate myths --posterior results/calibrate/community --out results/myths-twin  # your twin
 
 --set changes every arm of every belief (and the boundaries); the stylized facts keep the
 shipped calibration.
+
+--posterior DIR answers the beliefs for a community you calibrated (`cocreate calibrate`):
+replicate r of every arm of every belief, of the runs that say what carries each answer and of
+every boundary sample runs at draw r of the posterior (the root seed picks the draws), so both
+arms of a comparison share each draw and the intervals include what the data could not pin
+down. The draws set only the calibrated parameters (over --set where both set one); the arms
+keep everything else, their community's size included (give calibrated.toml's community.*
+values with --set to answer at the calibrated size), and a boundary's own factors keep their
+sampled values. The stylized facts keep the shipped calibration, as with --set.
 
 Where each belief holds: a Latin hypercube over the belief's region (the parameters most likely
 to change its answer), both arms at every sample on paired seeds, the verdict rule at each
@@ -88,6 +99,15 @@ def register(commands) -> None:
         help="count the runs still to do and time one pilot run per belief; write nothing",
     )
     add_set_option(parser)
+    parser.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="DIR",
+        help="answer the beliefs for a calibrated community: replicate r of every arm, "
+        "attribution run and boundary sample runs at draw r of the posterior a calibration "
+        "wrote to DIR (the output folder of `cocreate calibrate`; the root seed picks the "
+        "draws); the stylized facts keep the shipped calibration",
+    )
     add_replicate_options(
         parser,
         replicates=20,
@@ -118,6 +138,8 @@ def handle(args: argparse.Namespace) -> int:
         args.seed,
         tuple(args.overrides),
     )
+    if args.posterior is not None:
+        plan = replace(plan, draws=posterior_draws(args.posterior, plan))
     if args.dry_run:
         cost = estimate(plan, workers, args.out)
         print(f"cocreate myths would make {cost.describe()}.")
@@ -141,6 +163,7 @@ def handle(args: argparse.Namespace) -> int:
             boundary_replicates=plan.boundary_replicates,
             out=args.out,
             overrides=plan.overrides,
+            draws=plan.draws,
         )
     table = None
     if not args.no_facts:
@@ -153,8 +176,16 @@ def handle(args: argparse.Namespace) -> int:
             )
         )
     title = "Five beliefs about co-creation, tested"
+    said = []
+    if args.posterior is not None:
+        said.append(
+            f"for the community calibrated in {args.posterior}, each replicate a draw of its "
+            "posterior"
+        )
     if plan.overrides:
-        title += f" (with {', '.join(plan.overrides)})"
+        said.append(f"with {', '.join(plan.overrides)}")
+    if said:
+        title += f" ({'; '.join(said)})"
     report = write(results, table, args.out, title)
     summary = Table(title=f"Five beliefs ({replicates} replicates per arm)")
     for column in ("belief", "verdict", "where it holds", "carried mostly by"):
@@ -166,6 +197,25 @@ def handle(args: argparse.Namespace) -> int:
     console().print(summary)
     print(f"Report written to {report}")
     return 0
+
+
+def posterior_draws(folder: Path, plan) -> tuple[dict, ...]:
+    """Draw r of a calibration's posterior for replicate r of the arms and of the boundaries.
+
+    Every draw is set on every arm of every belief here, so a drawn value an arm cannot take
+    is one error naming the posterior's folder before anything runs or is written.
+    """
+    from simulation.analysis.myths import MYTHS, myth_arms
+    from simulation.calibrate.posterior import draw, load_posterior
+    from simulation.scenario import set_values
+
+    n = max(plan.replicates, plan.boundary_replicates if plan.samples else 0)
+    draws = tuple(draw(load_posterior(folder), plan.root_seed, n=n))
+    for myth in MYTHS:
+        for arm in myth_arms(myth, plan.overrides):
+            for values in draws:
+                set_values(arm, values, source=str(folder))
+    return draws
 
 
 def _at_least(value: int | None, option: str, quick: bool) -> int:

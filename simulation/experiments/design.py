@@ -193,6 +193,20 @@ def run_id(labels: dict[str, Any], point: int, replicate: int, seed: int) -> str
     return f"{point:05d}-{replicate:03d}-{digest}"
 
 
+def drawn(spec: ExperimentSpec, scenario: Scenario, subexperiment: str | None, replicate: int):
+    """A point's scenario at replicate ``replicate``'s draw (``spec.draws``; as is without).
+
+    What the experiment varies wins: a factor, or the sub-experiment's own ``set`` value, keeps
+    its value where a draw sets the same key.
+    """
+    if not spec.draws:
+        return scenario
+    kept = {f.key for f in spec.factors}
+    kept |= {k for s in spec.subexperiments if s.name == subexperiment for k in s.values}
+    values = {k: v for k, v in spec.draws[replicate].items() if k not in kept}
+    return set_values(scenario, values, source=spec.source)
+
+
 def run_tasks(spec: ExperimentSpec, design: pd.DataFrame | None = None) -> list[RunTask]:
     """Every run of the experiment, ordered by point then replicate."""
     design = design_table(spec) if design is None else design
@@ -207,10 +221,9 @@ def run_tasks(spec: ExperimentSpec, design: pd.DataFrame | None = None) -> list[
         sample = int(values["sample"]) if "sample" in values else None
         for r in range(spec.replicates):
             seed = run_seed(spec, point, r, sample)
+            at = drawn(spec, scenario, values.get("subexperiment"), r)
             tasks.append(
-                RunTask(
-                    run_id(labels, point, r, seed), point, r, seed, scenario, labels, spec.tables
-                )
+                RunTask(run_id(labels, point, r, seed), point, r, seed, at, labels, spec.tables)
             )
     return tasks
 

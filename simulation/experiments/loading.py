@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from simulation.experiments.design import design_table, point_scenarios
+from simulation.experiments.design import design_table, drawn, point_scenarios
 from simulation.experiments.spec import (
     DESIGNS,
     DISTRIBUTIONS,
@@ -172,6 +172,7 @@ def experiment_from_dict(
             source=source,
             key="seeds",
         )
+    draws = _draws(data.get("draws"), replicates, check)
     tables = _tables(check.table(data, "tables"), check)
     out_path = Path(out) if out is not None else Path(check.string(data, "out", f"results/{name}"))
     raw = {
@@ -196,9 +197,53 @@ def experiment_from_dict(
         tables=tables,
         out=out_path,
         raw=raw,
+        draws=draws,
     )
     points = design_table(spec)  # every point validates before anything runs, once
-    return replace(spec, points=points, scenarios=tuple(point_scenarios(spec, points)))
+    spec = replace(spec, points=points, scenarios=tuple(point_scenarios(spec, points)))
+    _check_draws(spec)
+    return spec
+
+
+def _draws(value: Any, replicates: int, check: Checker) -> tuple[dict[str, Any], ...]:
+    """The ``[[draws]]`` tables, one per replicate, their keys checked (empty when absent)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(d, dict) for d in value):
+        check.fail(
+            'expected a list of tables, one per replicate: [[draws]] with "key.path" = value',
+            "draws",
+        )
+    if len(value) != replicates:
+        check.fail(
+            f"{len(value)} draws for {replicates} replicates; give one table per replicate",
+            "draws",
+        )
+    for i, values in enumerate(value):
+        for key in values:
+            if plain_key(key) not in PARAM_KEYS:
+                close = difflib.get_close_matches(key, PARAM_KEYS, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                check.fail(
+                    f"no parameter '{key}'; {hint}(`cocreate params` lists every key path)",
+                    f'draws[{i}]."{key}"',
+                )
+    return tuple(dict(values) for values in value)
+
+
+def _check_draws(spec: ExperimentSpec) -> None:
+    """Every design point's scenario at every replicate's draw validates (ScenarioError)."""
+    if not spec.draws:
+        return
+    subs = spec.points.get("subexperiment")
+    for p, scenario in enumerate(spec.scenarios):
+        for r in range(spec.replicates):
+            try:
+                drawn(spec, scenario, None if subs is None else subs.iloc[p], r)
+            except ScenarioError as err:
+                raise ScenarioError(
+                    f"{err.detail} (design point {p})", source=spec.source, key=f"draws[{r}]"
+                ) from None
 
 
 def scenario_file(file: str | None, base_dir: Path, source: str, key: str) -> Scenario:

@@ -34,6 +34,7 @@ TOP_KEYS = (
     "parameters",
     "subexperiments",
     "tables",
+    "draws",
 )
 PARAM_KEYS = {f"{key}" for key, _ in iter_params()} - {"name", "description"}
 
@@ -115,6 +116,9 @@ class ExperimentSpec:
         raw: the file's content as read (with the resolved base scenario), for the manifest.
         points: the design table, built and validated once at load (``design.design_table``).
         scenarios: the validated scenario of every design point, in the table's order.
+        draws: one table of values (key path -> value) per replicate, set on every run of that
+            replicate (e.g. a calibration's posterior draws); a factor, or a sub-experiment's
+            own ``set`` value, wins over a drawn value of the same key. Empty: no draws.
     """
 
     name: str
@@ -135,6 +139,7 @@ class ExperimentSpec:
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
     points: Any = field(default=None, compare=False, repr=False)  # a pandas DataFrame
     scenarios: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
+    draws: tuple[dict[str, Any], ...] = field(default=(), compare=False, repr=False)
 
     def spec_hash(self) -> str:
         """SHA-256 of everything that decides the results (not the output folder)."""
