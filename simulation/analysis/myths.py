@@ -76,6 +76,25 @@ class Uncertain:
         return {"min": self.low, "max": self.high}
 
 
+# The silence nobody chose: the firm's review capacity and reply rule are levers of every region
+# (the reply rule only where the belief's arms do not set it themselves).
+REVIEW_CAPACITY = Uncertain(
+    "marketers.count",
+    1,
+    5,
+    "marketers reading the ideas",
+    "the firm's review capacity decides how many ideas get any answer: in the baseline's year "
+    "one marketer leaves over a third unread, four one in twenty",
+)
+REPLY_RULE = Uncertain.among(
+    "marketers.response_style",
+    ("silent", "reply", "explain"),
+    "how the marketers answer a read idea",
+    "silence is a rejection without a word (Piezunka & Dahlander 2019); an answer is recognition "
+    "and an explained one is fair (Franke, Keinz & Klausberger 2013)",
+)
+
+
 @dataclass(frozen=True)
 class Side:
     """The other side of a two-sided belief: a second metric judged on the same comparison."""
@@ -168,14 +187,7 @@ MYTHS = (
                 "error of the firm's judgement of an idea",
                 "a firm that misjudges ideas gains less from having more of them",
             ),
-            Uncertain(
-                "marketers.count",
-                1,
-                5,
-                "marketers reading the ideas",
-                "the firm's review capacity decides how many ideas get any answer: in the "
-                "baseline's year one marketer leaves over a third unread, four one in twenty",
-            ),
+            REVIEW_CAPACITY,
         ),
         series="quality_accepted",
         caveat="Quality is the true need fit times feasibility on an abstract NK landscape; the "
@@ -238,21 +250,8 @@ MYTHS = (
                 "how much recognition is worth to members decides what the recognition arm "
                 "offers instead of cash (Gallus 2017)",
             ),
-            Uncertain(
-                "marketers.count",
-                1,
-                5,
-                "marketers reading the ideas",
-                "the firm's review capacity decides how many ideas get any answer: in the "
-                "baseline's year one marketer leaves over a third unread, four one in twenty",
-            ),
-            Uncertain.among(
-                "marketers.response_style",
-                ("silent", "reply", "explain"),
-                "how the marketers answer a read idea",
-                "silence is a rejection without a word (Piezunka & Dahlander 2019); an answer "
-                "is recognition and an explained one is fair (Franke, Keinz & Klausberger 2013)",
-            ),
+            REVIEW_CAPACITY,
+            REPLY_RULE,
         ),
         series="active_members",
         caveat="Crowding-out acts on everyone taking part while cash is offered; its size is "
@@ -321,21 +320,8 @@ MYTHS = (
                 "consumers who search further find the feasible, on-strategy region without a "
                 "frame",
             ),
-            Uncertain(
-                "marketers.count",
-                1,
-                5,
-                "marketers reading the ideas",
-                "the firm's review capacity decides how many ideas get any answer: in the "
-                "baseline's year one marketer leaves over a third unread, four one in twenty",
-            ),
-            Uncertain.among(
-                "marketers.response_style",
-                ("silent", "reply", "explain"),
-                "how the marketers answer a read idea",
-                "silence is a rejection without a word (Piezunka & Dahlander 2019); an answer "
-                "is recognition and an explained one is fair (Franke, Keinz & Klausberger 2013)",
-            ),
+            REVIEW_CAPACITY,
+            REPLY_RULE,
         ),
         series="feasible_on_strategy_share",
         caveat="Framing discloses the firm's strategy and constraints, but consumers misread some "
@@ -398,21 +384,8 @@ MYTHS = (
                 "projects developed at once",
                 "development capacity sets the queue every accepted idea waits in",
             ),
-            Uncertain(
-                "marketers.count",
-                1,
-                5,
-                "marketers reading the ideas",
-                "the firm's review capacity decides how many ideas get any answer: in the "
-                "baseline's year one marketer leaves over a third unread, four one in twenty",
-            ),
-            Uncertain.among(
-                "marketers.response_style",
-                ("silent", "reply", "explain"),
-                "how the marketers answer a read idea",
-                "silence is a rejection without a word (Piezunka & Dahlander 2019); an answer "
-                "is recognition and an explained one is fair (Franke, Keinz & Klausberger 2013)",
-            ),
+            REVIEW_CAPACITY,
+            REPLY_RULE,
         ),
         series="time_to_decision_median",
         caveat="Flaws grow with a concept's novelty and the problem's ruggedness; reviews find "
@@ -474,21 +447,8 @@ MYTHS = (
                 "how far members believe what is stated",
                 "a statement nobody believes changes no expectation",
             ),
-            Uncertain(
-                "marketers.count",
-                1,
-                5,
-                "marketers reading the ideas",
-                "the firm's review capacity decides how many ideas get any answer: in the "
-                "baseline's year one marketer leaves over a third unread, four one in twenty",
-            ),
-            Uncertain.among(
-                "marketers.response_style",
-                ("silent", "reply", "explain"),
-                "how the marketers answer a read idea",
-                "silence is a rejection without a word (Piezunka & Dahlander 2019); an answer "
-                "is recognition and an explained one is fair (Franke, Keinz & Klausberger 2013)",
-            ),
+            REVIEW_CAPACITY,
+            REPLY_RULE,
         ),
         series="satisfaction_answered",
         caveat="Satisfaction has an expectation path (assimilation) and a disconfirmation path "
