@@ -190,7 +190,10 @@ class ConsumerPopulation:
 
     # --- the day's choices ----------------------------------------------------------------------
     def utility(self, who: np.ndarray, pull: np.ndarray | float, bond: np.ndarray) -> np.ndarray:
-        """Benefit minus cost of taking part today for consumers ``who``, before daily noise."""
+        """Benefit minus cost of taking part today for consumers ``who``, before daily noise.
+
+        ``bond`` is the share of each one's friends active this week (one value per ``who``).
+        """
         p = self.params
         recognition = self.recognition[who]
         if not np.isscalar(pull):
@@ -198,7 +201,7 @@ class ConsumerPopulation:
         return (
             self.intrinsic[who]
             + p.weight_identity * self.identity[who]
-            + p.weight_bond * bond[who]
+            + p.weight_bond * bond
             + p.weight_recognition * recognition / (1.0 + recognition)
             + p.weight_money * self.extrinsic[who] * pull
             + p.weight_influence * self.expectation[who]
@@ -248,7 +251,9 @@ class ConsumerPopulation:
         """
         members = np.flatnonzero(self.member)
         # Friends active this week pull one in (friends who left push one out: end_of_day).
-        bond = self.friends.share_of_friends(self.member & (self.last_active >= max(day - 7, 0)))
+        bond = self.friends.share_of_friends_of(
+            members, self.member & (self.last_active >= max(day - 7, 0))
+        )
         pull = incentive / (incentive + self.params.reward_half_saturation)
         noise = self.rng.normal(0.0, self.params.daily_noise, members.size)
         self.value = self.utility(members, pull, bond)
