@@ -144,9 +144,17 @@ class Friendships:
         flagged = np.zeros(friends.size + 1, dtype=np.int64)
         np.cumsum(flags[friends], out=flagged[1:])
         ends = np.cumsum(degree)
-        hits = flagged[ends] - flagged[ends - degree]
+        return self.share_of(who, flagged[ends] - flagged[ends - degree])
+
+    def share_of(self, who: np.ndarray, hits: np.ndarray) -> np.ndarray:
+        """``hits`` friends of each of ``who`` as a share of their friends (as the product sums).
+
+        >>> PATH = Friendships.from_edges(4, np.array([[0, 1], [1, 2]]))
+        >>> PATH.share_of(np.array([0, 1, 3]), np.array([1, 1, 0])).tolist()
+        [1.0, 0.5, 0.0]
+        """
         offsets, sums = self.share_sums
-        return sums[offsets[degree] + hits]
+        return sums[offsets[self.degree[who]] + hits]
 
     @functools.cached_property
     def share_sums(self) -> tuple[np.ndarray, np.ndarray]:

@@ -111,6 +111,9 @@ class ConsumerPopulation:
         self.joined_days = np.empty(0, dtype=np.int32)  # and the day each joined
         self.contribution_counts = np.zeros(64, dtype=np.int64)  # histogram over those joined
         self.friends_left = np.zeros(n)
+        # friends active this week, kept up to date from the day's changes (see :meth:`bond`)
+        self.active_friends = np.zeros(n, dtype=np.int32)
+        self.active_this_week = np.zeros(n, dtype=bool)
         self.carried_idea = np.zeros(n, dtype=bool)
         if traits is None:
             self.intrinsic_base[:] = np.maximum(
@@ -251,13 +254,29 @@ class ConsumerPopulation:
         """
         members = np.flatnonzero(self.member)
         # Friends active this week pull one in (friends who left push one out: end_of_day).
-        bond = self.friends.share_of_friends_of(
-            members, self.member & (self.last_active >= max(day - 7, 0))
-        )
+        bond = self.bond(members, day)
         pull = incentive / (incentive + self.params.reward_half_saturation)
         noise = self.rng.normal(0.0, self.params.daily_noise, members.size)
         self.value = self.utility(members, pull, bond)
         return members, pull, self.value + noise > self.threshold[members]
+
+    def bond(self, who: np.ndarray, day: int) -> np.ndarray:
+        """For each of ``who``, the share of their friends who are members active this week.
+
+        The same numbers as ``friends.share_of_friends_of(who, flags)`` with ``flags`` the
+        members who took part in the last seven days, to the last bit; each consumer's count of
+        such friends is kept from day to day and updated only around those whose flag changed.
+        """
+        flags = self.member & (self.last_active >= max(day - 7, 0))
+        changed = np.flatnonzero(flags != self.active_this_week)
+        if changed.size:
+            friends = self.friends.friends_of(changed)
+            step = np.repeat(
+                np.where(flags[changed], 1, -1).astype(np.int32), self.friends.degree[changed]
+            )
+            np.add.at(self.active_friends, friends, step)
+            self.active_this_week = flags
+        return self.friends.share_of(who, self.active_friends[who])
 
     def _cash_ideas(self, active: np.ndarray, pull: np.ndarray | float) -> np.ndarray:
         """Extra ideas drawn by a running cash scheme, and its crowding-out.
