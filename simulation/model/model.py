@@ -39,8 +39,8 @@ class DailyFigures:
             column.append(value)
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
-        """One row per collected day, one column per metric."""
-        return pd.DataFrame(self.model_vars)
+        """One row per collected day, one column per metric (the frame Mesa's would be)."""
+        return pd.DataFrame({name: np.asarray(values) for name, values in self.model_vars.items()})
 
 
 class CoCreationModel(mesa.Model):
@@ -211,11 +211,12 @@ class CoCreationModel(mesa.Model):
         The daily metrics are the focal community's; every community adds a row to the
         ``organisations`` table.
         """
-        self.today.update(self.organisation.community.figures())
+        figures = self.organisation.community.figures()
+        self.today.update(figures)
         memberships = self.memberships()
-        for org in self.organisations:
+        for i, org in enumerate(self.organisations):
             others = None if memberships is None else memberships - org.consumers.member
-            row = org.community.row(others)
+            row = org.community.row(others, figures if i == 0 else None)
             self.organisation_rows.append({"day": self.day, "organisation": org.name, **row})
 
     def memberships(self) -> np.ndarray | None:
