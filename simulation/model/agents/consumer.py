@@ -517,12 +517,18 @@ def move_towards(state: np.ndarray, who: np.ndarray, target: np.ndarray, rate) -
     """
     if who.size == 0:
         return
-    rate = np.broadcast_to(rate, who.shape).astype(float)
-    ordered = np.sort(who)
-    if not (ordered[1:] == ordered[:-1]).any():  # one answer each: a single smoothing step
+    rate = np.full(who.shape, rate, dtype=float) if np.ndim(rate) == 0 else np.asarray(rate, float)
+    order = np.argsort(who, kind="stable")
+    ordered = who[order]
+    new = np.empty(who.size, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    if new.all():  # one answer each: a single smoothing step
         state[who] += rate * (target - state[who])
         return
-    people, index = np.unique(who, return_inverse=True)
+    people = ordered[new]  # np.unique(who, return_inverse=True), from the one sort
+    index = np.empty(who.size, dtype=np.intp)
+    index[order] = np.cumsum(new) - 1
     weight = np.bincount(index, weights=rate)
     mean_target = np.bincount(index, weights=rate * target) / np.where(weight > 0, weight, 1)
     kept = np.exp(np.bincount(index, weights=np.log1p(-np.minimum(rate, 1.0 - 1e-12))))
