@@ -82,7 +82,6 @@ def small_world_edges(n: int, k: int, p: float, rng: np.random.Generator) -> np.
 class Friendships:
     """The graph as a row-normalised sparse matrix plus CSR arrays for sampling a friend."""
 
-    share: sp.csr_array  # share[i, j] = 1 / degree(i) if i and j are friends
     indptr: np.ndarray
     indices: np.ndarray
     degree: np.ndarray
@@ -95,16 +94,22 @@ class Friendships:
         adjacency = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
         adjacency.sum_duplicates()
         adjacency.sort_indices()
-        adjacency.data[:] = 1.0  # a tie listed twice is still one tie
-        degree = np.diff(adjacency.indptr).astype(np.float64)
-        scale = sp.diags_array(np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0))
-        share = sp.csr_array(scale @ adjacency)
         return cls(
-            share,
             adjacency.indptr.astype(np.int64),
             adjacency.indices.astype(np.int64),
-            degree.astype(np.int64),
+            np.diff(adjacency.indptr).astype(np.int64),
         )
+
+    @functools.cached_property
+    def share(self) -> sp.csr_array:
+        """``share[i, j] = 1 / degree(i)`` if i and j are friends (made when first asked for).
+
+        The daily rules do not need it (:meth:`share_of_friends_of` gives the same numbers).
+        """
+        degree = self.degree.astype(np.float64)
+        scale = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+        data = np.repeat(scale, self.degree)  # 1/degree(i) along row i, as diag @ adjacency
+        return sp.csr_array((data, self.indices, self.indptr), shape=(self.degree.size,) * 2)
 
     def edges(self) -> np.ndarray:
         """The friendships as an (E, 2) array, each tie once (lower index first).
