@@ -206,7 +206,7 @@ class CoCreationModel(mesa.Model):
             split_attention(communities, self.day, p.attention, p.attention_spread, self.rng)
 
     def measure(self) -> None:
-        """Update today's figures: the registry's daily metrics, read by the DataCollector.
+        """Update today's figures: the registry's daily metrics, read by ``datacollector``.
 
         The daily metrics are the focal community's; every community adds a row to the
         ``organisations`` table.
