@@ -316,20 +316,30 @@ class Community:
             ignored_share=ignored / dealt if (dealt := ignored + org.reviewed_ideas) else np.nan,
         )
 
-    def row(self, others: np.ndarray | None) -> dict[str, float]:
+    def row(
+        self, others: np.ndarray | None, figures: dict[str, float] | None = None
+    ) -> dict[str, float]:
         """Today's figures of this community for the ``organisations`` table.
 
         ``others`` counts, for each consumer, their memberships of the *other* communities
         (None with one organisation): it gives who also belongs elsewhere and who switched.
+        ``figures``: today's :meth:`figures` of this community if already made (the member
+        counts are taken from them rather than counted again).
         """
         pop, org, day = self.consumers, self.organisation, self.day.number
         member = pop.member
-        members = int(np.count_nonzero(member))
+        if figures is None:
+            members = int(np.count_nonzero(member))
+            active = int(np.count_nonzero(member & (pop.last_active > max(day - 30, -1))))
+            active_today = int(np.count_nonzero(pop.active_today))
+        else:
+            members = figures["members"]
+            active, active_today = figures["active_members"], figures["active_today"]
         firm = organisation_metrics(org)
         row = {
             "members": members,
-            "active_members": int(np.count_nonzero(member & (pop.last_active > max(day - 30, -1)))),
-            "active_today": int(np.count_nonzero(pop.active_today)),
+            "active_members": active,
+            "active_today": active_today,
             "joined_total": int(pop.joined.size),
             "churned_total": int(pop.joined.size - members),
             "ideas_total": self.consumer_ideas,

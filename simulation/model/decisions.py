@@ -156,6 +156,8 @@ class StageGates:
         c, last = self.concepts, len(GATES) - 1
         due = self.open[c["due"][self.open] <= day]
         self.reviewed = due
+        if not due.size:  # no gate came up today: nothing is drawn, nothing changes
+            return Decided(due, c["idea"][due], np.zeros(0, dtype=bool))
         gate = c["gate"][due].astype(np.int64)
         fixed = gate > last  # fixes after the test gate are done: launch
         review, g = due[~fixed], gate[~fixed]

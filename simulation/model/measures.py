@@ -86,8 +86,16 @@ def sorted_percentile(values: np.ndarray, q: float) -> float:
 
 
 def mean(values: list[float] | np.ndarray) -> float:
-    """Mean, NaN for no values."""
-    return float(np.mean(values)) if len(values) else float("nan")
+    """Mean, NaN for no values (``np.mean``'s value; for float arrays without its overhead).
+
+    >>> mean(np.array([0.5, 1.0])), mean([]), mean([1, 2])
+    (0.75, nan, 1.5)
+    """
+    if not len(values):
+        return float("nan")
+    if isinstance(values, np.ndarray) and values.dtype == np.float64:
+        return float(np.add.reduce(values, axis=None) / values.size)  # what np.mean computes
+    return float(np.mean(values))
 
 
 QUALITY_STEPS = 1000  # quality histograms have bins of 1/QUALITY_STEPS

@@ -7,6 +7,7 @@ import functools
 import mesa
 import networkx as nx
 import numpy as np
+import pandas as pd
 
 from simulation.model.agents.consumer import Consumer, ConsumerPopulation
 from simulation.model.agents.organisation import Organisation
@@ -17,6 +18,29 @@ from simulation.model.metrics import REPORTERS
 from simulation.model.network import Friendships, build_edges
 from simulation.scenario import Scenario, organisation_scenarios
 from simulation.scenario.organisations import named_co_owners
+
+
+class DailyFigures:
+    """The daily metrics, one list per metric: what Mesa's DataCollector would keep, cheaper.
+
+    ``collect`` appends today's value of every metric (``model_vars[name]`` is its list, as in
+    ``mesa.DataCollector``) and ``get_model_vars_dataframe`` makes the same frame Mesa's would,
+    without Mesa's per-value reporter call and deep copy.
+    """
+
+    def __init__(self, today: dict[str, float]):
+        self.today = today
+        self.model_vars: dict[str, list] = {name: [] for name in today}
+        self._lists = list(self.model_vars.values())
+
+    def collect(self, model=None) -> None:
+        """Append today's figures."""
+        for column, value in zip(self._lists, self.today.values(), strict=True):
+            column.append(value)
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """One row per collected day, one column per metric (the frame Mesa's would be)."""
+        return pd.DataFrame({name: np.asarray(values) for name, values in self.model_vars.items()})
 
 
 class CoCreationModel(mesa.Model):
@@ -46,7 +70,7 @@ class CoCreationModel(mesa.Model):
         people = ConsumerPopulation(
             params.consumers, community, firms[0][1].policies.recognition, friends, self.rng
         )
-        Consumer.create_agents(self, community.consumers, list(range(community.consumers)))
+        self._consumer_agents = False  # made on first look at the agents (:meth:`agents`)
         self.organisations: list[Organisation] = [
             Organisation.found(
                 self,
@@ -64,11 +88,37 @@ class CoCreationModel(mesa.Model):
             for org in self.organisations:
                 org.community.acts = Acts()
         self.today: dict[str, float] = dict.fromkeys(REPORTERS, 0.0)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: [self.today.get, [name]] for name in REPORTERS}
-        )
+        self.datacollector = DailyFigures(self.today)
         self.snapshots: list[dict[str, np.ndarray]] = []
         self.organisation_rows: list[dict[str, float]] = []  # the organisations table
+
+    # --- the agents ----------------------------------------------------------------------------
+    # Consumers are rows of columns; their Mesa agents are thin views (:class:`Consumer`) that a
+    # run never reads. They are made the first time anyone looks at the model's agents, so a run
+    # does not pay a Python object per consumer (a million of them cost seconds and ~0.5 GB).
+    def _make_consumer_agents(self) -> None:
+        if not self.__dict__.get("_consumer_agents", True):
+            self._consumer_agents = True
+            n = self.params.community.consumers
+            Consumer.create_agents(self, n, list(range(n)))
+
+    @property
+    def agents(self):
+        """Every agent of the model (Mesa's ``Model.agents``), consumers' views included."""
+        self._make_consumer_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """The agents by class (Mesa's ``Model.agents_by_type``), consumers' views included."""
+        self._make_consumer_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The classes of the model's agents (Mesa's ``Model.agent_types``)."""
+        self._make_consumer_agents()
+        return super().agent_types
 
     # --- the focal organisation and its community -----------------------------------------------
     @property
@@ -156,16 +206,17 @@ class CoCreationModel(mesa.Model):
             split_attention(communities, self.day, p.attention, p.attention_spread, self.rng)
 
     def measure(self) -> None:
-        """Update today's figures: the registry's daily metrics, read by the DataCollector.
+        """Update today's figures: the registry's daily metrics, read by ``datacollector``.
 
         The daily metrics are the focal community's; every community adds a row to the
         ``organisations`` table.
         """
-        self.today.update(self.organisation.community.figures())
+        figures = self.organisation.community.figures()
+        self.today.update(figures)
         memberships = self.memberships()
-        for org in self.organisations:
+        for i, org in enumerate(self.organisations):
             others = None if memberships is None else memberships - org.consumers.member
-            row = org.community.row(others)
+            row = org.community.row(others, figures if i == 0 else None)
             self.organisation_rows.append({"day": self.day, "organisation": org.name, **row})
 
     def memberships(self) -> np.ndarray | None:

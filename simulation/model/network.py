@@ -8,6 +8,7 @@ arrays so the daily rules are a sparse product rather than a Python loop.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import networkx as nx
@@ -50,25 +51,37 @@ def small_world_edges(n: int, k: int, p: float, rng: np.random.Generator) -> np.
     v = (u + np.tile(np.arange(1, k // 2 + 1), n)) % n
     rewire = np.flatnonzero(rng.random(u.size) < p)
     v[rewire] = rng.integers(0, n, rewire.size)
+    # The ties not rewired are distinct ring-lattice ties and never change: a rewired tie is
+    # doubled when its key is one of theirs or another rewired tie's (the same test as counting
+    # every key of the whole list, at the cost of the rewired ties alone).
+    fixed = np.ones(u.size, dtype=bool)
+    fixed[rewire] = False
+    fixed_keys = np.sort(np.minimum(u[fixed], v[fixed]) * n + np.maximum(u[fixed], v[fixed]))
     for _ in range(100):  # redraw rewired ties that hit oneself or double another tie
-        key = np.minimum(u, v) * n + np.maximum(u, v)
+        ru, rv = u[rewire], v[rewire]
+        key = np.minimum(ru, rv) * n + np.maximum(ru, rv)
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-        doubled = counts[inverse] > 1  # both copies, whichever comes first in the array
-        bad = rewire[(u[rewire] == v[rewire]) | doubled[rewire]]
-        if not bad.size:
-            break
+        at = np.minimum(np.searchsorted(fixed_keys, key), max(fixed_keys.size - 1, 0))
+        doubled = (counts[inverse] > 1) | (
+            fixed_keys[at] == key if fixed_keys.size else np.zeros(key.size, dtype=bool)
+        )
+        bad = rewire[(ru == rv) | doubled]
+        if not bad.size:  # every tie distinct and no one their own friend
+            return np.column_stack([np.minimum(u, v), np.maximum(u, v)])
         v[bad] = rng.integers(0, n, bad.size)
-    edges = np.column_stack([np.minimum(u, v), np.maximum(u, v)])
-    keep = edges[:, 0] != edges[:, 1]
-    unique = np.unique(edges[keep], axis=0)
-    return edges if len(unique) == len(edges) else unique  # drop what 100 redraws left
+    low, high = np.minimum(u, v), np.maximum(u, v)
+    keep = low != high
+    keys = np.sort(low[keep] * n + high[keep])
+    if keep.all() and not (keys[1:] == keys[:-1]).any():
+        return np.column_stack([low, high])
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # what 100 redraws left
+    return np.column_stack([keys // n, keys % n])  # the distinct ties, sorted as np.unique
 
 
 @dataclass
 class Friendships:
     """The graph as a row-normalised sparse matrix plus CSR arrays for sampling a friend."""
 
-    share: sp.csr_array  # share[i, j] = 1 / degree(i) if i and j are friends
     indptr: np.ndarray
     indices: np.ndarray
     degree: np.ndarray
@@ -81,16 +94,22 @@ class Friendships:
         adjacency = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
         adjacency.sum_duplicates()
         adjacency.sort_indices()
-        adjacency.data[:] = 1.0  # a tie listed twice is still one tie
-        degree = np.diff(adjacency.indptr).astype(np.float64)
-        scale = sp.diags_array(np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0))
-        share = sp.csr_array(scale @ adjacency)
         return cls(
-            share,
             adjacency.indptr.astype(np.int64),
             adjacency.indices.astype(np.int64),
-            degree.astype(np.int64),
+            np.diff(adjacency.indptr).astype(np.int64),
         )
+
+    @functools.cached_property
+    def share(self) -> sp.csr_array:
+        """``share[i, j] = 1 / degree(i)`` if i and j are friends (made when first asked for).
+
+        The daily rules do not need it (:meth:`share_of_friends_of` gives the same numbers).
+        """
+        degree = self.degree.astype(np.float64)
+        scale = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+        data = np.repeat(scale, self.degree)  # 1/degree(i) along row i, as diag @ adjacency
+        return sp.csr_array((data, self.indices, self.indptr), shape=(self.degree.size,) * 2)
 
     def edges(self) -> np.ndarray:
         """The friendships as an (E, 2) array, each tie once (lower index first).
@@ -112,6 +131,53 @@ class Friendships:
     def share_of_friends(self, flags: np.ndarray) -> np.ndarray:
         """For every consumer, the share of their friends for whom ``flags`` holds."""
         return self.share @ flags.astype(np.float64)
+
+    def share_of_friends_of(self, who: np.ndarray, flags: np.ndarray) -> np.ndarray:
+        """For each consumer in ``who``, the share of their friends for whom ``flags`` holds.
+
+        The same numbers as ``share_of_friends(flags)[who]``, to the last bit, at the cost of
+        ``who``'s friendships rather than everyone's: a share is ``1/degree`` added once per
+        flagged friend (the sparse product's sum), looked up from ``share_sums``.
+
+        >>> PATH = Friendships.from_edges(4, np.array([[0, 1], [1, 2]]))
+        >>> flags = np.array([True, False, False, True])
+        >>> PATH.share_of_friends_of(np.array([1, 3]), flags).tolist()
+        [0.5, 0.0]
+        """
+        degree = self.degree[who]
+        friends = self.friends_of(who)
+        flagged = np.zeros(friends.size + 1, dtype=np.int64)
+        np.cumsum(flags[friends], out=flagged[1:])
+        ends = np.cumsum(degree)
+        return self.share_of(who, flagged[ends] - flagged[ends - degree])
+
+    def share_of(self, who: np.ndarray, hits: np.ndarray) -> np.ndarray:
+        """``hits`` friends of each of ``who`` as a share of their friends (as the product sums).
+
+        >>> PATH = Friendships.from_edges(4, np.array([[0, 1], [1, 2]]))
+        >>> PATH.share_of(np.array([0, 1, 3]), np.array([1, 1, 0])).tolist()
+        [1.0, 0.5, 0.0]
+        """
+        offsets, sums = self.share_sums
+        return sums[offsets[self.degree[who]] + hits]
+
+    @functools.cached_property
+    def share_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """``sums[offsets[d] + c]``: ``1/d`` added ``c`` times in floating point, from 0.
+
+        One block of ``d + 1`` values for every degree ``d`` that occurs (at most the number
+        of consumers plus twice the number of ties in all).
+        """
+        degrees = np.unique(self.degree)
+        offsets = np.zeros(int(degrees[-1]) + 1 if degrees.size else 1, dtype=np.int64)
+        blocks, start = [], 0
+        for d in degrees.tolist():
+            block = np.zeros(d + 1)
+            if d:
+                np.cumsum(np.full(d, 1.0 / np.float64(d)), out=block[1:])
+            offsets[d], start = start, start + d + 1
+            blocks.append(block)
+        return offsets, np.concatenate(blocks) if blocks else np.zeros(1)
 
     def friends_of(self, who: np.ndarray) -> np.ndarray:
         """All friends of the consumers in ``who``, concatenated (with repeats)."""

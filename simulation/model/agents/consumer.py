@@ -111,6 +111,9 @@ class ConsumerPopulation:
         self.joined_days = np.empty(0, dtype=np.int32)  # and the day each joined
         self.contribution_counts = np.zeros(64, dtype=np.int64)  # histogram over those joined
         self.friends_left = np.zeros(n)
+        # friends active this week, kept up to date from the day's changes (see :meth:`bond`)
+        self.active_friends = np.zeros(n, dtype=np.int32)
+        self.active_this_week = np.zeros(n, dtype=bool)
         self.carried_idea = np.zeros(n, dtype=bool)
         if traits is None:
             self.intrinsic_base[:] = np.maximum(
@@ -190,7 +193,10 @@ class ConsumerPopulation:
 
     # --- the day's choices ----------------------------------------------------------------------
     def utility(self, who: np.ndarray, pull: np.ndarray | float, bond: np.ndarray) -> np.ndarray:
-        """Benefit minus cost of taking part today for consumers ``who``, before daily noise."""
+        """Benefit minus cost of taking part today for consumers ``who``, before daily noise.
+
+        ``bond`` is the share of each one's friends active this week (one value per ``who``).
+        """
         p = self.params
         recognition = self.recognition[who]
         if not np.isscalar(pull):
@@ -198,7 +204,7 @@ class ConsumerPopulation:
         return (
             self.intrinsic[who]
             + p.weight_identity * self.identity[who]
-            + p.weight_bond * bond[who]
+            + p.weight_bond * bond
             + p.weight_recognition * recognition / (1.0 + recognition)
             + p.weight_money * self.extrinsic[who] * pull
             + p.weight_influence * self.expectation[who]
@@ -248,11 +254,29 @@ class ConsumerPopulation:
         """
         members = np.flatnonzero(self.member)
         # Friends active this week pull one in (friends who left push one out: end_of_day).
-        bond = self.friends.share_of_friends(self.member & (self.last_active >= max(day - 7, 0)))
+        bond = self.bond(members, day)
         pull = incentive / (incentive + self.params.reward_half_saturation)
         noise = self.rng.normal(0.0, self.params.daily_noise, members.size)
         self.value = self.utility(members, pull, bond)
         return members, pull, self.value + noise > self.threshold[members]
+
+    def bond(self, who: np.ndarray, day: int) -> np.ndarray:
+        """For each of ``who``, the share of their friends who are members active this week.
+
+        The same numbers as ``friends.share_of_friends_of(who, flags)`` with ``flags`` the
+        members who took part in the last seven days, to the last bit; each consumer's count of
+        such friends is kept from day to day and updated only around those whose flag changed.
+        """
+        flags = self.member & (self.last_active >= max(day - 7, 0))
+        changed = np.flatnonzero(flags != self.active_this_week)
+        if changed.size:
+            friends = self.friends.friends_of(changed)
+            step = np.repeat(
+                np.where(flags[changed], 1, -1).astype(np.int32), self.friends.degree[changed]
+            )
+            np.add.at(self.active_friends, friends, step)
+            self.active_this_week = flags
+        return self.friends.share_of(who, self.active_friends[who])
 
     def _cash_ideas(self, active: np.ndarray, pull: np.ndarray | float) -> np.ndarray:
         """Extra ideas drawn by a running cash scheme, and its crowding-out.
@@ -493,12 +517,18 @@ def move_towards(state: np.ndarray, who: np.ndarray, target: np.ndarray, rate) -
     """
     if who.size == 0:
         return
-    rate = np.broadcast_to(rate, who.shape).astype(float)
-    ordered = np.sort(who)
-    if not (ordered[1:] == ordered[:-1]).any():  # one answer each: a single smoothing step
+    rate = np.full(who.shape, rate, dtype=float) if np.ndim(rate) == 0 else np.asarray(rate, float)
+    order = np.argsort(who, kind="stable")
+    ordered = who[order]
+    new = np.empty(who.size, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    if new.all():  # one answer each: a single smoothing step
         state[who] += rate * (target - state[who])
         return
-    people, index = np.unique(who, return_inverse=True)
+    people = ordered[new]  # np.unique(who, return_inverse=True), from the one sort
+    index = np.empty(who.size, dtype=np.intp)
+    index[order] = np.cumsum(new) - 1
     weight = np.bincount(index, weights=rate)
     mean_target = np.bincount(index, weights=rate * target) / np.where(weight > 0, weight, 1)
     kept = np.exp(np.bincount(index, weights=np.log1p(-np.minimum(rate, 1.0 - 1e-12))))

@@ -19,6 +19,8 @@ from simulation.model.policies import Framing, Policies, make_policies
 from simulation.scenario import OrganisationParams, Scenario
 from simulation.scenario.kinds import ResponseStyle
 
+SMALL_TEAM = 16  # up to this many marketers step one by one (marketers_read)
+
 
 class Organisation(mesa.Agent):
     """A firm that runs a community: its policies, marketers, review queue, gates and budget.
@@ -71,7 +73,7 @@ class Organisation(mesa.Agent):
         self.staff_gates()
         self.spend = 0.0
         self.queue = np.empty(0, dtype=np.int64)
-        self.assigned: list[tuple[np.ndarray, str, float]] = []
+        self.assigned: list[tuple[np.ndarray, str, np.ndarray]] = []  # ids, style, noise
         self.accepted_today = np.empty(0, dtype=np.int64)
         self._tables: dict[str, np.ndarray] = {}
         self.answers: list[dict[str, np.ndarray]] = []
@@ -178,7 +180,46 @@ class Organisation(mesa.Agent):
 
     def assign(self, ids: np.ndarray, marketer) -> None:
         """Record which marketer reviews ``ids`` today; reviews run together in close_review."""
-        self.assigned.append((ids, marketer.style, marketer.review_noise))
+        self.assigned.append((ids, marketer.style, np.full(ids.size, marketer.review_noise)))
+
+    def marketers_read(self) -> None:
+        """Every marketer, in random order, reads what today's time allows from the queue.
+
+        What ``self.marketers.shuffle_do("step")`` does (the same shuffle, the same arithmetic
+        as :meth:`Marketer.step`, value for value), over arrays: the marketers take consecutive
+        stretches of the queue, so the day's reading is one slice of it.
+        """
+        team = list(self.marketers)
+        self.marketers.random.shuffle(team)
+        if len(team) <= SMALL_TEAM:  # a few marketers: their own steps cost less than arrays
+            for marketer in team:
+                marketer.step()
+            return
+        silent = self.framing.silent
+        reply = self.marketer_params.reply_cost
+        styles = [ResponseStyle.SILENT if silent else m.response_style for m in team]
+        cost = np.array([1.0 + (reply if s is not ResponseStyle.SILENT else 0.0) for s in styles])
+        time = np.array([m.time for m in team]) + np.array([m.capacity for m in team])
+        want = ((time + 1e-9) // cost).astype(np.int64)
+        before = np.cumsum(want) - want
+        taken = np.clip(self.queue.size - before, 0, want)
+        time -= taken * cost
+        spare = time >= cost - 1e-9  # the queue ran dry: unused time does not pile up
+        time[spare] %= cost[spare]
+        for marketer, t, n in zip(team, time.tolist(), taken.tolist(), strict=True):
+            marketer.time = t
+            marketer.reviewed += n
+        total = int(taken.sum())
+        if not total:
+            return
+        ids, self.queue = self.queue[:total], self.queue[total:]
+        kinds = sorted(set(styles))
+        style = np.repeat(np.array([kinds.index(s) for s in styles]), taken)
+        noise = np.repeat(np.array([m.review_noise for m in team], dtype=float), taken)
+        for code, kind in enumerate(kinds):
+            mine = style == code
+            if mine.any():
+                self.assigned.append((ids[mine], kind, noise[mine]))
 
     def close_review(self) -> None:
         """Review and answer every idea taken today; admit the promoted ones to the gates."""
@@ -186,7 +227,7 @@ class Organisation(mesa.Agent):
         for style in sorted({style for _, style, _ in self.assigned}):
             batch = [(i, n) for i, s, n in self.assigned if s == style]
             ids = np.concatenate([i for i, _ in batch])
-            noise = np.repeat([n for _, n in batch], [i.size for i, _ in batch])
+            noise = np.concatenate([n for _, n in batch])
             promoted = review(self, ids, style, noise)
             self.reviewed_ideas += int((pool["author"][ids] >= 0).sum())
             self.answer(
@@ -365,7 +406,7 @@ class Organisation(mesa.Agent):
         model = self.model
         self.adapt()
         self.open_queue(self.expire(model.day, self.marketer_params.patience))
-        self.marketers.shuffle_do("step")
+        self.marketers_read()  # as self.marketers.shuffle_do("step"), over arrays
         self.close_review()
         self.decide()
         self.deliver_answers()
