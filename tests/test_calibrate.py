@@ -269,6 +269,26 @@ def test_the_model_is_scaled_to_the_log_unless_a_key_is_fixed():
     assert scale_to_log(off, data)[1] == {"run.days": 100}  # the model runs as long as the log
 
 
+def test_the_scaled_baseline_brings_about_the_log_s_members():
+    """The scaling leaves word of mouth out of E; measured, the scaled baseline still brings the
+    log's members to within a few per cent (scale_to_log's docstring). Guard: 15 %, 3 seeds."""
+    import numpy as np
+
+    from simulation.calibrate.search import scale_to_log
+    from simulation.events.summaries import summarise
+
+    spec = priors_from_dict(priors(), load_scenario(ROOT / "scenarios" / "baseline.toml"))
+    for days, members in ((90, 300), (365, 150)):
+        scenario, _ = scale_to_log(spec, {"days": days, "joined_total": members})
+        joined = [
+            summarise(run_scenario(scenario, seed=s, events=True).events, end_day=days - 1)[
+                "joined_total"
+            ]
+            for s in range(3)
+        ]
+        assert abs(np.mean(joined) / members - 1) < 0.15, (days, members, joined)
+
+
 def test_dry_run_counts_and_times_without_writing(tiny_files, tmp_path, capsys):
     out = tmp_path / "cal"
     assert main([*args(tiny_files, out), "--dry-run"]) == 0
