@@ -4,17 +4,18 @@ Prints figures; it never passes or fails anything (exit code 0 unless something 
 
     .venv/bin/python benchmarks/bench_calibrate.py [--truths 10] [--population 50]
         [--generations 4] [--replicates 1] [--days 120] [--consumers 300] [--workers 2]
-        [--seed 1]
+        [--seed 1] [--priors examples/priors.toml]
 
-For each of ``--truths`` parameter sets drawn from the priors of ``examples/priors.toml`` (the
-truths), the model writes a synthetic event log (the baseline sized to ``--days`` and
-``--consumers``, its initial members and arrivals in the baseline's proportion to the consumers,
-so that the scaling to the log has only the size to find, not a different make-up), a
-calibration runs on it from those priors (``--population`` particles, ``--generations``
-generations, ``--replicates`` runs a particle, the default summaries, the model scaled to the log
-as ``cocreate calibrate`` does) and the benchmark prints, per parameter, the truth, the posterior
-median, its 90 % interval (weighted 5 % and 95 % quantiles of the last generation), whether the
-truth is inside, and the contraction. At the end, a table per parameter and the overall figures:
+For each of ``--truths`` parameter sets drawn from the priors of ``--priors`` (the truths),
+the model writes a synthetic event log (the baseline sized to ``--days`` and ``--consumers``,
+its initial members and arrivals in the baseline's proportion to the consumers, so that the
+scaling to the log has only the size to find, not a different make-up), a calibration runs on
+it from those priors (``--population`` particles, ``--generations`` generations,
+``--replicates`` runs a particle, the priors file's summaries, by default the 15 standard ones,
+the model scaled to the log as ``cocreate calibrate`` does) and the benchmark prints, per
+parameter, the truth, the posterior median, its 90 % interval (weighted 5 % and 95 % quantiles
+of the last generation), whether the truth is inside, and the contraction. At the end, a
+table per parameter and the overall figures:
 
 - **coverage**: how many of the truths the 90 % interval covered; overall, over every parameter
   and truth, printed beside the target of 80 % (a well-calibrated posterior covers 90 %; with 10
@@ -31,8 +32,8 @@ truth is inside, and the contraction. At the end, a table per parameter and the 
 Reproducible for a given ``--seed`` with ``--workers 1`` (one process, numpy seeded per
 generation, each run's seed a hash of the seed and the particle's values). With more workers
 pyabc's multicore sampler accepts particles in the order they finish, so the figures vary a
-little from run to run; they are not byte-reproducible. The defaults take about 30–40 minutes
-on 2 shared cores.
+little from run to run; they are not byte-reproducible. The defaults took 29 minutes on 2 cores
+shared with other jobs (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--consumers", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--priors",
+        type=Path,
+        default=ROOT / "examples" / "priors.toml",
+        help="priors file: its [priors], [summaries] and [set] (its budget is replaced)",
+    )
     return parser.parse_args()
 
 
@@ -116,7 +123,7 @@ def main() -> None:
     args = parse_args()
     base = load_scenario(ROOT / "scenarios" / "baseline.toml")
     spec = dataclasses.replace(
-        load_priors(ROOT / "examples" / "priors.toml", base),
+        load_priors(args.priors, base),
         population=args.population,
         generations=args.generations,
         replicates=args.replicates,
@@ -132,7 +139,7 @@ def main() -> None:
         "community.arrival_rate": args.consumers * c.arrival_rate / c.consumers,
     }
     print(
-        f"{args.truths} truths from examples/priors.toml; logs of {args.days} days, "
+        f"{args.truths} truths from {args.priors.name}; logs of {args.days} days, "
         f"{args.consumers} consumers; {args.population} particles × {args.generations} "
         f"generations, {args.replicates} run(s) a particle, {args.workers} worker(s), "
         f"seed {args.seed}",
@@ -142,7 +149,10 @@ def main() -> None:
     results = []
     began = time.perf_counter()
     for i in range(args.truths):
-        truth = {p.key: float(p.frozen().rvs(random_state=rng)) for p in spec.priors}
+        truth = {}
+        for p in spec.priors:
+            value = float(p.frozen().rvs(random_state=rng))
+            truth[p.key] = round(value) if p.integer else value
         log_seed = int(np.random.SeedSequence([args.seed, i]).generate_state(1)[0])
         result = recover(spec, base, size, truth, log_seed, args.workers)
         results.append(result)
