@@ -269,6 +269,26 @@ def test_the_model_is_scaled_to_the_log_unless_a_key_is_fixed():
     assert scale_to_log(off, data)[1] == {"run.days": 100}  # the model runs as long as the log
 
 
+def test_the_scaled_baseline_brings_about_the_log_s_members():
+    """The scaling leaves word of mouth out of E; measured, the scaled baseline still brings the
+    log's members to within a few per cent (scale_to_log's docstring). Guard: 15 %, 3 seeds."""
+    import numpy as np
+
+    from simulation.calibrate.search import scale_to_log
+    from simulation.events.summaries import summarise
+
+    spec = priors_from_dict(priors(), load_scenario(ROOT / "scenarios" / "baseline.toml"))
+    for days, members in ((90, 300), (365, 150)):
+        scenario, _ = scale_to_log(spec, {"days": days, "joined_total": members})
+        joined = [
+            summarise(run_scenario(scenario, seed=s, events=True).events, end_day=days - 1)[
+                "joined_total"
+            ]
+            for s in range(3)
+        ]
+        assert abs(np.mean(joined) / members - 1) < 0.15, (days, members, joined)
+
+
 def test_dry_run_counts_and_times_without_writing(tiny_files, tmp_path, capsys):
     out = tmp_path / "cal"
     assert main([*args(tiny_files, out), "--dry-run"]) == 0
@@ -293,3 +313,67 @@ def test_a_larger_budget_goes_on_from_the_same_history(tiny_files, tmp_path, cap
         pd.read_parquet(out / "posterior.parquet"), pd.read_parquet(direct / "posterior.parquet")
     )
     capsys.readouterr()
+
+
+def test_one_generation_at_a_time_is_one_uninterrupted_pyabc_run(tiny_files, tmp_path):
+    """The coordinator's loop (a fresh ABCSMC per generation) uses the scales, epsilons and
+    particles of a single pyabc run: scales.json carries the scales fitted on all of a
+    generation's simulations (pyabc's load would re-fit them on the accepted ones only)."""
+    import json
+
+    import numpy as np
+    import pandas as pd
+    import pyabc
+
+    from simulation.calibrate import load_priors
+    from simulation.calibrate.search import (
+        distance,
+        posterior_frame,
+        prepare,
+        prior_distribution,
+        search,
+    )
+    from simulation.events.schema import read_events
+
+    write_priors(tiny_files / "two.toml", 2)
+    spec = load_priors(tiny_files / "two.toml", load_scenario(tiny_files / "base.toml"))
+    calibration = prepare(spec, read_events(tiny_files / "log.csv"))
+    looped = search(calibration, tmp_path / "loop", "sequential", 1)
+    scales = json.loads((tmp_path / "loop" / "scales.json").read_text())
+    assert sorted(scales) == ["1", "2"]  # generation 2: for a larger budget
+    assert set(scales["1"]) == set(calibration.observed)
+
+    abc = pyabc.ABCSMC(
+        calibration.simulator,
+        prior_distribution(spec),
+        distance(calibration),
+        population_size=spec.population,
+        sampler=pyabc.sampler.SingleCoreSampler(),
+    )
+    abc.new("sqlite:///" + str(tmp_path / "one.db"), calibration.observed)
+    generation = abc.run_generation
+
+    def reseeded(t):  # the coordinator seeds numpy before each generation after the first
+        if t > 0:
+            np.random.seed([spec.seed % 2**32, t])  # noqa: NPY002
+        return generation(t)
+
+    abc.run_generation = reseeded
+    np.random.seed([spec.seed % 2**32, 0])  # noqa: NPY002
+    single = abc.run(max_nr_populations=2)
+    for t in (1, 2):
+        fitted = dict(
+            zip(
+                abc.distance_function.sumstat.get_ids(),
+                abc.distance_function.scale_weights[t],
+                strict=True,
+            )
+        )
+        assert scales[str(t)] == pytest.approx(fitted, rel=1e-12)
+    pops = ["t", "epsilon", "samples"]
+    pd.testing.assert_frame_equal(
+        looped.get_all_populations()[pops], single.get_all_populations()[pops]
+    )
+    pd.testing.assert_frame_equal(
+        posterior_frame(looped, spec.keys), posterior_frame(single, spec.keys)
+    )

@@ -272,6 +272,10 @@ def write_outputs(
         ppc.to_html(index=False, float_format=lambda v: f"{v:.4g}"),
         figure_html("Data (tick) against the model's 90 % interval", pngs["ppc.png"]),
         "<h2>Generations</h2>",
+        "<p>Each generation's epsilon is measured with scales re-fitted on the previous "
+        "generation's simulations (each summary divided by its median absolute deviation), so "
+        "epsilons of successive generations are in different units and may rise; the acceptance "
+        "rate is the figure that shows the search tightening.</p>",
         generations.to_html(index=False, float_format=lambda v: f"{v:.4g}"),
     ]
     if calibration.dropped:

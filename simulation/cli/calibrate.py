@@ -30,9 +30,12 @@ ABC-SMC (pyabc): particles drawn from the priors file's [priors] (key path = { d
 (members and days; see README, "Your own community"), compared on the summaries of
 `cocreate describe` ([summaries] and weights; a default set otherwise). Budget in
 [calibration]: population, generations, simulations, minutes. The history is kept in
-OUT/history.db: running the same command again resumes a killed calibration; a history of
-another calibration is refused (--force moves it aside). Writes posterior.parquet,
-posterior.png, pairs.png, ppc.csv, ppc.png, calibrated.toml, report.html, provenance.json.
+OUT/history.db (the distance's scales in OUT/scales.json): running the same command again
+resumes a killed calibration; a history of another calibration is refused (--force moves it
+aside). Epsilon is measured on scales re-fitted each generation: watch the acceptance rate.
+Reproducible with --workers 1; on several cores or Dask not byte-identical from run to run.
+Writes posterior.parquet, posterior.png, pairs.png, ppc.csv, ppc.png, calibrated.toml,
+report.html, provenance.json.
 Needs pyabc: pip install 'cocreate[calibrate]'.
 Exit code: 0 done, 2 a mistake in the files or options, 130 on Ctrl-C (resume by re-running).
 """
