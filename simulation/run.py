@@ -138,14 +138,14 @@ def _organisations(rows: list[dict[str, float]], names: list[str]) -> pd.DataFra
     """The organisations table: one row per day and organisation, ``organisation`` categorical.
 
     Made column by column (cheaper than from the row dicts, the same frame) when every row has
-    the same keys.
+    the same keys; a column of one Python type (int, float, bool) as its numpy array.
     """
     first = rows[0].keys() if rows else None
     if first is None or "organisation" not in first or any(r.keys() != first for r in rows):
         frame = pd.DataFrame(rows)
         frame["organisation"] = pd.Categorical(frame["organisation"], names)
         return frame.reset_index(drop=True)
-    columns = {key: [row[key] for row in rows] for key in first}
+    columns = {key: _column([row[key] for row in rows]) for key in first}
     code = {name: i for i, name in enumerate(names)}
     codes = np.array([code.get(name, -1) for name in columns["organisation"]])
     columns["organisation"] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(names))
@@ -181,6 +181,16 @@ def share_of(flags: np.ndarray) -> float:
     (0.5, nan)
     """
     return float(flags.mean()) if flags.size >= MIN_GROUP else float("nan")
+
+
+def _column(values: list) -> np.ndarray | list:
+    """Python ints, floats or bools as the numpy array pandas would make of them; else as is."""
+    kinds = set(map(type, values))
+    if len(kinds) == 1 and kinds <= {int, float, bool}:
+        array = np.array(values)
+        if array.dtype in (np.int64, np.float64, np.bool_):
+            return array
+    return values
 
 
 def series_median(values: np.ndarray) -> float:
