@@ -181,9 +181,8 @@ def measure_overhead(repeats: int) -> dict:
     """
     from simulation.experiments.design import RunTask
     from simulation.experiments.spec import TableSpec
-    from simulation.experiments.worker import run_tables
+    from simulation.experiments.worker import run_parts
     from simulation.model import CoCreationModel
-    from simulation.results import parquet_bytes
     from simulation.run import collect_result
 
     consumers, days = SMALL_RUN
@@ -201,7 +200,7 @@ def measure_overhead(repeats: int) -> dict:
         t2 = time.perf_counter()
         result = collect_result(model)
         t3 = time.perf_counter()
-        {name: parquet_bytes(frame) for name, frame in run_tables(result, task).items()}
+        run_parts(result, task)
         t4 = time.perf_counter()
         for key, seconds in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             parts[key].append(seconds)

@@ -126,17 +126,23 @@ def _write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     if fmt == "csv":
         frame.to_csv(path, index=False, lineterminator="\n")
         return
-    pq.write_table(_arrow_table(frame), path, **PARQUET_OPTIONS)
+    pq.write_table(arrow_table(frame), path, **PARQUET_OPTIONS)
 
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:
     """A frame as the bytes of a Parquet file; the same frame always gives the same bytes."""
+    return table_bytes(arrow_table(frame))
+
+
+def table_bytes(table: pa.Table, options: dict[str, Any] = PARQUET_OPTIONS) -> bytes:
+    """An Arrow table as the bytes of a Parquet file written with ``options``."""
     sink = pa.BufferOutputStream()
-    pq.write_table(_arrow_table(frame), sink, **PARQUET_OPTIONS)
+    pq.write_table(table, sink, **options)
     return sink.getvalue().to_pybytes()
 
 
-def _arrow_table(frame: pd.DataFrame) -> pa.Table:
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A frame as Arrow, with its categories stored (what the Parquet files hold)."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     categories = {
         str(column): frame[column].cat.categories.tolist()

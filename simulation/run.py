@@ -111,8 +111,7 @@ def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
         if model.snapshots
         else model.consumers.snapshot_schema()
     )
-    organisations = pd.DataFrame(model.organisation_rows)
-    organisations["organisation"] = pd.Categorical(organisations["organisation"], names)
+    organisations = _organisations(model.organisation_rows, names)
     if len(names) > 1:
         ideas, decisions = _labelled(ideas, names), _labelled(decisions, names)
         if "organisation" in snapshots:
@@ -128,11 +127,29 @@ def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
         decisions,
         snapshots,
         {},
-        organisations.reset_index(drop=True),
+        organisations,
         events=log,
     )
     result.summary = summarise(result, model)
     return result
+
+
+def _organisations(rows: list[dict[str, float]], names: list[str]) -> pd.DataFrame:
+    """The organisations table: one row per day and organisation, ``organisation`` categorical.
+
+    Made column by column (cheaper than from the row dicts, the same frame) when every row has
+    the same keys; a column of one Python type (int, float, bool) as its numpy array.
+    """
+    first = rows[0].keys() if rows else None
+    if first is None or "organisation" not in first or any(r.keys() != first for r in rows):
+        frame = pd.DataFrame(rows)
+        frame["organisation"] = pd.Categorical(frame["organisation"], names)
+        return frame.reset_index(drop=True)
+    columns = {key: _column([row[key] for row in rows]) for key in first}
+    code = {name: i for i, name in enumerate(names)}
+    codes = np.array([code.get(name, -1) for name in columns["organisation"]])
+    columns["organisation"] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(names))
+    return pd.DataFrame(columns)
 
 
 def _labelled(frames: list[pd.DataFrame], names: list[str]) -> pd.DataFrame:
@@ -166,6 +183,41 @@ def share_of(flags: np.ndarray) -> float:
     return float(flags.mean()) if flags.size >= MIN_GROUP else float("nan")
 
 
+def _column(values: list) -> np.ndarray | list:
+    """Python ints, floats or bools as the numpy array pandas would make of them; else as is."""
+    kinds = set(map(type, values))
+    if len(kinds) == 1 and kinds <= {int, float, bool}:
+        array = np.array(values)
+        if array.dtype in (np.int64, np.float64, np.bool_):
+            return array
+    return values
+
+
+def series_median(values: np.ndarray) -> float:
+    """``pd.Series(values).median()`` without the Series: NaN skipped, NaN if nothing is left.
+
+    >>> m = series_median
+    >>> m(np.array([3.0, np.nan, 1.0])), m(np.array([2, 4])), m(np.array([np.nan]))
+    (2.0, 3.0, nan)
+    """
+    if values.dtype.kind not in "iuf":
+        return float(pd.Series(values).median())
+    kept = values.astype(np.float64)
+    kept = kept[~np.isnan(kept)]
+    return float(np.nanmedian(kept)) if kept.size else float("nan")  # what pandas calls
+
+
+def series_mean(values: np.ndarray) -> float:
+    """``pd.Series(values).mean()`` without the Series (the same sum and division for ints).
+
+    >>> series_mean(np.array([1, 2])), series_mean(np.array([1.0, np.nan]))
+    (1.5, 1.0)
+    """
+    if values.dtype.kind not in "iu" or not values.size:
+        return float(pd.Series(values).mean())
+    return float(values.sum(dtype=np.float64) / np.float64(values.size))
+
+
 def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     """Headline figures of a run (``simulation.model.metrics.SUMMARY``), from its own tables.
 
@@ -180,10 +232,10 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     p_reply = share_of(again[replied == 1])
     p_none = share_of(again[replied == 0])
     ideas = focal(result.ideas, model)
-    consumer_ideas = ideas[ideas["author"] >= 0]
+    by_consumer = ideas["author"].to_numpy() >= 0
     decisions = focal(result.decisions, model)
-    accepted = decisions["outcome"] == "accepted"
-    accepted_ideas = decisions.loc[accepted, "idea"].to_numpy()
+    accepted = (decisions["outcome"] == "accepted").to_numpy()
+    accepted_ideas = decisions["idea"].to_numpy()[accepted]
     params = model.params
     figures = {
         key: int(last[key]) if METRICS[key].kind == "count" else float(last[key])
@@ -199,11 +251,11 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         post_again_ignored=p_none,
         reply_effect=p_reply - p_none,
         **pop.after_first_answers(model.day, RETURN_WINDOW),
-        ideas=int(len(consumer_ideas)),
+        ideas=int(by_consumer.sum()),
         decisions=int(len(decisions)),
-        accepted=int(accepted.sum()) if len(decisions) else 0,
-        acceptance_rate=float((consumer_ideas["status"] == "accepted").mean())
-        if len(consumer_ideas)
+        accepted=int(accepted.sum()),
+        acceptance_rate=float((ideas["status"] == "accepted").to_numpy()[by_consumer].mean())
+        if by_consumer.any()
         else 0.0,
         value_accepted=float(
             model.space.value(
@@ -212,10 +264,10 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         )
         if accepted_ideas.size
         else float("nan"),
-        time_to_launch_median=float(decisions.loc[accepted, "time_to_launch"].median())
+        time_to_launch_median=series_median(decisions["time_to_launch"].to_numpy()[accepted])
         if accepted.any()
         else float("nan"),
-        flaws_escaped_per_launch=float(decisions.loc[accepted, "escaped"].mean())
+        flaws_escaped_per_launch=series_mean(decisions["escaped"].to_numpy()[accepted])
         if accepted.any()
         else float("nan"),
     )

@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from simulation.experiments.design import RunTask
+from simulation.experiments.parts import IDS, Unsupported, column, part_table, repeated
 from simulation.experiments.spec import SUMMARY, TableSpec
-from simulation.results import parquet_bytes
+from simulation.results import table_bytes
 from simulation.run import RunResult, run_scenario
 
 
@@ -40,7 +42,7 @@ def execute(task: RunTask) -> Outcome:
     worker = f"{socket.gethostname()}:{os.getpid()}"
     try:
         result = run_scenario(task.scenario, seed=task.seed)
-        parts = {name: parquet_bytes(frame) for name, frame in run_tables(result, task).items()}
+        parts = run_parts(result, task)
     except Exception:  # a run that raises is a result too: recorded, and the sweep goes on
         return Outcome(
             task.run_id, "failed", {}, time.perf_counter() - start, worker, traceback.format_exc()
@@ -53,16 +55,100 @@ def execute_batch(tasks: list[RunTask]) -> list[Outcome]:
     return [execute(task) for task in tasks]
 
 
-def run_tables(result: RunResult, task: RunTask) -> dict[str, pd.DataFrame]:
-    """The summary row and every recorded table of one run, with the run's id and labels."""
-    ids = {
+# How parts are written: the cheapest options on a small run's few rows. Compression and
+# dictionary encoding are set up per column chunk, which costs more than a small part's bytes
+# save (zstd took twice as long as snappy); statistics are kept for the columns a reader
+# filters a sweep's parts on. No timestamps are stored: the same table gives the same bytes.
+PART_OPTIONS: dict[str, Any] = {
+    "compression": "snappy",
+    "use_dictionary": False,
+    "write_statistics": [*IDS, "day"],
+    "version": "2.6",
+}
+
+
+def run_parts(result: RunResult, task: RunTask) -> dict[str, bytes]:
+    """The run's parts as Parquet bytes: the tables of :func:`run_tables`, made without pandas.
+
+    Reading a part back gives the frame ``run_tables`` made (:mod:`.parts`).
+    """
+    return {
+        name: table_bytes(table, PART_OPTIONS) for name, table in run_arrow(result, task).items()
+    }
+
+
+def run_arrow(result: RunResult, task: RunTask) -> dict[str, pa.Table]:
+    """The tables of :func:`run_tables` as Arrow tables, built from the run's arrays."""
+    ids = _ids(task)
+    labels = task.labels
+    tables = {}
+    row = {**ids, **labels, **_numeric(result.summary)}
+    try:
+        columns = {k: repeated(v, 1) for k, v in row.items()}
+    except Unsupported:
+        columns = None
+    tables[SUMMARY] = part_table(SUMMARY, columns, {}, lambda: _summary(result, task))
+    clash_free = not set(labels) & set(IDS)
+    for spec in task.tables:
+        columns, categories = _spec_columns(result, spec, ids, labels) if clash_free else (None, {})
+        tables[spec.name] = part_table(
+            spec.name,
+            columns,
+            categories,
+            lambda spec=spec: _labelled(select(result, spec), ids, labels, spec.source),
+        )
+    return tables
+
+
+def _spec_columns(
+    result: RunResult, spec: TableSpec, ids: dict[str, Any], labels: dict[str, Any]
+) -> tuple[dict[str, pa.Array] | None, dict[str, list[str]]]:
+    """A recorded table's columns as :func:`select` and :func:`_labelled` make them."""
+    frame = getattr(result, spec.source)
+    rows = None
+    n = len(frame)
+    if spec.source in ("timeseries", "snapshots", "organisations") and n:
+        last = int(result.timeseries["day"].iloc[-1])
+        day = frame["day"].to_numpy()
+        rows = np.flatnonzero((day % spec.every == 0) | (day == last))
+        n = rows.size
+    names = list(frame.columns)
+    if spec.columns:
+        keep = KEYS.get(spec.source, [])
+        names = keep + [c for c in spec.columns if c in frame.columns and c not in keep]
+    front = {**ids, **labels}
+    try:
+        columns = {k: repeated(v, n) for k, v in front.items()}
+        categories = {}
+        for name in names:
+            out = f"{spec.source}_{name}" if name in front else name
+            if out in columns:  # a renamed column meets another: the pandas way says what
+                return None, {}
+            columns[out], labels_of = column(frame[name], rows)
+            if labels_of is not None:
+                categories[out] = labels_of
+    except Unsupported:
+        return None, {}
+    return columns, categories
+
+
+def _ids(task: RunTask) -> dict[str, Any]:
+    return {
         "run_id": task.run_id,
         "point": task.point,
         "replicate": task.replicate,
         "seed": task.seed,
     }
-    summary = pd.DataFrame([{**ids, **task.labels, **_numeric(result.summary)}])
-    tables = {SUMMARY: summary}
+
+
+def _summary(result: RunResult, task: RunTask) -> pd.DataFrame:
+    return pd.DataFrame([{**_ids(task), **task.labels, **_numeric(result.summary)}])
+
+
+def run_tables(result: RunResult, task: RunTask) -> dict[str, pd.DataFrame]:
+    """The summary row and every recorded table of one run, with the run's id and labels."""
+    ids = _ids(task)
+    tables = {SUMMARY: _summary(result, task)}
     for spec in task.tables:
         tables[spec.name] = _labelled(select(result, spec), ids, task.labels, spec.source)
     return tables
