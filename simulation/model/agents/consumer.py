@@ -225,23 +225,31 @@ class ConsumerPopulation:
         self, day: int, members: np.ndarray, pull: np.ndarray | float, taking_part: np.ndarray
     ) -> tuple[np.ndarray, ...]:
         """The day of the ``members`` flagged ``taking_part``: (idea authors, builders, voters)."""
-        active = members[taking_part]
-        self.active_today[:] = False
-        self.active_today[active] = True
-        self.last_active[active] = day
-        self.active_days[active] += 1
-        if self.autonomy_loss:
-            self.intrinsic[active] *= 1.0 - self.autonomy_loss
+        from simulation.model import kernels
+
+        keep = 1.0 - self.autonomy_loss if self.autonomy_loss else 1.0
+        active = kernels.take_part(
+            members,
+            taking_part,
+            day,
+            self.active_today,
+            self.last_active,
+            self.active_days,
+            self.intrinsic,
+            keep,
+        )
         posts = self.rng.poisson(self.voice[active])
         paid = self._cash_ideas(active, pull)
-        carried = self.carried_idea[active]
-        self.carried_idea[active] = False
-        posters = np.repeat(active, posts)
-        builds = self.rng.random(posters.size) < self.params.build_share
-        ideas = np.concatenate([active[carried], posters[~builds], np.repeat(active, paid)])
-        posted = posts + paid + carried > 0
-        self.posting_days[active[posted]] += 1
-        return ideas, posters[builds], active[~posted]
+        builds = self.rng.random(int(posts.sum()))  # one number per post: a build or an idea
+        return kernels.posts_of(
+            active,
+            posts,
+            paid,
+            self.carried_idea,
+            builds,
+            self.params.build_share,
+            self.posting_days,
+        )
 
     def willing(self, day: int, incentive: np.ndarray | float):
         """Who would take part today if this were their only community.
@@ -252,13 +260,44 @@ class ConsumerPopulation:
             before the day's noise (what the community offers them; the attention split reads
             it).
         """
+        from simulation.model import kernels
+
         members = np.flatnonzero(self.member)
         # Friends active this week pull one in (friends who left push one out: end_of_day).
-        bond = self.bond(members, day)
+        self.count_active_friends(day)
         pull = incentive / (incentive + self.params.reward_half_saturation)
         noise = self.rng.normal(0.0, self.params.daily_noise, members.size)
-        self.value = self.utility(members, pull, bond)
-        return members, pull, self.value + noise > self.threshold[members]
+        p, friends = self.params, self.friends
+        offsets, sums = friends.share_sums
+        each = not np.isscalar(pull)
+        self.value = kernels.utility(  # what self.utility(members, pull, bond) computes
+            members,
+            self.intrinsic,
+            self.identity,
+            self.recognition,
+            self.extrinsic,
+            self.expectation,
+            self.satisfaction,
+            np.asarray(pull, dtype=np.float64).reshape(-1),
+            each,
+            self.active_friends,
+            friends.degree,
+            offsets,
+            sums,
+            np.array(
+                [
+                    p.weight_identity,
+                    p.weight_bond,
+                    p.weight_recognition,
+                    p.weight_money,
+                    p.weight_influence,
+                    p.weight_satisfaction,
+                    p.participation_cost,
+                ],
+                dtype=np.float64,
+            ),
+        )
+        return members, pull, kernels.willing(self.value, noise, self.threshold, members)
 
     def bond(self, who: np.ndarray, day: int) -> np.ndarray:
         """For each of ``who``, the share of their friends who are members active this week.
@@ -267,16 +306,27 @@ class ConsumerPopulation:
         members who took part in the last seven days, to the last bit; each consumer's count of
         such friends is kept from day to day and updated only around those whose flag changed.
         """
-        flags = self.member & (self.last_active >= max(day - 7, 0))
-        changed = np.flatnonzero(flags != self.active_this_week)
-        if changed.size:
-            friends = self.friends.friends_of(changed)
-            step = np.repeat(
-                np.where(flags[changed], 1, -1).astype(np.int32), self.friends.degree[changed]
-            )
-            np.add.at(self.active_friends, friends, step)
-            self.active_this_week = flags
+        self.count_active_friends(day)
         return self.friends.share_of(who, self.active_friends[who])
+
+    def count_active_friends(self, day: int) -> None:
+        """Bring each consumer's count of friends active this week up to ``day``.
+
+        Active this week: a member who took part in the last seven days. The friends of those
+        whose flag changed since the last count gain or lose one (a compiled loop).
+        """
+        from simulation.model import kernels
+
+        friends = self.friends
+        kernels.update_active_friends(
+            self.member,
+            self.last_active,
+            max(day - 7, 0),
+            self.active_this_week,
+            self.active_friends,
+            friends.indptr,
+            friends.indices,
+        )
 
     def _cash_ideas(self, active: np.ndarray, pull: np.ndarray | float) -> np.ndarray:
         """Extra ideas drawn by a running cash scheme, and its crowding-out.
@@ -482,26 +532,43 @@ class ConsumerPopulation:
         Exit (Ren & Kraut): a baseline hazard, more after a long inactive streak, more when
         dissatisfied, more when one's friends have left.
         """
-        p = self.params
-        self.recognition *= 1 - p.recognition_decay
-        self.intrinsic += p.intrinsic_recovery * (self.intrinsic_base - self.intrinsic)
-        self.satisfaction *= 1 - p.satisfaction_decay
-        members = np.flatnonzero(self.member)
-        idle = day - np.maximum(self.last_active[members], self.join_day[members])
-        hazard = (
-            p.exit_base
-            + p.exit_inactive * (idle > p.inactivity_days)
-            + p.exit_dissatisfaction * np.maximum(-self.satisfaction[members], 0.0)
-            + p.exit_friends * self.friends_left[members]
+        from simulation.model import kernels
+
+        p, friends = self.params, self.friends
+        draw = self.rng.random(int(np.count_nonzero(self.member)))  # one number per member
+        rates = [
+            1 - p.recognition_decay,
+            p.intrinsic_recovery,
+            1 - p.satisfaction_decay,
+            p.exit_base,
+            p.exit_inactive,
+            p.exit_dissatisfaction,
+            p.exit_friends,
+        ]
+        # recognition and satisfaction decay, interest recovers; then each member's hazard
+        # base + inactive * (idle > inactivity_days) + dissatisfaction * max(-satisfaction, 0)
+        # + friends * friends_left, against their number; leavers' friends lose 1/degree each
+        return kernels.end_of_day(
+            day,
+            draw,
+            self.member,
+            self.status,
+            self.active_today,
+            self.churn_day,
+            self.recognition,
+            self.intrinsic,
+            self.intrinsic_base,
+            self.satisfaction,
+            self.last_active,
+            self.join_day,
+            self.friends_left,
+            friends.indptr,
+            friends.indices,
+            friends.degree,
+            np.array(rates, dtype=np.float64),
+            p.inactivity_days,
+            int(ConsumerStatus.CHURNED),
         )
-        leavers = members[self.rng.random(members.size) < hazard]
-        self.status[leavers] = ConsumerStatus.CHURNED
-        self.member[leavers] = False
-        self.active_today[leavers] = False  # no invitations from those who left
-        self.churn_day[leavers] = day
-        friends = self.friends.friends_of(leavers)
-        np.add.at(self.friends_left, friends, 1.0 / self.friends.degree[friends])
-        return leavers
 
 
 def move_towards(state: np.ndarray, who: np.ndarray, target: np.ndarray, rate) -> None:

@@ -1,0 +1,423 @@
+"""Compiled kernels of the day's hottest stages (numba, compiled once and cached on disk).
+
+At 10,000 consumers a day is a few hundred numpy calls on arrays of a few thousand elements,
+so its cost is the calls, not the arithmetic. Each kernel here does one stage's many small
+passes as one loop over the consumers.
+
+Rules that keep every result byte-identical to the numpy code they replace:
+
+- **No random number is drawn here.** The callers draw with the model's numpy ``Generator``
+  exactly as before (same calls, sizes and order) and pass the numbers in.
+- **Element-wise arithmetic in numpy's order.** Each expression is written with the operations
+  and the parenthesisation numpy evaluated (``a * b / c`` is ``(a * b) / c``); numba compiles
+  without ``fastmath``, so nothing is reassociated or fused into a multiply-add.
+- **No transcendental function** (numpy's SIMD ``exp``/``log`` need not round as libm does),
+  and **floating-point sums** either stay in numpy or use :func:`pairwise_sum`, a copy of
+  numpy's pairwise summation that ``tests/test_kernels.py`` checks against ``np.add.reduce``.
+  Integer counts are exact in any order.
+
+The module is imported only when a model runs (``simulation.model.model`` imports it), never
+by ``cocreate --help``, ``params`` or ``check``. ``cache=True`` keeps the machine code in
+``__pycache__`` next to this file, so only the first run on a machine compiles; with a
+read-only package directory numba cannot write its cache and compiles in every process.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# --- summation as numpy does it ----------------------------------------------------------------
+PW_BLOCKSIZE = 128  # numpy's pairwise-summation block
+
+
+@njit(cache=True)
+def _block(a, lo, n):
+    """The pairwise sum numpy makes of ``a[lo:lo + n]`` for ``n <= PW_BLOCKSIZE``."""
+    if n < 8:
+        res = -0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    top = n - (n % 8)
+    while i < top:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@njit(cache=True)
+def _pairwise(a, lo, n):
+    """The pairwise sum numpy makes of ``a[lo:lo + n]``: halves cut at a multiple of 8.
+
+    The recursion of numpy's C code, run with explicit stacks (left half first).
+    """
+    if n <= PW_BLOCKSIZE:
+        return _block(a, lo, n)
+    los = np.empty(192, dtype=np.int64)
+    ns = np.empty(192, dtype=np.int64)
+    joins = np.empty(192, dtype=np.bool_)
+    values = np.empty(192)
+    top, kept = 0, 0
+    los[0], ns[0], joins[0] = lo, n, False
+    top = 1
+    while top:
+        top -= 1
+        start, size, join = los[top], ns[top], joins[top]
+        if join:
+            values[kept - 2] = values[kept - 2] + values[kept - 1]
+            kept -= 1
+        elif size <= PW_BLOCKSIZE:
+            values[kept] = _block(a, start, size)
+            kept += 1
+        else:
+            half = size // 2
+            half -= half % 8
+            los[top], ns[top], joins[top] = start, size, True
+            los[top + 1], ns[top + 1], joins[top + 1] = start + half, size - half, False
+            los[top + 2], ns[top + 2], joins[top + 2] = start, half, False
+            top += 3
+    return values[0]
+
+
+@njit(cache=True)
+def pairwise_sum(a, n):
+    """``np.add.reduce(a[:n])`` for a float64 array, to the last bit (0.0 for none)."""
+    return 0.0 + _pairwise(a, 0, n)  # numpy starts from the identity: -0.0 sums to 0.0
+
+
+# --- ideas: hill climbing ----------------------------------------------------------------------
+@njit(cache=True)
+def climb(x, flat, offset, steps, loci):
+    """Steepest-ascent hill climbs in place (``IdeaSpace.climb``): ``x`` start to end points.
+
+    Each searcher moves to its best single-bit neighbour under its view (the first best, as
+    ``argmax``) while that beats where it stands by more than 1e-9, at most ``steps`` times.
+    """
+    for i in range(x.size):
+        here = x[i]
+        base = offset[i]
+        for _ in range(steps[i]):
+            best = here ^ 1
+            best_value = flat[base + best]
+            for bit in range(1, loci):
+                other = here ^ (np.int64(1) << bit)
+                value = flat[base + other]
+                if value > best_value:
+                    best, best_value = other, value
+            if best_value > flat[base + here] + 1e-9:
+                here = best
+            else:
+                break
+        x[i] = here
+
+
+# --- participation -------------------------------------------------------------------------
+@njit(cache=True)
+def update_active_friends(
+    member, last_active, since, active_this_week, active_friends, indptr, indices
+):
+    """Keep each consumer's count of friends active this week (``ConsumerPopulation.bond``).
+
+    A consumer is active this week if a member who took part on day ``since`` or later; the
+    friends of everyone whose flag changed gain or lose one.
+    """
+    for i in range(member.size):
+        flag = member[i] and last_active[i] >= since
+        if flag != active_this_week[i]:
+            step = 1 if flag else -1
+            for k in range(indptr[i], indptr[i + 1]):
+                active_friends[indices[k]] += step
+            active_this_week[i] = flag
+
+
+@njit(cache=True)
+def members_of(member):
+    """``np.flatnonzero(member)``."""
+    count = 0
+    for i in range(member.size):
+        if member[i]:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(member.size):
+        if member[i]:
+            out[k] = i
+            k += 1
+    return out
+
+
+@njit(cache=True)
+def utility(
+    members,
+    intrinsic,
+    identity,
+    recognition,
+    extrinsic,
+    expectation,
+    satisfaction,
+    pull,
+    pull_each,
+    active_friends,
+    degree,
+    share_offsets,
+    share_sums,
+    weights,
+):
+    """Each member's utility before the day's noise (``ConsumerPopulation.utility``).
+
+    ``weights``: identity, bond, recognition, money, influence, satisfaction, cost.
+    ``pull``: one value per consumer if ``pull_each``, else ``pull[0]`` for everyone.
+    """
+    w_id, w_bond, w_rec, w_money, w_inf, w_sat, cost = (
+        weights[0],
+        weights[1],
+        weights[2],
+        weights[3],
+        weights[4],
+        weights[5],
+        weights[6],
+    )
+    value = np.empty(members.size)
+    for k in range(members.size):
+        i = members[k]
+        bond = share_sums[share_offsets[degree[i]] + active_friends[i]]
+        r = recognition[i]
+        p = pull[i] if pull_each else pull[0]
+        value[k] = (
+            intrinsic[i]
+            + w_id * identity[i]
+            + w_bond * bond
+            + w_rec * r / (1.0 + r)
+            + w_money * extrinsic[i] * p
+            + w_inf * expectation[i]
+            + w_sat * satisfaction[i]
+            - cost
+        )
+    return value
+
+
+@njit(cache=True)
+def willing(value, noise, threshold, members):
+    """``value + noise > threshold[members]``."""
+    out = np.empty(members.size, dtype=np.bool_)
+    for k in range(members.size):
+        out[k] = value[k] + noise[k] > threshold[members[k]]
+    return out
+
+
+@njit(cache=True)
+def take_part(members, taking_part, day, active_today, last_active, active_days, intrinsic, keep):
+    """The bookkeeping of the day's active members; returns them (``members[taking_part]``).
+
+    ``keep``: what intrinsic interest keeps on a day of taking part (1.0 under no control).
+    """
+    active_today[:] = False
+    count = 0
+    for k in range(members.size):
+        if taking_part[k]:
+            count += 1
+    active = np.empty(count, dtype=np.int64)
+    j = 0
+    for k in range(members.size):
+        if taking_part[k]:
+            i = members[k]
+            active[j] = i
+            j += 1
+            active_today[i] = True
+            last_active[i] = day
+            active_days[i] += 1
+            if keep != 1.0:
+                intrinsic[i] *= keep
+    return active
+
+
+@njit(cache=True)
+def posts_of(active, posts, paid, carried_idea, builds_draw, build_share, posting_days):
+    """Ideas, builds and voters of the active members (``ConsumerPopulation.take_part``).
+
+    ``builds_draw``: one uniform number per post (``rng.random(posts.sum())``); a post is a
+    build when its number is below ``build_share``. Ideas come in the order numpy made them:
+    carried ideas, then the posts that are not builds, then the paid-for ideas.
+    """
+    n = active.size
+    carried = np.empty(n, dtype=np.bool_)
+    n_carried = 0
+    for k in range(n):
+        carried[k] = carried_idea[active[k]]
+        carried_idea[active[k]] = False
+        if carried[k]:
+            n_carried += 1
+    n_builds = 0
+    for j in range(builds_draw.size):
+        if builds_draw[j] < build_share:
+            n_builds += 1
+    n_paid = 0
+    for k in range(n):
+        n_paid += paid[k]
+    ideas = np.empty(n_carried + builds_draw.size - n_builds + n_paid, dtype=np.int64)
+    builders = np.empty(n_builds, dtype=np.int64)
+    i = 0
+    for k in range(n):
+        if carried[k]:
+            ideas[i] = active[k]
+            i += 1
+    j = 0
+    b = 0
+    n_voters = 0
+    for k in range(n):
+        for _ in range(posts[k]):
+            if builds_draw[j] < build_share:
+                builders[b] = active[k]
+                b += 1
+            else:
+                ideas[i] = active[k]
+                i += 1
+            j += 1
+        if posts[k] + paid[k] + carried[k] > 0:
+            posting_days[active[k]] += 1
+        else:
+            n_voters += 1
+    voters = np.empty(n_voters, dtype=np.int64)
+    v = 0
+    for k in range(n):
+        for _ in range(paid[k]):
+            ideas[i] = active[k]
+            i += 1
+        if not (posts[k] + paid[k] + carried[k] > 0):
+            voters[v] = active[k]
+            v += 1
+    return ideas, builders, voters
+
+
+# --- the end of the day ------------------------------------------------------------------------
+@njit(cache=True)
+def end_of_day(
+    day,
+    draw,
+    member,
+    status,
+    active_today,
+    churn_day,
+    recognition,
+    intrinsic,
+    intrinsic_base,
+    satisfaction,
+    last_active,
+    join_day,
+    friends_left,
+    indptr,
+    indices,
+    degree,
+    rates,
+    inactivity_days,
+    churned,
+):
+    """Drift, then exits (``ConsumerPopulation.end_of_day``); returns the leavers.
+
+    ``draw``: one uniform number per member, in index order (``rng.random(members)``).
+    ``rates``: recognition kept, interest recovery, satisfaction kept, exit base, inactive,
+    dissatisfaction and friends-left hazards.
+    """
+    kept_recognition, recovery, kept_satisfaction = rates[0], rates[1], rates[2]
+    base, inactive, dissatisfied, friends = rates[3], rates[4], rates[5], rates[6]
+    n = member.size
+    for i in range(n):
+        recognition[i] *= kept_recognition
+        intrinsic[i] += recovery * (intrinsic_base[i] - intrinsic[i])
+        satisfaction[i] *= kept_satisfaction
+    leaving = np.zeros(draw.size, dtype=np.int64)
+    count = 0
+    k = 0
+    for i in range(n):
+        if member[i]:
+            idle = day - max(last_active[i], join_day[i])
+            hazard = (
+                base
+                + inactive * (1.0 if idle > inactivity_days else 0.0)
+                + dissatisfied * max(-satisfaction[i], 0.0)
+                + friends * friends_left[i]
+            )
+            if draw[k] < hazard:
+                leaving[count] = i
+                count += 1
+            k += 1
+    leavers = leaving[:count].copy()
+    for j in range(count):
+        i = leavers[j]
+        status[i] = churned
+        member[i] = False
+        active_today[i] = False
+        churn_day[i] = day
+    for j in range(count):
+        i = leavers[j]
+        for e in range(indptr[i], indptr[i + 1]):
+            f = indices[e]
+            friends_left[f] += 1.0 / degree[f]
+    return leavers
+
+
+# --- the day's figures -------------------------------------------------------------------------
+@njit(cache=True)
+def member_figures(
+    member,
+    last_active,
+    active_since,
+    active_today,
+    first_answer_day,
+    satisfaction,
+    intrinsic,
+    expectation,
+):
+    """Counts and means of the members (``population_metrics``).
+
+    Returns ``(members, active_members, active_today, satisfaction, satisfaction of the
+    answered, intrinsic, expectation)``, the means as ``np.mean`` of the members' values in
+    index order gives them (NaN for none).
+    """
+    n = member.size
+    sat = np.empty(n)
+    answered = np.empty(n)
+    interest = np.empty(n)
+    expected = np.empty(n)
+    m = 0
+    a = 0
+    active = 0
+    today = 0
+    for i in range(n):
+        if active_today[i]:
+            today += 1
+        if member[i]:
+            if last_active[i] > active_since:
+                active += 1
+            sat[m] = satisfaction[i]
+            interest[m] = intrinsic[i]
+            expected[m] = expectation[i]
+            m += 1
+            if first_answer_day[i] >= 0:
+                answered[a] = satisfaction[i]
+                a += 1
+    nan = np.nan
+    return (
+        m,
+        active,
+        today,
+        pairwise_sum(sat, m) / m if m else nan,
+        pairwise_sum(answered, a) / a if a else nan,
+        pairwise_sum(interest, m) / m if m else nan,
+        pairwise_sum(expected, m) / m if m else nan,
+    )

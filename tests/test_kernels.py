@@ -1,0 +1,60 @@
+"""The compiled kernels give numpy's numbers to the last bit (simulation/model/kernels.py)."""
+
+import numpy as np
+import pytest
+
+from simulation.model import kernels
+
+
+@pytest.mark.parametrize("kind", ["normal", "spread", "near_one"])
+def test_pairwise_sum_is_numpys_sum_bit_for_bit(kind):
+    rng = np.random.default_rng(3)
+    sizes = [*range(0, 300), *rng.integers(300, 200_000, 40).tolist()]
+    for n in sizes:
+        if kind == "normal":
+            a = rng.normal(size=n)
+        elif kind == "spread":
+            a = rng.random(n) * 10.0 ** rng.integers(-6, 6, n)
+        else:
+            a = 1.0 + 1e-3 * rng.normal(size=n)
+        assert np.float64(kernels.pairwise_sum(a, n)).tobytes() == np.add.reduce(a).tobytes(), n
+
+
+def test_pairwise_sum_of_negative_zeros_is_positive_zero_as_in_numpy():
+    for n in range(0, 20):
+        a = np.full(n, -0.0)
+        assert np.float64(kernels.pairwise_sum(a, n)).tobytes() == np.add.reduce(a).tobytes()
+
+
+def numpy_climb(starts, views, which, steps, loci):
+    """The vectorised hill climb the kernel replaced."""
+    x = np.asarray(starts, dtype=np.int64).copy()
+    flips = np.int64(1) << np.arange(loci, dtype=np.int64)
+    flat = views.reshape(-1)
+    offset = np.asarray(which, dtype=np.int64) * views.shape[1]
+    live = np.flatnonzero(steps > 0)
+    step = 0
+    while live.size:
+        here = x[live]
+        neighbours = here[:, None] ^ flips
+        values = flat.take(offset[live, None] + neighbours)
+        best = values.argmax(axis=1)
+        rows = np.arange(live.size)
+        better = values[rows, best] > flat.take(offset[live] + here) + 1e-9
+        x[live[better]] = neighbours[rows[better], best[better]]
+        step += 1
+        live = live[better & (steps[live] > step)]
+    return x
+
+
+def test_climb_ends_where_the_numpy_climb_ends():
+    rng = np.random.default_rng(5)
+    loci = 10
+    views = rng.random((3, 2**loci))
+    views[1] = np.round(views[1], 1)  # ties: the first best neighbour wins, as argmax
+    starts = rng.integers(0, 2**loci, 2000)
+    which = rng.integers(0, 3, 2000)
+    steps = rng.integers(0, 12, 2000)
+    x = starts.copy()
+    kernels.climb(x, views.reshape(-1), which * views.shape[1], steps, loci)
+    assert np.array_equal(x, numpy_climb(starts, views, which, steps, loci))
