@@ -58,3 +58,33 @@ def test_climb_ends_where_the_numpy_climb_ends():
     x = starts.copy()
     kernels.climb(x, views.reshape(-1), which * views.shape[1], steps, loci)
     assert np.array_equal(x, numpy_climb(starts, views, which, steps, loci))
+
+
+def test_contribution_figures_are_the_measures():
+    from simulation.model.measures import cohort_retention, counts_percentile, gini, top_share
+
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        people = int(rng.integers(0, 3000))
+        values = rng.zipf(1.6, people).clip(0, 500) - 1 if people else np.zeros(0, dtype=int)
+        counts = np.bincount(values, minlength=64).astype(np.int64)
+        joined = rng.permutation(4000)[:people].astype(np.int64)
+        days = np.sort(rng.integers(0, 300, people)).astype(np.int64)
+        join_day = np.full(4000, -1, dtype=np.int32)
+        join_day[joined] = days
+        churn_day = np.where(rng.random(4000) < 0.3, join_day + rng.integers(0, 200, 4000), -1)
+        churn_day = churn_day.astype(np.int32)
+        day = int(rng.integers(0, 400))
+        got = kernels.contribution_figures(counts, joined, days, join_day, churn_day, day)
+        cohorts = (joined, days, join_day, churn_day)
+        want = (
+            int((counts * np.arange(counts.size)).sum()),
+            gini(counts),
+            top_share(counts, 0.01),
+            cohort_retention(*cohorts, day, 30),
+            cohort_retention(*cohorts, day, 90),
+        )
+        assert np.array(got).tobytes() == np.array(want).tobytes(), trial
+        for q in (50.0, 90.0):
+            a, b = kernels.counts_percentile(counts, q), counts_percentile(counts, q)
+            assert np.float64(a).tobytes() == np.float64(b).tobytes()

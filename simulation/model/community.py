@@ -16,7 +16,7 @@ import numpy as np
 
 from simulation.model.agents.consumer import ConsumerPopulation
 from simulation.model.ideas.pool import FIRM, IdeaPool
-from simulation.model.measures import QUALITY_STEPS, counts_percentile, quality_histogram
+from simulation.model.measures import QUALITY_STEPS, quality_histogram
 from simulation.model.metrics import organisation_metrics, population_metrics
 
 
@@ -292,6 +292,8 @@ class Community:
 
     def figures(self) -> dict[str, float]:
         """Today's figures of this community: the registry's daily metrics."""
+        from simulation.model import kernels  # measures.counts_percentile, compiled
+
         day = self.day
         n_ideas = max(len(self.ideas), 1)
         quality, feasible, strategic, both = self._quality_sums / n_ideas
@@ -308,7 +310,8 @@ class Community:
             ideas_today=day.posters.size,
             votes_today=day.votes,
             quality_submitted=quality if len(self.ideas) else float("nan"),
-            quality_submitted_p90=counts_percentile(self._quality_counts, 90) / QUALITY_STEPS,
+            quality_submitted_p90=kernels.counts_percentile(self._quality_counts, 90.0)
+            / QUALITY_STEPS,
             feasible_share=feasible,
             on_strategy_share=strategic,
             feasible_on_strategy_share=both,

@@ -421,3 +421,215 @@ def member_figures(
         pairwise_sum(interest, m) / m if m else nan,
         pairwise_sum(expected, m) / m if m else nan,
     )
+
+
+@njit(cache=True)
+def contribution_figures(counts, joined, joined_days, join_day, churn_day, day):
+    """Total, Gini, top-1 % share, 30- and 90-day cohort retention (``population_metrics``).
+
+    The same numbers as ``measures.gini``, ``top_share`` and ``cohort_retention`` (the Gini's
+    one floating-point sum as numpy's pairwise sum).
+    """
+    size = counts.size
+    n = 0
+    total = 0
+    for v in range(size):
+        n += counts[v]
+        total += counts[v] * v
+    gini = 0.0
+    top = 0.0
+    if n != 0 and total != 0:
+        terms = np.empty(size)
+        below = 0
+        for v in range(size):
+            c = counts[v]
+            terms[v] = v * (c * below + c * (c + 1) / 2)  # level * rank_sum
+            below += c
+        weighted = pairwise_sum(terms, size)
+        gini = 2 * weighted / (n * total) - (n + 1) / n
+        k = max(1, int(np.ceil(0.01 * n)))
+        taken_total = 0
+        above = 0  # people with larger values, from the top down
+        for v in range(size - 1, -1, -1):
+            c = counts[v]
+            taken = min(c, max(k - above, 0))
+            taken_total += taken * v
+            above += c
+        top = taken_total / total
+    return (
+        total,
+        gini,
+        top,
+        _retention(joined, joined_days, join_day, churn_day, day, 30),
+        _retention(joined, joined_days, join_day, churn_day, day, 90),
+    )
+
+
+@njit(cache=True)
+def _retention(joined, days, join_day, churn_day, day, horizon):
+    lo = np.searchsorted(days, day - 2 * horizon)
+    hi = np.searchsorted(days, day - horizon)
+    if hi <= lo:
+        return np.nan
+    stayed = 0
+    for j in range(lo, hi):
+        i = joined[j]
+        if churn_day[i] < 0 or churn_day[i] - join_day[i] >= horizon:
+            stayed += 1
+    return stayed / (hi - lo)
+
+
+@njit(cache=True)
+def counts_percentile(counts, q):
+    """``measures.counts_percentile``: the q-th percentile of integers given as a histogram."""
+    total = 0
+    for c in counts:
+        total += c
+    if total == 0:
+        return np.nan
+    position = q / 100 * (total - 1)
+    below = np.floor(position)
+    low_key, high_key = below + 1, np.ceil(position) + 1
+    low = high = counts.size
+    running = 0
+    for v in range(counts.size):
+        running += counts[v]
+        if low == counts.size and running >= low_key:
+            low = v
+        if running >= high_key:
+            high = v
+            break
+    return low + (high - low) * (position - below)
+
+
+# --- answers heard -----------------------------------------------------------------------------
+@njit(cache=True)
+def hear_answers(
+    authors,
+    day,
+    replied,
+    explained,
+    badge,
+    credited,
+    outcome,
+    silent,
+    read,
+    fair_process,
+    intrinsic,
+    recognition,
+    identity,
+    answers_read,
+    expectation,
+    join_day,
+    values,
+    newcomer_days,
+):
+    """The first part of ``ConsumerPopulation.feedback``, up to satisfaction's move.
+
+    Interest (capped), recognition, identity and answers read grow per answer, in the order
+    given (as ``np.add.at``); returns each answer's worth (clipped to -1..1), whether it was a
+    decision, and its result (the outcome, 0 if none). ``values``: interest boost, cap,
+    reply value, badge value, identity gain, expectation weight, disconfirmation weight,
+    fairness bonus, silence penalty.
+    """
+    boost, cap, reply_value, badge_value, identity_gain = (
+        values[0],
+        values[1],
+        values[2],
+        values[3],
+        values[4],
+    )
+    w_expect, w_disconfirm, fairness, silence = values[5], values[6], values[7], values[8]
+    n = authors.size
+    for k in range(n):
+        if replied[k] or explained[k] or badge[k]:
+            intrinsic[authors[k]] += boost
+    for k in range(n):
+        if replied[k] or explained[k] or badge[k]:
+            i = authors[k]
+            intrinsic[i] = min(intrinsic[i], cap)
+    for k in range(n):
+        i = authors[k]
+        recognition[i] += reply_value * (1.0 if replied[k] else 0.0) + badge_value * (
+            1.0 if badge[k] else 0.0
+        )
+    for k in range(n):
+        identity[authors[k]] += identity_gain * (1.0 if (badge[k] or credited[k]) else 0.0)
+    for k in range(n):
+        if read[k]:
+            answers_read[authors[k]] += 1
+    worth = np.empty(n)
+    decided = np.empty(n, dtype=np.bool_)
+    result = np.empty(n)
+    for k in range(n):
+        i = authors[k]
+        d = not np.isnan(outcome[k])
+        decided[k] = d
+        r = outcome[k] if d else 0.0
+        result[k] = r
+        prior = expectation[i]
+        newcomer = 1 if (day - join_day[i]) < newcomer_days else 0
+        fair = explained[k] or (d and read[k] and fair_process)
+        w = (
+            (1.0 if d else 0.0) * (w_expect * prior + w_disconfirm * (r - prior))
+            + fairness * (1.0 if fair else 0.0)
+            - silence * (1.0 if silent[k] else 0.0) * (1 + newcomer)
+        )
+        worth[k] = min(max(w, -1.0), 1.0)
+    return worth, decided, result
+
+
+@njit(cache=True)
+def first_answers(
+    authors,
+    day,
+    decided,
+    result,
+    replied,
+    explained,
+    first_post,
+    read,
+    learning,
+    first_answer_day,
+    expectation,
+    expectation_prior,
+    satisfaction,
+    satisfaction_first,
+    first_reply,
+    first_outcome,
+):
+    """The rest of ``ConsumerPopulation.feedback`` but the expectations' move.
+
+    Records the first decision each author hears and what became of a first post; returns the
+    decided answers' authors, results and learning rates (``min(learning * (1 + explained),
+    1)``) for the expectations' move.
+    """
+    n = authors.size
+    count = 0
+    for k in range(n):
+        if decided[k]:
+            count += 1
+            i = authors[k]
+            if first_answer_day[i] < 0:
+                first_answer_day[i] = day
+                expectation_prior[i] = expectation[i]
+                satisfaction_first[i] = satisfaction[i]
+    who = np.empty(count, dtype=np.int64)
+    target = np.empty(count)
+    rate = np.empty(count)
+    j = 0
+    for k in range(n):
+        if decided[k]:
+            who[j] = authors[k]
+            target[j] = result[k]
+            rate[j] = min(learning * (1 + (1 if explained[k] else 0)), 1.0)
+            j += 1
+    fresh = np.empty(n, dtype=np.bool_)
+    for k in range(n):
+        fresh[k] = first_post[k] and first_reply[authors[k]] < 0
+    for k in range(n):
+        if fresh[k]:
+            i = authors[k]
+            first_reply[i] = 1 if replied[k] else 0
+            first_outcome[i] = (1 + (0 if decided[k] else 1)) if read[k] else 0
+    return who, target, rate

@@ -402,47 +402,77 @@ class ConsumerPopulation:
         whether anyone at the firm read the idea (an expired idea was not); ``fair_process``
         whether the firm decides by criteria it stated up front.
         """
+        from simulation.model import kernels
+
         p, r = self.params, self.recognition_params
-        # Informational feedback raises intrinsic interest (Deci et al. 1999, F2, d = +0.33).
-        informational = replied | explained | badge
-        boosted = authors[informational]
-        np.add.at(self.intrinsic, boosted, p.feedback_boost * p.intrinsic_sd)
-        self.intrinsic[boosted] = np.minimum(self.intrinsic[boosted], self.intrinsic_cap)
-        np.add.at(self.recognition, authors, r.reply_value * replied + r.badge_value * badge)
-        np.add.at(self.identity, authors, p.identity_gain * (badge | credited))
-        np.add.at(self.answers_read, authors, read)
+        # Informational feedback (a reply, an explanation or a badge) raises intrinsic interest
+        # (Deci et al. 1999, F2, d = +0.33), up to a cap; replies and badges add recognition,
+        # badges and credits identity.
         # Satisfaction with a decision (Oliver 1980): an expectation path (assimilation: who
         # expected more rates the same answer higher, so expectation and satisfaction
         # correlate positively, F8) plus disconfirmation (the outcome above or below what was
         # expected); fairness of the process adds (Franke, Keinz & Klausberger 2013); silence
-        # hurts, newcomers most (Halfaker et al. 2013; Piezunka & Dahlander 2019).
-        decided = ~np.isnan(outcome)
-        result = np.where(decided, outcome, 0.0)
-        prior = self.expectation[authors]
-        newcomer = (day - self.join_day[authors]) < p.newcomer_days
-        fair = explained | (decided & read & fair_process)
-        worth = (
-            decided * (p.expectation_weight * prior + p.disconfirmation_weight * (result - prior))
-            + p.fairness_bonus * fair
-            - p.silent_penalty * silent * (1 + newcomer)
+        # hurts, newcomers most (Halfaker et al. 2013; Piezunka & Dahlander 2019):
+        #   worth = decided * (w_e * prior + w_d * (result - prior)) + fairness * fair
+        #           - silence * silent * (1 + newcomer), clipped to -1..1
+        worth, decided, result = kernels.hear_answers(
+            authors,
+            day,
+            replied,
+            explained,
+            badge,
+            credited,
+            outcome,
+            silent,
+            read,
+            bool(fair_process),
+            self.intrinsic,
+            self.recognition,
+            self.identity,
+            self.answers_read,
+            self.expectation,
+            self.join_day,
+            np.array(
+                [
+                    p.feedback_boost * p.intrinsic_sd,
+                    self.intrinsic_cap,
+                    r.reply_value,
+                    r.badge_value,
+                    p.identity_gain,
+                    p.expectation_weight,
+                    p.disconfirmation_weight,
+                    p.fairness_bonus,
+                    p.silent_penalty,
+                ],
+                dtype=np.float64,
+            ),
+            p.newcomer_days,
         )
         # Satisfaction is a running average of experiences, so it does not grow with how much
         # one posts: each answer moves it part of the way towards what that answer was worth.
-        worth = np.minimum(np.maximum(worth, -1.0), 1.0)
         move_towards(self.satisfaction, authors, worth, p.satisfaction_learning)
-        # The first decision one hears: what one expected before it, how satisfied after it.
-        first = np.unique(authors[decided])
-        first = first[self.first_answer_day[first] < 0]
-        if first.size:
-            self.first_answer_day[first] = day
-            self.expectation_prior[first] = self.expectation[first]  # not yet moved today
-            self.satisfaction_first[first] = self.satisfaction[first]
+        # The first decision one hears: what one expected before it, how satisfied after it;
+        # what became of one's first post.
+        who, target, rate = kernels.first_answers(
+            authors,
+            day,
+            decided,
+            result,
+            replied,
+            explained,
+            first_post,
+            read,
+            p.expectation_learning,
+            self.first_answer_day,
+            self.expectation,
+            self.expectation_prior,
+            self.satisfaction,
+            self.satisfaction_first,
+            self.first_reply,
+            self.first_outcome,
+        )
         # Contributors learn their real chances from the firm's answers (Huang et al. 2014).
-        rate = np.minimum(p.expectation_learning * (1 + explained), 1.0)
-        move_towards(self.expectation, authors[decided], result[decided], rate[decided])
-        first_post = first_post & (self.first_reply[authors] < 0)
-        self.first_reply[authors[first_post]] = replied[first_post]
-        self.first_outcome[authors[first_post]] = np.where(read, 1 + (~decided), 0)[first_post]
+        move_towards(self.expectation, who, target, rate)
 
     def posted_again(self, day: int, window: int) -> tuple[np.ndarray, np.ndarray]:
         """Newcomers' return after their first post (Joyce & Kraut 2006).
