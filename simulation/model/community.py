@@ -141,6 +141,8 @@ class Community:
         consumers pool what they know of needs before the firm ever reads the idea. Both climbs
         run as one vectorised search.
         """
+        from simulation.model import kernels
+
         rng, space, pool, day = self.model.rng, self.model.space, self.ideas, self.day
         org = self.organisation
         views, framing = org.views, org.framing
@@ -164,7 +166,7 @@ class Community:
         if self.acts is not None:  # a build with no pending idea to work on has no target
             built_on = targets if targets.size else np.full(builders.size, -1)
             self.acts.add("built", day.number, builders, built_on)
-        np.add.at(pool["builds"], targets, 1)
+        kernels.add_at(pool["builds"], targets, 1)  # as np.add.at
         self.consumers.recognise_peers(pool["author"][targets])  # builds target consumer ideas
         pool["point"][targets] = ends[posters.size :]  # two builders on one idea: the last counts
         day.authors = np.concatenate([posters, builders])
@@ -236,7 +238,9 @@ class Community:
         liked = seen[liking]
         if self.acts is not None:
             self.acts.add("voted", day.number, voters[liking], liked)
-        np.add.at(self.ideas["votes"], liked, 1)
+        from simulation.model import kernels
+
+        kernels.add_at(self.ideas["votes"], liked, 1)  # as np.add.at
         authors = self.ideas["author"][liked]
         self.consumers.recognise_peers(authors[authors >= 0])
         day.votes = int(liked.size)

@@ -633,3 +633,83 @@ def first_answers(
             first_reply[i] = 1 if replied[k] else 0
             first_outcome[i] = (1 + (0 if decided[k] else 1)) if read[k] else 0
     return who, target, rate
+
+
+# --- posts, builds and votes -------------------------------------------------------------------
+@njit(cache=True)
+def add_at(target, index, value):
+    """``np.add.at(target, index, value)`` for one scalar ``value`` (in the order given)."""
+    for k in range(index.size):
+        target[index[k]] += value
+
+
+@njit(cache=True)
+def record_posts(
+    authors,
+    day,
+    contributions,
+    second_post_day,
+    first_post_day,
+    last_post_day,
+    status,
+    contributor,
+    mark,
+):
+    """``ConsumerPopulation.record_posts`` but the histogram: count posts, mark first posts.
+
+    ``mark`` is scratch, -1 everywhere on entry and on return. Returns ``(first, before,
+    after, top)``: whether each post is its author's first ever, each author's count before and
+    after today's posts (authors in increasing order, as ``np.unique``) and the largest after.
+    """
+    n = authors.size
+    first = np.zeros(n, dtype=np.bool_)
+    people = 0
+    for k in range(n):
+        a = authors[k]
+        if mark[a] < 0:
+            mark[a] = 0
+            people += 1
+    who = np.empty(people, dtype=np.int64)
+    j = 0
+    for k in range(n):
+        a = authors[k]
+        if mark[a] == 0:
+            mark[a] = 1
+            who[j] = a
+            j += 1
+    who.sort()
+    before = np.empty(people, dtype=np.int64)
+    after = np.empty(people, dtype=np.int64)
+    for j in range(people):
+        mark[who[j]] = j + 2  # 2 + the author's place in who
+        before[j] = contributions[who[j]]
+        after[j] = before[j]
+    for k in range(n):  # the first post of each author today is their first ever if none before
+        j = mark[authors[k]] - 2
+        if after[j] == before[j] and before[j] == 0:
+            first[k] = True
+        after[j] += 1
+    top = 0
+    for j in range(people):
+        a = who[j]
+        contributions[a] = after[j]
+        if before[j] > 0 and second_post_day[a] < 0:
+            second_post_day[a] = day
+        if after[j] > top:
+            top = after[j]
+        mark[a] = -1
+    for k in range(n):
+        a = authors[k]
+        if first[k]:
+            first_post_day[a] = day
+        last_post_day[a] = day
+        status[a] = contributor
+    return first, before, after, top
+
+
+@njit(cache=True)
+def recount(counts, before, after):
+    """Move each author from their old count to their new one in the histogram."""
+    for j in range(before.size):
+        counts[before[j]] -= 1
+        counts[after[j]] += 1

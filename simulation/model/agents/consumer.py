@@ -115,6 +115,7 @@ class ConsumerPopulation:
         self.active_friends = np.zeros(n, dtype=np.int32)
         self.active_this_week = np.zeros(n, dtype=bool)
         self.carried_idea = np.zeros(n, dtype=bool)
+        self._mark: np.ndarray | None = None  # scratch for record_posts, -1 between calls
         if traits is None:
             self.intrinsic_base[:] = np.maximum(
                 rng.normal(params.intrinsic_mean, params.intrinsic_sd, n), 0.0
@@ -344,17 +345,26 @@ class ConsumerPopulation:
 
     def record_posts(self, authors: np.ndarray, day: int) -> np.ndarray:
         """Count posts (authors repeat once per post); mark which post is each author's first."""
-        who, first_index, posts = np.unique(authors, return_index=True, return_counts=True)
-        before = self.contributions[who]
-        first = np.zeros(authors.size, dtype=bool)
-        first[first_index] = before == 0
-        self.contributions[who] = after = before + posts
-        later = who[(before > 0) & (self.second_post_day[who] < 0)]
-        self.second_post_day[later] = day  # the first post on a later day than the first
-        self._recount(before, after)
-        self.first_post_day[authors[first]] = day
-        self.last_post_day[authors] = day
-        self.status[authors] = ConsumerStatus.CONTRIBUTOR
+        from simulation.model import kernels
+
+        if self._mark is None:
+            self._mark = np.full(self.size, -1, dtype=np.int64)
+        first, before, after, top = kernels.record_posts(
+            np.asarray(authors, dtype=np.int64),
+            day,
+            self.contributions,
+            self.second_post_day,  # the first post on a later day than the first
+            self.first_post_day,
+            self.last_post_day,
+            self.status,
+            int(ConsumerStatus.CONTRIBUTOR),
+            self._mark,
+        )
+        if top >= self.contribution_counts.size:  # the histogram grows as _recount grows it
+            grown = np.zeros(2 * int(top) + 1, dtype=np.int64)
+            grown[: self.contribution_counts.size] = self.contribution_counts
+            self.contribution_counts = grown
+        kernels.recount(self.contribution_counts, before, after)
         return first
 
     def _recount(self, before: np.ndarray, after: np.ndarray) -> None:
@@ -520,7 +530,9 @@ class ConsumerPopulation:
         """
         value = self.recognition_params.peer_value
         if value and authors.size:
-            np.add.at(self.recognition, authors, value)
+            from simulation.model import kernels
+
+            kernels.add_at(self.recognition, authors, float(value))  # as np.add.at
 
     def let_in_first(self, since_day: int, value: float) -> None:
         """Early access for members who posted since ``since_day``: recognition and identity."""
