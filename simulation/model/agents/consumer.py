@@ -360,21 +360,12 @@ class ConsumerPopulation:
             int(ConsumerStatus.CONTRIBUTOR),
             self._mark,
         )
-        if top >= self.contribution_counts.size:  # the histogram grows as _recount grows it
+        if top >= self.contribution_counts.size:  # the histogram doubles past the largest count
             grown = np.zeros(2 * int(top) + 1, dtype=np.int64)
             grown[: self.contribution_counts.size] = self.contribution_counts
             self.contribution_counts = grown
         kernels.recount(self.contribution_counts, before, after)
         return first
-
-    def _recount(self, before: np.ndarray, after: np.ndarray) -> None:
-        """Keep the histogram of contribution counts over everyone who ever joined."""
-        if after.size and after.max() >= self.contribution_counts.size:
-            grown = np.zeros(2 * int(after.max()) + 1, dtype=np.int64)
-            grown[: self.contribution_counts.size] = self.contribution_counts
-            self.contribution_counts = grown
-        np.subtract.at(self.contribution_counts, before, 1)
-        np.add.at(self.contribution_counts, after, 1)
 
     def search_steps(self, authors: np.ndarray) -> np.ndarray:
         """Effort an author puts into an idea: hill-climbing steps.
