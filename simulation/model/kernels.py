@@ -713,3 +713,172 @@ def recount(counts, before, after):
     for j in range(before.size):
         counts[before[j]] -= 1
         counts[after[j]] += 1
+
+
+# --- the firm's answers and its queue ----------------------------------------------------------
+@njit(cache=True)
+def answer(
+    ids,
+    promoted,
+    decided,
+    accepted,
+    ignored,
+    table,
+    awards_newcomers,
+    silent_frame,
+    code,
+    none,
+    silent_code,
+    pool_author,
+    pool_first_post,
+    pool_response,
+):
+    """What the authors of ``ids`` hear (``Organisation.answer``); records the firm's response.
+
+    ``table[promoted, accepted]`` holds the feedback flags (reply, explanation, badge, credit)
+    of the recognition policy; an ignored idea gets none. Returns, for the ideas with a consumer
+    author: authors, replied, explained, badge, credited, outcome (NaN if undecided), silent,
+    first post.
+    """
+    n = ids.size
+    flags = np.zeros((n, 4), dtype=np.bool_)
+    for k in range(n):
+        i = ids[k]
+        if not ignored:
+            p = 1 if promoted[k] else 0
+            a = 1 if accepted[k] else 0
+            for f in range(4):
+                flags[k, f] = table[p, a, f]
+            if awards_newcomers and pool_first_post[i] and pool_response[i] == none:
+                flags[k, 2] = True
+        if silent_frame:
+            flags[k, 0] = False
+            flags[k, 1] = False
+    unanswered = np.empty(n, dtype=np.bool_)
+    mine = 0
+    for k in range(n):
+        unanswered[k] = pool_response[ids[k]] == none
+        if pool_author[ids[k]] >= 0:
+            mine += 1
+    for k in range(n):
+        if unanswered[k]:
+            pool_response[ids[k]] = code if (flags[k, 0] or flags[k, 1]) else silent_code
+    authors = np.empty(mine, dtype=np.int64)
+    replied = np.empty(mine, dtype=np.bool_)
+    explained = np.empty(mine, dtype=np.bool_)
+    badge = np.empty(mine, dtype=np.bool_)
+    credited = np.empty(mine, dtype=np.bool_)
+    outcome = np.empty(mine)
+    silent = np.empty(mine, dtype=np.bool_)
+    first_post = np.empty(mine, dtype=np.bool_)
+    j = 0
+    for k in range(n):
+        i = ids[k]
+        if pool_author[i] >= 0:
+            authors[j] = pool_author[i]
+            replied[j] = flags[k, 0]
+            explained[j] = flags[k, 1]
+            badge[j] = flags[k, 2]
+            credited[j] = flags[k, 3]
+            outcome[j] = (1.0 if accepted[k] else 0.0) if decided[k] else np.nan
+            silent[j] = decided[k] and not accepted[k] and not flags[k, 0]
+            first_post[j] = pool_first_post[i]
+            j += 1
+    return authors, replied, explained, badge, credited, outcome, silent, first_post
+
+
+@njit(cache=True)
+def pending(day, status, since, waiting):
+    """Ideas submitted on or after ``since`` whose status is ``waiting``, oldest first."""
+    start = np.searchsorted(day, since)
+    count = 0
+    for i in range(start, status.size):
+        if status[i] == waiting:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    j = 0
+    for i in range(start, status.size):
+        if status[i] == waiting:
+            out[j] = i
+            j += 1
+    return out
+
+
+# --- arrivals ----------------------------------------------------------------------------------
+@njit(cache=True)
+def prospects_and_inviters(status, prospect, active_today):
+    """``np.flatnonzero(status == prospect)`` and ``np.flatnonzero(active_today)``."""
+    n_prospects = 0
+    n_inviters = 0
+    for i in range(status.size):
+        if status[i] == prospect:
+            n_prospects += 1
+        if active_today[i]:
+            n_inviters += 1
+    prospects = np.empty(n_prospects, dtype=np.int64)
+    inviters = np.empty(n_inviters, dtype=np.int64)
+    p = 0
+    q = 0
+    for i in range(status.size):
+        if status[i] == prospect:
+            prospects[p] = i
+            p += 1
+        if active_today[i]:
+            inviters[q] = i
+            q += 1
+    return prospects, inviters
+
+
+@njit(cache=True)
+def who_invites(inviters, draw, satisfaction, word_of_mouth):
+    """The inviters whose number is below ``word_of_mouth * (1 + satisfaction) / 2``."""
+    keep = np.empty(inviters.size, dtype=np.bool_)
+    count = 0
+    for k in range(inviters.size):
+        keep[k] = draw[k] < word_of_mouth * (1 + satisfaction[inviters[k]]) / 2
+        if keep[k]:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    j = 0
+    for k in range(inviters.size):
+        if keep[k]:
+            out[j] = inviters[k]
+            j += 1
+    return out
+
+
+@njit(cache=True)
+def friends_invited(inviters, draw, indptr, indices, degree):
+    """One friend of each inviter (``Friendships.random_friend``), the friendless left out."""
+    out = np.empty(inviters.size, dtype=np.int64)
+    count = 0
+    last = indices.size - 1
+    for k in range(inviters.size):
+        i = inviters[k]
+        d = degree[i]
+        if d > 0:
+            pick = np.int64(draw[k] * d)
+            out[count] = indices[min(indptr[i] + pick, last)]
+            count += 1
+    return out[:count].copy()
+
+
+@njit(cache=True)
+def newcomers(unprompted, invited, draw, acceptance, status, prospect):
+    """Unprompted arrivals and the invited who accept and are prospects, sorted, no repeats."""
+    joined = np.empty(unprompted.size + invited.size, dtype=np.int64)
+    count = 0
+    for k in range(unprompted.size):
+        joined[count] = unprompted[k]
+        count += 1
+    for k in range(invited.size):
+        if draw[k] < acceptance and status[invited[k]] == prospect:
+            joined[count] = invited[k]
+            count += 1
+    joined = np.sort(joined[:count])
+    unique = 0
+    for k in range(count):
+        if k == 0 or joined[k] != joined[k - 1]:
+            joined[unique] = joined[k]
+            unique += 1
+    return joined[:unique].copy()

@@ -178,19 +178,38 @@ class ConsumerPopulation:
 
     def arrivals(self, day: int) -> np.ndarray:
         """Prospects who join today: unprompted arrivals plus friends invited by word of mouth."""
-        prospects = np.flatnonzero(self.status == ConsumerStatus.PROSPECT)
+        from simulation.model import kernels
+
+        prospect, rng, friends = int(ConsumerStatus.PROSPECT), self.rng, self.friends
+        prospects, inviters = kernels.prospects_and_inviters(
+            self.status, prospect, self.active_today
+        )
         if prospects.size == 0:
             return prospects
-        count = min(self.rng.poisson(self.community.arrival_rate), prospects.size)
-        unprompted = self.rng.choice(prospects, size=count, replace=False)
-        inviters = np.flatnonzero(self.active_today)
-        rate = self.community.word_of_mouth * (1 + self.satisfaction[inviters]) / 2
-        inviters = inviters[self.rng.random(inviters.size) < rate]
-        invited = self.friends.random_friend(inviters, self.rng)
-        invited = invited[invited >= 0]
-        invited = invited[self.rng.random(invited.size) < self.community.invite_acceptance]
-        invited = invited[self.status[invited] == ConsumerStatus.PROSPECT]
-        return np.unique(np.concatenate([unprompted, invited]))
+        count = min(rng.poisson(self.community.arrival_rate), prospects.size)
+        unprompted = rng.choice(prospects, size=count, replace=False)
+        # members active today invite with chance word_of_mouth * (1 + satisfaction) / 2
+        inviters = kernels.who_invites(
+            inviters,
+            rng.random(inviters.size),
+            self.satisfaction,
+            self.community.word_of_mouth,
+        )
+        if friends.indices.size == 0:  # no one has a friend to invite (nothing drawn)
+            invited = np.empty(0, dtype=np.int64)
+        else:  # a friend drawn uniformly for each inviter, as friends.random_friend
+            invited = kernels.friends_invited(
+                inviters, rng.random(inviters.size), friends.indptr, friends.indices, friends.degree
+            )
+        # who accepts, if still a prospect; with the unprompted, as np.unique gives them
+        return kernels.newcomers(
+            unprompted,
+            invited,
+            rng.random(invited.size),
+            self.community.invite_acceptance,
+            self.status,
+            prospect,
+        )
 
     # --- the day's choices ----------------------------------------------------------------------
     def utility(self, who: np.ndarray, pull: np.ndarray | float, bond: np.ndarray) -> np.ndarray:
