@@ -88,3 +88,44 @@ def test_contribution_figures_are_the_measures():
         for q in (50.0, 90.0):
             a, b = kernels.counts_percentile(counts, q), counts_percentile(counts, q)
             assert np.float64(a).tobytes() == np.float64(b).tobytes()
+
+
+def numpy_move_towards(state, who, target, rate):
+    """The numpy smoothing the kernels replaced."""
+    if who.size == 0:
+        return
+    rate = np.full(who.shape, rate, dtype=float) if np.ndim(rate) == 0 else np.asarray(rate, float)
+    order = np.argsort(who, kind="stable")
+    ordered = who[order]
+    new = np.empty(who.size, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    if new.all():
+        state[who] += rate * (target - state[who])
+        return
+    people = ordered[new]
+    index = np.empty(who.size, dtype=np.intp)
+    index[order] = np.cumsum(new) - 1
+    weight = np.bincount(index, weights=rate)
+    mean_target = np.bincount(index, weights=rate * target) / np.where(weight > 0, weight, 1)
+    kept = np.exp(np.bincount(index, weights=np.log1p(-np.minimum(rate, 1.0 - 1e-12))))
+    state[people] += (1.0 - kept) * (mean_target - state[people])
+
+
+@pytest.mark.parametrize("repeats", [False, True])
+def test_move_towards_is_the_numpy_smoothing(repeats):
+    from simulation.model.agents.consumer import move_towards
+
+    rng = np.random.default_rng(11)
+    mark = np.full(500, -1, dtype=np.int64)
+    for trial in range(300):
+        n = int(rng.integers(0, 200))
+        who = rng.integers(0, 500, n) if repeats else rng.permutation(500)[:n]
+        target = rng.uniform(-1, 1, n)
+        rate = rng.uniform(0, 1, n) if trial % 2 else 0.3
+        a = rng.normal(size=500)
+        b = a.copy()
+        move_towards(a, who, target, rate, mark)
+        numpy_move_towards(b, who, target, rate)
+        assert a.tobytes() == b.tobytes(), trial
+        assert (mark == -1).all()

@@ -882,3 +882,62 @@ def newcomers(unprompted, invited, draw, acceptance, status, prospect):
             joined[unique] = joined[k]
             unique += 1
     return joined[:unique].copy()
+
+
+# --- exponential smoothing (move_towards) ------------------------------------------------------
+@njit(cache=True)
+def smooth_once(state, who, target, rate, mark):
+    """``move_towards`` when no one repeats: ``state[i] += rate * (target - state[i])``.
+
+    Returns ``(group, people)``: empty if it applied the moves; otherwise, when someone
+    repeats, each answer's group and each group's person (nothing applied). ``mark`` is
+    scratch, -1 everywhere on entry and on return.
+    """
+    n = who.size
+    group = np.empty(n, dtype=np.int64)
+    people = np.empty(n, dtype=np.int64)
+    groups = 0
+    for k in range(n):
+        i = who[k]
+        if mark[i] < 0:
+            mark[i] = groups
+            people[groups] = i
+            groups += 1
+        group[k] = mark[i]
+    for g in range(groups):
+        mark[people[g]] = -1
+    if groups == n:
+        for k in range(n):
+            i = who[k]
+            state[i] += rate[k] * (target[k] - state[i])
+        return group[:0], people[:0]
+    return group, people[:groups].copy()
+
+
+@njit(cache=True)
+def smooth_sums(group, people, target, rate, logs):
+    """Per person: the rate-weighted mean target and the sum of ``logs`` (``log1p(-rate)``).
+
+    Summed in answer order, as ``np.bincount`` sums.
+    """
+    m = people.size
+    weight = np.zeros(m)
+    weighted = np.zeros(m)
+    log_kept = np.zeros(m)
+    for k in range(group.size):
+        g = group[k]
+        weight[g] += rate[k]
+        weighted[g] += rate[k] * target[k]
+        log_kept[g] += logs[k]
+    mean_target = np.empty(m)
+    for g in range(m):
+        mean_target[g] = weighted[g] / (weight[g] if weight[g] > 0 else 1.0)
+    return mean_target, log_kept
+
+
+@njit(cache=True)
+def smooth_apply(state, people, mean_target, kept):
+    """``state[people] += (1 - kept) * (mean_target - state[people])``."""
+    for g in range(people.size):
+        i = people[g]
+        state[i] += (1.0 - kept[g]) * (mean_target[g] - state[i])

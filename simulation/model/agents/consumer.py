@@ -115,7 +115,7 @@ class ConsumerPopulation:
         self.active_friends = np.zeros(n, dtype=np.int32)
         self.active_this_week = np.zeros(n, dtype=bool)
         self.carried_idea = np.zeros(n, dtype=bool)
-        self._mark: np.ndarray | None = None  # scratch for record_posts, -1 between calls
+        self._mark: np.ndarray | None = None  # see mark
         if traits is None:
             self.intrinsic_base[:] = np.maximum(
                 rng.normal(params.intrinsic_mean, params.intrinsic_sd, n), 0.0
@@ -136,6 +136,13 @@ class ConsumerPopulation:
         self.intrinsic[:] = self.intrinsic_base
         self.intrinsic_cap = params.intrinsic_mean + 3 * params.intrinsic_sd
         self.autonomy_loss = 0.0  # intrinsic interest lost per day of taking part under control
+
+    @property
+    def mark(self) -> np.ndarray:
+        """Scratch for the kernels (one entry per consumer), -1 everywhere between calls."""
+        if self._mark is None:
+            self._mark = np.full(self.size, -1, dtype=np.int64)
+        return self._mark
 
     def sibling(self, recognition: RecognitionParams) -> ConsumerPopulation:
         """The same consumers as members of another community (under its recognition policy).
@@ -355,6 +362,8 @@ class ConsumerPopulation:
         contingent reward crowds out intrinsic interest however large the reward (Deci, Koestner
         & Ryan 1999, F1).
         """
+        if np.ndim(pull) == 0 and not pull > 0:  # no cash on offer today: nothing drawn
+            return np.zeros(active.size, dtype=np.int64)
         pull = np.broadcast_to(pull, self.size)[active]
         exposed = pull > 0
         if not exposed.any():
@@ -366,8 +375,6 @@ class ConsumerPopulation:
         """Count posts (authors repeat once per post); mark which post is each author's first."""
         from simulation.model import kernels
 
-        if self._mark is None:
-            self._mark = np.full(self.size, -1, dtype=np.int64)
         first, before, after, top = kernels.record_posts(
             np.asarray(authors, dtype=np.int64),
             day,
@@ -377,7 +384,7 @@ class ConsumerPopulation:
             self.last_post_day,
             self.status,
             int(ConsumerStatus.CONTRIBUTOR),
-            self._mark,
+            self.mark,
         )
         if top >= self.contribution_counts.size:  # the histogram doubles past the largest count
             grown = np.zeros(2 * int(top) + 1, dtype=np.int64)
@@ -470,7 +477,7 @@ class ConsumerPopulation:
         )
         # Satisfaction is a running average of experiences, so it does not grow with how much
         # one posts: each answer moves it part of the way towards what that answer was worth.
-        move_towards(self.satisfaction, authors, worth, p.satisfaction_learning)
+        move_towards(self.satisfaction, authors, worth, p.satisfaction_learning, self.mark)
         # The first decision one hears: what one expected before it, how satisfied after it;
         # what became of one's first post.
         who, target, rate = kernels.first_answers(
@@ -492,7 +499,7 @@ class ConsumerPopulation:
             self.first_outcome,
         )
         # Contributors learn their real chances from the firm's answers (Huang et al. 2014).
-        move_towards(self.expectation, who, target, rate)
+        move_towards(self.expectation, who, target, rate, self.mark)
 
     def posted_again(self, day: int, window: int) -> tuple[np.ndarray, np.ndarray]:
         """Newcomers' return after their first post (Joyce & Kraut 2006).
@@ -623,35 +630,36 @@ class ConsumerPopulation:
         )
 
 
-def move_towards(state: np.ndarray, who: np.ndarray, target: np.ndarray, rate) -> None:
+def move_towards(
+    state: np.ndarray, who: np.ndarray, target: np.ndarray, rate, mark: np.ndarray | None = None
+) -> None:
     """Exponential smoothing of ``state[who]`` towards ``target`` at ``rate``, in place.
 
     When someone gets several answers on one day, the moves compound as if applied one after
-    another towards their rate-weighted mean target, so the state never overshoots.
+    another towards their rate-weighted mean target, so the state never overshoots:
+    ``state += (1 - prod(1 - rate)) * (mean_target - state)``, the product as ``exp`` of a sum
+    of ``log1p`` (numpy's), the sums in answer order. ``mark``: scratch of ``state``'s size,
+    -1 everywhere (kept so between calls; made if not given).
 
     >>> s = np.zeros(2)
     >>> move_towards(s, np.array([0, 0, 1]), np.array([1.0, 1.0, -1.0]), 0.5)
     >>> s.tolist()
     [0.75, -0.5]
     """
+    from simulation.model import kernels
+
     if who.size == 0:
         return
     rate = np.full(who.shape, rate, dtype=float) if np.ndim(rate) == 0 else np.asarray(rate, float)
-    order = np.argsort(who, kind="stable")
-    ordered = who[order]
-    new = np.empty(who.size, dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    if new.all():  # one answer each: a single smoothing step
-        state[who] += rate * (target - state[who])
+    target = np.asarray(target, dtype=float)
+    if mark is None:
+        mark = np.full(state.size, -1, dtype=np.int64)
+    group, people = kernels.smooth_once(state, np.asarray(who, dtype=np.int64), target, rate, mark)
+    if not group.size:  # one answer each: a single smoothing step, done
         return
-    people = ordered[new]  # np.unique(who, return_inverse=True), from the one sort
-    index = np.empty(who.size, dtype=np.intp)
-    index[order] = np.cumsum(new) - 1
-    weight = np.bincount(index, weights=rate)
-    mean_target = np.bincount(index, weights=rate * target) / np.where(weight > 0, weight, 1)
-    kept = np.exp(np.bincount(index, weights=np.log1p(-np.minimum(rate, 1.0 - 1e-12))))
-    state[people] += (1.0 - kept) * (mean_target - state[people])
+    logs = np.log1p(-np.minimum(rate, 1.0 - 1e-12))
+    mean_target, log_kept = kernels.smooth_sums(group, people, target, rate, logs)
+    kernels.smooth_apply(state, people, mean_target, np.exp(log_kept))
 
 
 class Consumer(mesa.Agent):
