@@ -941,3 +941,158 @@ def smooth_apply(state, people, mean_target, kept):
     for g in range(people.size):
         i = people[g]
         state[i] += (1.0 - kept[g]) * (mean_target[g] - state[i])
+
+
+# --- stage gates (StageGates.advance) ----------------------------------------------------------
+@njit(cache=True)
+def gates_due(open_rows, due, gate, day, last):
+    """The open rows whose gate review (or final fix) ends by ``day``.
+
+    Returns ``(due rows, rows reviewed, their gates, rows fixed after the last gate)``.
+    """
+    count = 0
+    for r in open_rows:
+        if due[r] <= day:
+            count += 1
+    rows = np.empty(count, dtype=np.int64)
+    j = 0
+    fixed = 0
+    for r in open_rows:
+        if due[r] <= day:
+            rows[j] = r
+            j += 1
+            if gate[r] > last:
+                fixed += 1
+    review = np.empty(count - fixed, dtype=np.int64)
+    g = np.empty(count - fixed, dtype=np.int64)
+    done = np.empty(fixed, dtype=np.int64)
+    a = 0
+    b = 0
+    for r in rows:
+        if gate[r] > last:
+            done[b] = r
+            b += 1
+        else:
+            review[a] = r
+            g[a] = gate[r]
+            a += 1
+    return rows, review, g, done
+
+
+@njit(cache=True)
+def gates_found(review, g, found, hidden, found_at, found_total, rework_col, rework_days, cost):
+    """Flaws found at the reviews: hidden ones go, counts and rework grow; returns the rework."""
+    rework = np.empty(review.size)
+    for k in range(review.size):
+        r = review[k]
+        n = 0
+        for p in range(found.shape[1]):
+            hidden[r, p] -= found[k, p]
+            n += found[k, p]
+        found_at[r, g[k]] += n
+        found_total[g[k]] += n
+        rework[k] = n * rework_days * cost[g[k]]
+        rework_col[r] += rework[k]
+    return rework
+
+
+@njit(cache=True)
+def gates_moving(review, g, killed, rework, gate, last):
+    """The reviewed concepts neither killed nor launched, and their next gates.
+
+    Returns ``(launched, moving rows, their next gate, whether it is a gate, their rework)``.
+    """
+    n = review.size
+    launched = np.empty(n, dtype=np.bool_)
+    count = 0
+    for k in range(n):
+        launched[k] = g[k] == last and rework[k] == 0 and not killed[k]
+        if not killed[k] and not launched[k]:
+            count += 1
+    moving = np.empty(count, dtype=np.int64)
+    next_gate = np.empty(count, dtype=np.int64)
+    in_gates = np.empty(count, dtype=np.bool_)
+    moving_rework = np.empty(count)
+    j = 0
+    for k in range(n):
+        if not killed[k] and not launched[k]:
+            moving[j] = review[k]
+            next_gate[j] = gate[review[k]] + 1
+            in_gates[j] = next_gate[j] <= last
+            moving_rework[j] = rework[k]
+            j += 1
+    return launched, moving, next_gate, in_gates, moving_rework
+
+
+@njit(cache=True)
+def gates_move(
+    moving,
+    next_gate,
+    in_gates,
+    moving_rework,
+    stall,
+    day,
+    durations,
+    factor,
+    last,
+    gate,
+    due,
+    stalls,
+):
+    """Concepts move on: next gate, when it ends (rework, the gate's days, any stall)."""
+    for j in range(moving.size):
+        r = moving[j]
+        extra = durations[min(next_gate[j], last)] * factor + stall[j] if in_gates[j] else 0.0
+        gate[r] = next_gate[j]
+        due[r] = day + moving_rework[j] + extra
+        stalls[r] += stall[j] if in_gates[j] else 0.0
+
+
+@njit(cache=True)
+def gates_decided(
+    done, review, launched, killed, state, decision_day, day, accepted_code, killed_code
+):
+    """The day's decisions: accepted (fixed, then launched) and killed rows; their states."""
+    n_launched = 0
+    n_killed = 0
+    for k in range(review.size):
+        if launched[k]:
+            n_launched += 1
+        if killed[k]:
+            n_killed += 1
+    n_accepted = done.size + n_launched
+    rows = np.empty(n_accepted + n_killed, dtype=np.int64)
+    j = 0
+    for r in done:
+        rows[j] = r
+        j += 1
+    for k in range(review.size):
+        if launched[k]:
+            rows[j] = review[k]
+            j += 1
+    for k in range(review.size):
+        if killed[k]:
+            rows[j] = review[k]
+            j += 1
+    accepted = np.empty(rows.size, dtype=np.bool_)
+    for j in range(rows.size):
+        accepted[j] = j < n_accepted
+        state[rows[j]] = accepted_code if accepted[j] else killed_code
+        decision_day[rows[j]] = day
+    return rows, accepted, n_accepted
+
+
+@njit(cache=True)
+def still_open(open_rows, state, open_code):
+    """The rows of ``open_rows`` still open."""
+    count = 0
+    for r in open_rows:
+        if state[r] == open_code:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    j = 0
+    for r in open_rows:
+        if state[r] == open_code:
+            out[j] = r
+            j += 1
+    return out
