@@ -129,3 +129,18 @@ def test_move_towards_is_the_numpy_smoothing(repeats):
         numpy_move_towards(b, who, target, rate)
         assert a.tobytes() == b.tobytes(), trial
         assert (mark == -1).all()
+
+
+def test_count_quality_is_quality_histogram_and_the_sums():
+    from simulation.model.measures import QUALITY_STEPS, quality_histogram
+
+    rng = np.random.default_rng(13)
+    quality = np.concatenate([rng.random(3000), np.arange(2001) / 2000])  # halves: ties to even
+    feasible, strategic = rng.random(quality.size) < 0.5, rng.random(quality.size) < 0.4
+    points = rng.integers(0, quality.size, 20000)
+    counts = np.zeros(QUALITY_STEPS + 1, dtype=np.int64)
+    got = kernels.count_quality(points, quality, feasible, strategic, counts, QUALITY_STEPS)
+    assert np.array_equal(counts, quality_histogram(quality[points]))
+    f, s = feasible[points], strategic[points]
+    want = (quality[points].sum(), f.sum(), s.sum(), (f & s).sum())
+    assert np.array(got).tobytes() == np.array(want, dtype=float).tobytes()

@@ -16,7 +16,7 @@ import numpy as np
 
 from simulation.model.agents.consumer import ConsumerPopulation
 from simulation.model.ideas.pool import FIRM, IdeaPool
-from simulation.model.measures import QUALITY_STEPS, quality_histogram
+from simulation.model.measures import QUALITY_STEPS
 from simulation.model.metrics import organisation_metrics, population_metrics
 
 
@@ -284,15 +284,18 @@ class Community:
 
     # --- measurement ----------------------------------------------------------------------------
     def _count_quality(self, points: np.ndarray) -> None:
+        from simulation.model import kernels  # quality_histogram and the sums, compiled
+
         s = self.model.space
-        feasible, strategic = s.feasible[points], s.on_strategy[points]
-        self._quality_counts += quality_histogram(s.quality[points])
-        self._quality_sums += [
-            s.quality[points].sum(),
-            feasible.sum(),
-            strategic.sum(),
-            (feasible & strategic).sum(),
-        ]
+        total, feasible, strategic, both = kernels.count_quality(
+            np.asarray(points, dtype=np.int64),
+            s.quality,
+            s.feasible,
+            s.on_strategy,
+            self._quality_counts,
+            QUALITY_STEPS,
+        )
+        self._quality_sums += [total, feasible, strategic, both]
 
     def figures(self) -> dict[str, float]:
         """Today's figures of this community: the registry's daily metrics."""

@@ -1096,3 +1096,28 @@ def still_open(open_rows, state, open_code):
             out[j] = r
             j += 1
     return out
+
+
+@njit(cache=True)
+def count_quality(points, quality, feasible, on_strategy, counts, steps):
+    """``Community._count_quality``: the histogram (bins of 1/steps, ``np.rint``) grows in place.
+
+    Returns the sum of the qualities (numpy's pairwise sum) and the counts feasible, on
+    strategy, and both.
+    """
+    n = points.size
+    values = np.empty(n)
+    n_feasible = 0
+    n_strategic = 0
+    n_both = 0
+    for k in range(n):
+        p = points[k]
+        values[k] = quality[p]
+        counts[np.int64(np.rint(quality[p] * steps))] += 1
+        if feasible[p]:
+            n_feasible += 1
+        if on_strategy[p]:
+            n_strategic += 1
+        if feasible[p] and on_strategy[p]:
+            n_both += 1
+    return pairwise_sum(values, n), n_feasible, n_strategic, n_both

@@ -452,12 +452,13 @@ class Organisation(mesa.Agent):
     def count_decisions(self, decided, quality: np.ndarray) -> None:
         """Update the running figures the daily metrics read."""
         self.decisions += decided.rows.size
-        new = np.sort(quality[decided.accepted])
-        self.accepted_quality = np.insert(
-            self.accepted_quality, np.searchsorted(self.accepted_quality, new), new
-        )
-        self.accepted_quality_sum += float(new.sum())
-        self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
+        if decided.accepted.any():  # nothing to add on a day that accepted none
+            new = np.sort(quality[decided.accepted])
+            self.accepted_quality = np.insert(
+                self.accepted_quality, np.searchsorted(self.accepted_quality, new), new
+            )
+            self.accepted_quality_sum += float(new.sum())
+            self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
         self.record_times(self.model.day - self.gates.concepts["submitted"][decided.rows])
 
     def record_times(self, days: np.ndarray) -> None:
