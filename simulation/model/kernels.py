@@ -16,10 +16,10 @@ Rules that keep every result byte-identical to the numpy code they replace:
   numpy's pairwise summation that ``tests/test_kernels.py`` checks against ``np.add.reduce``.
   Integer counts are exact in any order.
 
-The module is imported only when a model runs (``simulation.model.model`` imports it), never
-by ``cocreate --help``, ``params`` or ``check``. ``cache=True`` keeps the machine code in
-``__pycache__`` next to this file, so only the first run on a machine compiles; with a
-read-only package directory numba cannot write its cache and compiles in every process.
+The module is imported only when a model runs (the model's modules import it inside the
+functions that call it), never by ``cocreate --help``, ``params`` or ``check``. The machine code
+is cached on disk (:func:`compiled`), so only the first run on a machine compiles (some
+seconds); every later process, process-pool workers included, loads it.
 """
 
 from __future__ import annotations
@@ -27,11 +27,25 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+
+def compiled(function):
+    """``numba.njit(cache=True)``: compiled on first call, the machine code kept on disk.
+
+    numba keeps it in ``__pycache__`` next to this file, or, where that is read-only, in the
+    user's cache directory (``NUMBA_CACHE_DIR`` or ``~/.cache/numba``). With neither writable,
+    numba refuses to cache; the kernel is then compiled in every process instead.
+    """
+    try:
+        return njit(cache=True)(function)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return njit(function)
+
+
 # --- summation as numpy does it ----------------------------------------------------------------
 PW_BLOCKSIZE = 128  # numpy's pairwise-summation block
 
 
-@njit(cache=True)
+@compiled
 def _block(a, lo, n):
     """The pairwise sum numpy makes of ``a[lo:lo + n]`` for ``n <= PW_BLOCKSIZE``."""
     if n < 8:
@@ -60,7 +74,7 @@ def _block(a, lo, n):
     return res
 
 
-@njit(cache=True)
+@compiled
 def _pairwise(a, lo, n):
     """The pairwise sum numpy makes of ``a[lo:lo + n]``: halves cut at a multiple of 8.
 
@@ -94,14 +108,14 @@ def _pairwise(a, lo, n):
     return values[0]
 
 
-@njit(cache=True)
+@compiled
 def pairwise_sum(a, n):
     """``np.add.reduce(a[:n])`` for a float64 array, to the last bit (0.0 for none)."""
     return 0.0 + _pairwise(a, 0, n)  # numpy starts from the identity: -0.0 sums to 0.0
 
 
 # --- ideas: hill climbing ----------------------------------------------------------------------
-@njit(cache=True)
+@compiled
 def climb(x, flat, offset, steps, loci):
     """Steepest-ascent hill climbs in place (``IdeaSpace.climb``): ``x`` start to end points.
 
@@ -127,7 +141,7 @@ def climb(x, flat, offset, steps, loci):
 
 
 # --- participation -------------------------------------------------------------------------
-@njit(cache=True)
+@compiled
 def update_active_friends(
     member, last_active, since, active_this_week, active_friends, indptr, indices
 ):
@@ -145,7 +159,7 @@ def update_active_friends(
             active_this_week[i] = flag
 
 
-@njit(cache=True)
+@compiled
 def members_of(member):
     """``np.flatnonzero(member)``."""
     count = 0
@@ -161,7 +175,7 @@ def members_of(member):
     return out
 
 
-@njit(cache=True)
+@compiled
 def utility(
     members,
     intrinsic,
@@ -211,7 +225,7 @@ def utility(
     return value
 
 
-@njit(cache=True)
+@compiled
 def willing(value, noise, threshold, members):
     """``value + noise > threshold[members]``."""
     out = np.empty(members.size, dtype=np.bool_)
@@ -220,7 +234,7 @@ def willing(value, noise, threshold, members):
     return out
 
 
-@njit(cache=True)
+@compiled
 def take_part(members, taking_part, day, active_today, last_active, active_days, intrinsic, keep):
     """The bookkeeping of the day's active members; returns them (``members[taking_part]``).
 
@@ -246,7 +260,7 @@ def take_part(members, taking_part, day, active_today, last_active, active_days,
     return active
 
 
-@njit(cache=True)
+@compiled
 def posts_of(active, posts, paid, carried_idea, builds_draw, build_share, posting_days):
     """Ideas, builds and voters of the active members (``ConsumerPopulation.take_part``).
 
@@ -305,7 +319,7 @@ def posts_of(active, posts, paid, carried_idea, builds_draw, build_share, postin
 
 
 # --- the end of the day ------------------------------------------------------------------------
-@njit(cache=True)
+@compiled
 def end_of_day(
     day,
     draw,
@@ -372,7 +386,7 @@ def end_of_day(
 
 
 # --- the day's figures -------------------------------------------------------------------------
-@njit(cache=True)
+@compiled
 def member_figures(
     member,
     last_active,
@@ -423,7 +437,7 @@ def member_figures(
     )
 
 
-@njit(cache=True)
+@compiled
 def contribution_figures(counts, joined, joined_days, join_day, churn_day, day):
     """Total, Gini, top-1 % share, 30- and 90-day cohort retention (``population_metrics``).
 
@@ -465,7 +479,7 @@ def contribution_figures(counts, joined, joined_days, join_day, churn_day, day):
     )
 
 
-@njit(cache=True)
+@compiled
 def _retention(joined, days, join_day, churn_day, day, horizon):
     lo = np.searchsorted(days, day - 2 * horizon)
     hi = np.searchsorted(days, day - horizon)
@@ -479,7 +493,7 @@ def _retention(joined, days, join_day, churn_day, day, horizon):
     return stayed / (hi - lo)
 
 
-@njit(cache=True)
+@compiled
 def counts_percentile(counts, q):
     """``measures.counts_percentile``: the q-th percentile of integers given as a histogram."""
     total = 0
@@ -503,7 +517,7 @@ def counts_percentile(counts, q):
 
 
 # --- answers heard -----------------------------------------------------------------------------
-@njit(cache=True)
+@compiled
 def hear_answers(
     authors,
     day,
@@ -579,7 +593,7 @@ def hear_answers(
     return worth, decided, result
 
 
-@njit(cache=True)
+@compiled
 def first_answers(
     authors,
     day,
@@ -636,14 +650,14 @@ def first_answers(
 
 
 # --- posts, builds and votes -------------------------------------------------------------------
-@njit(cache=True)
+@compiled
 def add_at(target, index, value):
     """``np.add.at(target, index, value)`` for one scalar ``value`` (in the order given)."""
     for k in range(index.size):
         target[index[k]] += value
 
 
-@njit(cache=True)
+@compiled
 def record_posts(
     authors,
     day,
@@ -707,7 +721,7 @@ def record_posts(
     return first, before, after, top
 
 
-@njit(cache=True)
+@compiled
 def recount(counts, before, after):
     """Move each author from their old count to their new one in the histogram."""
     for j in range(before.size):
@@ -716,7 +730,7 @@ def recount(counts, before, after):
 
 
 # --- the firm's answers and its queue ----------------------------------------------------------
-@njit(cache=True)
+@compiled
 def answer(
     ids,
     promoted,
@@ -787,7 +801,7 @@ def answer(
     return authors, replied, explained, badge, credited, outcome, silent, first_post
 
 
-@njit(cache=True)
+@compiled
 def pending(day, status, since, waiting):
     """Ideas submitted on or after ``since`` whose status is ``waiting``, oldest first."""
     start = np.searchsorted(day, since)
@@ -805,7 +819,7 @@ def pending(day, status, since, waiting):
 
 
 # --- arrivals ----------------------------------------------------------------------------------
-@njit(cache=True)
+@compiled
 def prospects_and_inviters(status, prospect, active_today):
     """``np.flatnonzero(status == prospect)`` and ``np.flatnonzero(active_today)``."""
     n_prospects = 0
@@ -829,7 +843,7 @@ def prospects_and_inviters(status, prospect, active_today):
     return prospects, inviters
 
 
-@njit(cache=True)
+@compiled
 def who_invites(inviters, draw, satisfaction, word_of_mouth):
     """The inviters whose number is below ``word_of_mouth * (1 + satisfaction) / 2``."""
     keep = np.empty(inviters.size, dtype=np.bool_)
@@ -847,7 +861,7 @@ def who_invites(inviters, draw, satisfaction, word_of_mouth):
     return out
 
 
-@njit(cache=True)
+@compiled
 def friends_invited(inviters, draw, indptr, indices, degree):
     """One friend of each inviter (``Friendships.random_friend``), the friendless left out."""
     out = np.empty(inviters.size, dtype=np.int64)
@@ -863,7 +877,7 @@ def friends_invited(inviters, draw, indptr, indices, degree):
     return out[:count].copy()
 
 
-@njit(cache=True)
+@compiled
 def newcomers(unprompted, invited, draw, acceptance, status, prospect):
     """Unprompted arrivals and the invited who accept and are prospects, sorted, no repeats."""
     joined = np.empty(unprompted.size + invited.size, dtype=np.int64)
@@ -885,7 +899,7 @@ def newcomers(unprompted, invited, draw, acceptance, status, prospect):
 
 
 # --- exponential smoothing (move_towards) ------------------------------------------------------
-@njit(cache=True)
+@compiled
 def smooth_once(state, who, target, rate, mark):
     """``move_towards`` when no one repeats: ``state[i] += rate * (target - state[i])``.
 
@@ -914,7 +928,7 @@ def smooth_once(state, who, target, rate, mark):
     return group, people[:groups].copy()
 
 
-@njit(cache=True)
+@compiled
 def smooth_sums(group, people, target, rate, logs):
     """Per person: the rate-weighted mean target and the sum of ``logs`` (``log1p(-rate)``).
 
@@ -935,7 +949,7 @@ def smooth_sums(group, people, target, rate, logs):
     return mean_target, log_kept
 
 
-@njit(cache=True)
+@compiled
 def smooth_apply(state, people, mean_target, kept):
     """``state[people] += (1 - kept) * (mean_target - state[people])``."""
     for g in range(people.size):
@@ -944,7 +958,7 @@ def smooth_apply(state, people, mean_target, kept):
 
 
 # --- stage gates (StageGates.advance) ----------------------------------------------------------
-@njit(cache=True)
+@compiled
 def gates_due(open_rows, due, gate, day, last):
     """The open rows whose gate review (or final fix) ends by ``day``.
 
@@ -979,7 +993,7 @@ def gates_due(open_rows, due, gate, day, last):
     return rows, review, g, done
 
 
-@njit(cache=True)
+@compiled
 def gates_found(review, g, found, hidden, found_at, found_total, rework_col, rework_days, cost):
     """Flaws found at the reviews: hidden ones go, counts and rework grow; returns the rework."""
     rework = np.empty(review.size)
@@ -996,7 +1010,7 @@ def gates_found(review, g, found, hidden, found_at, found_total, rework_col, rew
     return rework
 
 
-@njit(cache=True)
+@compiled
 def gates_moving(review, g, killed, rework, gate, last):
     """The reviewed concepts neither killed nor launched, and their next gates.
 
@@ -1024,7 +1038,7 @@ def gates_moving(review, g, killed, rework, gate, last):
     return launched, moving, next_gate, in_gates, moving_rework
 
 
-@njit(cache=True)
+@compiled
 def gates_move(
     moving,
     next_gate,
@@ -1048,7 +1062,7 @@ def gates_move(
         stalls[r] += stall[j] if in_gates[j] else 0.0
 
 
-@njit(cache=True)
+@compiled
 def gates_decided(
     done, review, launched, killed, state, decision_day, day, accepted_code, killed_code
 ):
@@ -1082,7 +1096,7 @@ def gates_decided(
     return rows, accepted, n_accepted
 
 
-@njit(cache=True)
+@compiled
 def still_open(open_rows, state, open_code):
     """The rows of ``open_rows`` still open."""
     count = 0
@@ -1098,7 +1112,7 @@ def still_open(open_rows, state, open_code):
     return out
 
 
-@njit(cache=True)
+@compiled
 def count_quality(points, quality, feasible, on_strategy, counts, steps):
     """``Community._count_quality``: the histogram (bins of 1/steps, ``np.rint``) grows in place.
 
