@@ -160,22 +160,6 @@ def update_active_friends(
 
 
 @compiled
-def members_of(member):
-    """``np.flatnonzero(member)``."""
-    count = 0
-    for i in range(member.size):
-        if member[i]:
-            count += 1
-    out = np.empty(count, dtype=np.int64)
-    k = 0
-    for i in range(member.size):
-        if member[i]:
-            out[k] = i
-            k += 1
-    return out
-
-
-@compiled
 def utility(
     members,
     intrinsic,
