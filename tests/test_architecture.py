@@ -131,7 +131,8 @@ def test_quick_commands_load_no_heavy_library(argv):
     probe = (
         "import sys; from simulation.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-        "heavy = {'mesa', 'pandas', 'matplotlib', 'scipy', 'networkx', 'pyarrow', 'solara'}\n"
+        "heavy = {'mesa', 'pandas', 'matplotlib', 'scipy', 'networkx', 'pyarrow', 'solara',"
+        " 'numba'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )
     out = subprocess.run(

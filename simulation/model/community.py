@@ -16,7 +16,7 @@ import numpy as np
 
 from simulation.model.agents.consumer import ConsumerPopulation
 from simulation.model.ideas.pool import FIRM, IdeaPool
-from simulation.model.measures import QUALITY_STEPS, counts_percentile, quality_histogram
+from simulation.model.measures import QUALITY_STEPS
 from simulation.model.metrics import organisation_metrics, population_metrics
 
 
@@ -106,7 +106,7 @@ class Community:
 
     def start(self, number: int) -> Day:
         """Open today's record."""
-        self.day = Day(number, members_at_start=int(self.consumers.member.sum()))
+        self.day = Day(number, members_at_start=int(np.count_nonzero(self.consumers.member)))
         return self.day
 
     # --- the consumer side of the day ------------------------------------------------------------
@@ -141,6 +141,8 @@ class Community:
         consumers pool what they know of needs before the firm ever reads the idea. Both climbs
         run as one vectorised search.
         """
+        from simulation.model import kernels
+
         rng, space, pool, day = self.model.rng, self.model.space, self.ideas, self.day
         org = self.organisation
         views, framing = org.views, org.framing
@@ -164,7 +166,7 @@ class Community:
         if self.acts is not None:  # a build with no pending idea to work on has no target
             built_on = targets if targets.size else np.full(builders.size, -1)
             self.acts.add("built", day.number, builders, built_on)
-        np.add.at(pool["builds"], targets, 1)
+        kernels.add_at(pool["builds"], targets, 1)  # as np.add.at
         self.consumers.recognise_peers(pool["author"][targets])  # builds target consumer ideas
         pool["point"][targets] = ends[posters.size :]  # two builders on one idea: the last counts
         day.authors = np.concatenate([posters, builders])
@@ -236,7 +238,9 @@ class Community:
         liked = seen[liking]
         if self.acts is not None:
             self.acts.add("voted", day.number, voters[liking], liked)
-        np.add.at(self.ideas["votes"], liked, 1)
+        from simulation.model import kernels
+
+        kernels.add_at(self.ideas["votes"], liked, 1)  # as np.add.at
         authors = self.ideas["author"][liked]
         self.consumers.recognise_peers(authors[authors >= 0])
         day.votes = int(liked.size)
@@ -280,18 +284,23 @@ class Community:
 
     # --- measurement ----------------------------------------------------------------------------
     def _count_quality(self, points: np.ndarray) -> None:
+        from simulation.model import kernels  # quality_histogram and the sums, compiled
+
         s = self.model.space
-        feasible, strategic = s.feasible[points], s.on_strategy[points]
-        self._quality_counts += quality_histogram(s.quality[points])
-        self._quality_sums += [
-            s.quality[points].sum(),
-            feasible.sum(),
-            strategic.sum(),
-            (feasible & strategic).sum(),
-        ]
+        total, feasible, strategic, both = kernels.count_quality(
+            np.asarray(points, dtype=np.int64),
+            s.quality,
+            s.feasible,
+            s.on_strategy,
+            self._quality_counts,
+            QUALITY_STEPS,
+        )
+        self._quality_sums += [total, feasible, strategic, both]
 
     def figures(self) -> dict[str, float]:
         """Today's figures of this community: the registry's daily metrics."""
+        from simulation.model import kernels  # measures.counts_percentile, compiled
+
         day = self.day
         n_ideas = max(len(self.ideas), 1)
         quality, feasible, strategic, both = self._quality_sums / n_ideas
@@ -308,7 +317,8 @@ class Community:
             ideas_today=day.posters.size,
             votes_today=day.votes,
             quality_submitted=quality if len(self.ideas) else float("nan"),
-            quality_submitted_p90=counts_percentile(self._quality_counts, 90) / QUALITY_STEPS,
+            quality_submitted_p90=kernels.counts_percentile(self._quality_counts, 90.0)
+            / QUALITY_STEPS,
             feasible_share=feasible,
             on_strategy_share=strategic,
             feasible_on_strategy_share=both,

@@ -153,41 +153,56 @@ class StageGates:
         the concepts a stakeholder vetoes at the gate that came up. Both see the concepts as they
         stand before today's decisions. The rows whose gate came up are kept in ``reviewed``.
         """
-        c, last = self.concepts, len(GATES) - 1
-        due = self.open[c["due"][self.open] <= day]
+        from simulation.model import kernels
+
+        c, last, p = self.concepts, len(GATES) - 1, self.params
+        due, review, g, fixed = kernels.gates_due(self.open, c["due"], c["gate"], day, last)
         self.reviewed = due
         if not due.size:  # no gate came up today: nothing is drawn, nothing changes
             return Decided(due, c["idea"][due], np.zeros(0, dtype=bool))
-        gate = c["gate"][due].astype(np.int64)
-        fixed = gate > last  # fixes after the test gate are done: launch
-        review, g = due[~fixed], gate[~fixed]
+        # fixes after the test gate are done (launch); each hidden flaw of a concept reviewed
+        # is found with its gate's chance for its perspective; found flaws cost rework days
+        # (rework_days * rework_cost[gate] each)
         found = self.rng.binomial(c["hidden"][review], self.detect_at[g])
-        c["hidden"][review] -= found
-        n_found = found.sum(axis=1)
-        c["found"][review, g] += n_found
-        np.add.at(self.found, g, n_found)
-        rework = n_found * self.params.rework_days * np.asarray(self.params.rework_cost)[g]
-        c["rework"][review] += rework
+        rework = kernels.gates_found(
+            review,
+            g,
+            found,
+            c["hidden"],
+            c["found"],
+            self.found,
+            c["rework"],
+            p.rework_days,
+            np.asarray(p.rework_cost, dtype=np.float64),
+        )
         killed = (g == 0) & ~passes_screen(c["idea"][review])
         if veto is not None:
             killed |= veto(review)
-        launched = (g == last) & (rework == 0) & ~killed
-        moving = review[~killed & ~launched]
-        next_gate = c["gate"][moving] + 1
-        in_gates = next_gate <= last
+        launched, moving, next_gate, in_gates, moving_rework = kernels.gates_moving(
+            review, g, killed, rework, c["gate"], last
+        )
         if callable(stall):
             stall = stall(moving)
-        extra = np.where(in_gates, self.gate_duration(np.minimum(next_gate, last)) + stall, 0.0)
-        c["gate"][moving] = next_gate
-        c["due"][moving] = day + rework[~killed & ~launched] + extra
-        c["stall"][moving] += np.where(in_gates, stall, 0.0)
-        accepted_rows = np.concatenate([due[fixed], review[launched]])
-        rows = np.concatenate([accepted_rows, review[killed]])
-        accepted = np.arange(rows.size) < accepted_rows.size
-        c["state"][rows] = np.where(accepted, ACCEPTED, KILLED)
-        c["decision_day"][rows] = day
-        self.schedule_launches(accepted_rows, day)
-        self.open = self.open[c["state"][self.open] == OPEN]
+        # the next gate ends after the rework, its own days and any stall
+        kernels.gates_move(
+            moving,
+            next_gate,
+            in_gates,
+            moving_rework,
+            np.broadcast_to(np.asarray(stall, dtype=np.float64), moving.shape),
+            day,
+            np.asarray(p.gate_days, dtype=np.float64),
+            1 + p.coordination * (self.team.size - 1) + self.consulting,  # as gate_duration
+            last,
+            c["gate"],
+            c["due"],
+            c["stall"],
+        )
+        rows, accepted, n_accepted = kernels.gates_decided(
+            fixed, review, launched, killed, c["state"], c["decision_day"], day, ACCEPTED, KILLED
+        )
+        self.schedule_launches(rows[:n_accepted], day)
+        self.open = kernels.still_open(self.open, c["state"], OPEN)
         return Decided(rows, c["idea"][rows], accepted)
 
     def delay(self, rows: np.ndarray, days: float) -> None:

@@ -13,12 +13,8 @@ import numpy as np
 from simulation.model.decisions import GATES
 from simulation.model.measures import (
     QUALITY_STEPS,
-    cohort_retention,
     counts_percentile,
-    gini,
-    mean,
     sorted_percentile,
-    top_share,
 )
 
 
@@ -426,28 +422,41 @@ def churned_share(churned: float, joined: float) -> float:
 
 def population_metrics(pop, day: int) -> dict[str, float]:
     """The consumer-side daily metrics."""
-    members = np.flatnonzero(pop.member)
+    from simulation.model import kernels  # only a running model gets here
+
+    members, active, active_today, satisfaction, answered, intrinsic, expectation = (
+        kernels.member_figures(
+            pop.member,
+            pop.last_active,
+            max(day - 30, -1),
+            pop.active_today,
+            pop.first_answer_day,
+            pop.satisfaction,
+            pop.intrinsic,
+            pop.expectation,
+        )
+    )  # counts, and means as np.mean gives them (numpy's pairwise sums)
     counts = pop.contribution_counts
-    cohorts = (pop.joined, pop.joined_days, pop.join_day, pop.churn_day)
     joined = int(pop.joined.size)
+    total, gini_index, top1, retention_30, retention_90 = kernels.contribution_figures(
+        counts, pop.joined, pop.joined_days, pop.join_day, pop.churn_day, day
+    )  # gini, top_share and cohort_retention's numbers, in one pass
     return {
-        "members": int(members.size),
-        "active_members": int((pop.last_active[members] > max(day - 30, -1)).sum()),
-        "active_today": int(pop.active_today.sum()),
+        "members": members,
+        "active_members": active,
+        "active_today": active_today,
         "joined_total": int(pop.joined.size),
-        "churned_total": int(pop.joined.size - members.size),
-        "retention_30": cohort_retention(*cohorts, day, 30),
-        "retention_90": cohort_retention(*cohorts, day, 90),
-        "contributions_total": int((counts * np.arange(counts.size)).sum()),
-        "gini_contributions": gini(counts),
-        "top1_share": top_share(counts, 0.01),
+        "churned_total": int(pop.joined.size - members),
+        "retention_30": retention_30,
+        "retention_90": retention_90,
+        "contributions_total": total,
+        "gini_contributions": gini_index,
+        "top1_share": top1,
         "ever_posted_share": 1.0 - counts[0] / joined if joined else 0.0,
-        "satisfaction_mean": mean(pop.satisfaction[members]),
-        "satisfaction_answered": mean(
-            pop.satisfaction[members[pop.first_answer_day[members] >= 0]]
-        ),
-        "intrinsic_mean": mean(pop.intrinsic[members]),
-        "expectation_mean": mean(pop.expectation[members]),
+        "satisfaction_mean": satisfaction,
+        "satisfaction_answered": answered,
+        "intrinsic_mean": intrinsic,
+        "expectation_mean": expectation,
     }
 
 

@@ -115,6 +115,7 @@ class ConsumerPopulation:
         self.active_friends = np.zeros(n, dtype=np.int32)
         self.active_this_week = np.zeros(n, dtype=bool)
         self.carried_idea = np.zeros(n, dtype=bool)
+        self._mark: np.ndarray | None = None  # see mark
         if traits is None:
             self.intrinsic_base[:] = np.maximum(
                 rng.normal(params.intrinsic_mean, params.intrinsic_sd, n), 0.0
@@ -135,6 +136,13 @@ class ConsumerPopulation:
         self.intrinsic[:] = self.intrinsic_base
         self.intrinsic_cap = params.intrinsic_mean + 3 * params.intrinsic_sd
         self.autonomy_loss = 0.0  # intrinsic interest lost per day of taking part under control
+
+    @property
+    def mark(self) -> np.ndarray:
+        """Scratch for the kernels (one entry per consumer), -1 everywhere between calls."""
+        if self._mark is None:
+            self._mark = np.full(self.size, -1, dtype=np.int64)
+        return self._mark
 
     def sibling(self, recognition: RecognitionParams) -> ConsumerPopulation:
         """The same consumers as members of another community (under its recognition policy).
@@ -177,19 +185,38 @@ class ConsumerPopulation:
 
     def arrivals(self, day: int) -> np.ndarray:
         """Prospects who join today: unprompted arrivals plus friends invited by word of mouth."""
-        prospects = np.flatnonzero(self.status == ConsumerStatus.PROSPECT)
+        from simulation.model import kernels
+
+        prospect, rng, friends = int(ConsumerStatus.PROSPECT), self.rng, self.friends
+        prospects, inviters = kernels.prospects_and_inviters(
+            self.status, prospect, self.active_today
+        )
         if prospects.size == 0:
             return prospects
-        count = min(self.rng.poisson(self.community.arrival_rate), prospects.size)
-        unprompted = self.rng.choice(prospects, size=count, replace=False)
-        inviters = np.flatnonzero(self.active_today)
-        rate = self.community.word_of_mouth * (1 + self.satisfaction[inviters]) / 2
-        inviters = inviters[self.rng.random(inviters.size) < rate]
-        invited = self.friends.random_friend(inviters, self.rng)
-        invited = invited[invited >= 0]
-        invited = invited[self.rng.random(invited.size) < self.community.invite_acceptance]
-        invited = invited[self.status[invited] == ConsumerStatus.PROSPECT]
-        return np.unique(np.concatenate([unprompted, invited]))
+        count = min(rng.poisson(self.community.arrival_rate), prospects.size)
+        unprompted = rng.choice(prospects, size=count, replace=False)
+        # members active today invite with chance word_of_mouth * (1 + satisfaction) / 2
+        inviters = kernels.who_invites(
+            inviters,
+            rng.random(inviters.size),
+            self.satisfaction,
+            self.community.word_of_mouth,
+        )
+        if friends.indices.size == 0:  # no one has a friend to invite (nothing drawn)
+            invited = np.empty(0, dtype=np.int64)
+        else:  # a friend drawn uniformly for each inviter, as friends.random_friend
+            invited = kernels.friends_invited(
+                inviters, rng.random(inviters.size), friends.indptr, friends.indices, friends.degree
+            )
+        # who accepts, if still a prospect; with the unprompted, as np.unique gives them
+        return kernels.newcomers(
+            unprompted,
+            invited,
+            rng.random(invited.size),
+            self.community.invite_acceptance,
+            self.status,
+            prospect,
+        )
 
     # --- the day's choices ----------------------------------------------------------------------
     def utility(self, who: np.ndarray, pull: np.ndarray | float, bond: np.ndarray) -> np.ndarray:
@@ -225,23 +252,31 @@ class ConsumerPopulation:
         self, day: int, members: np.ndarray, pull: np.ndarray | float, taking_part: np.ndarray
     ) -> tuple[np.ndarray, ...]:
         """The day of the ``members`` flagged ``taking_part``: (idea authors, builders, voters)."""
-        active = members[taking_part]
-        self.active_today[:] = False
-        self.active_today[active] = True
-        self.last_active[active] = day
-        self.active_days[active] += 1
-        if self.autonomy_loss:
-            self.intrinsic[active] *= 1.0 - self.autonomy_loss
+        from simulation.model import kernels
+
+        keep = 1.0 - self.autonomy_loss if self.autonomy_loss else 1.0
+        active = kernels.take_part(
+            members,
+            taking_part,
+            day,
+            self.active_today,
+            self.last_active,
+            self.active_days,
+            self.intrinsic,
+            keep,
+        )
         posts = self.rng.poisson(self.voice[active])
         paid = self._cash_ideas(active, pull)
-        carried = self.carried_idea[active]
-        self.carried_idea[active] = False
-        posters = np.repeat(active, posts)
-        builds = self.rng.random(posters.size) < self.params.build_share
-        ideas = np.concatenate([active[carried], posters[~builds], np.repeat(active, paid)])
-        posted = posts + paid + carried > 0
-        self.posting_days[active[posted]] += 1
-        return ideas, posters[builds], active[~posted]
+        builds = self.rng.random(int(posts.sum()))  # one number per post: a build or an idea
+        return kernels.posts_of(
+            active,
+            posts,
+            paid,
+            self.carried_idea,
+            builds,
+            self.params.build_share,
+            self.posting_days,
+        )
 
     def willing(self, day: int, incentive: np.ndarray | float):
         """Who would take part today if this were their only community.
@@ -252,13 +287,44 @@ class ConsumerPopulation:
             before the day's noise (what the community offers them; the attention split reads
             it).
         """
+        from simulation.model import kernels
+
         members = np.flatnonzero(self.member)
         # Friends active this week pull one in (friends who left push one out: end_of_day).
-        bond = self.bond(members, day)
+        self.count_active_friends(day)
         pull = incentive / (incentive + self.params.reward_half_saturation)
         noise = self.rng.normal(0.0, self.params.daily_noise, members.size)
-        self.value = self.utility(members, pull, bond)
-        return members, pull, self.value + noise > self.threshold[members]
+        p, friends = self.params, self.friends
+        offsets, sums = friends.share_sums
+        each = not np.isscalar(pull)
+        self.value = kernels.utility(  # what self.utility(members, pull, bond) computes
+            members,
+            self.intrinsic,
+            self.identity,
+            self.recognition,
+            self.extrinsic,
+            self.expectation,
+            self.satisfaction,
+            np.asarray(pull, dtype=np.float64).reshape(-1),
+            each,
+            self.active_friends,
+            friends.degree,
+            offsets,
+            sums,
+            np.array(
+                [
+                    p.weight_identity,
+                    p.weight_bond,
+                    p.weight_recognition,
+                    p.weight_money,
+                    p.weight_influence,
+                    p.weight_satisfaction,
+                    p.participation_cost,
+                ],
+                dtype=np.float64,
+            ),
+        )
+        return members, pull, kernels.willing(self.value, noise, self.threshold, members)
 
     def bond(self, who: np.ndarray, day: int) -> np.ndarray:
         """For each of ``who``, the share of their friends who are members active this week.
@@ -267,16 +333,27 @@ class ConsumerPopulation:
         members who took part in the last seven days, to the last bit; each consumer's count of
         such friends is kept from day to day and updated only around those whose flag changed.
         """
-        flags = self.member & (self.last_active >= max(day - 7, 0))
-        changed = np.flatnonzero(flags != self.active_this_week)
-        if changed.size:
-            friends = self.friends.friends_of(changed)
-            step = np.repeat(
-                np.where(flags[changed], 1, -1).astype(np.int32), self.friends.degree[changed]
-            )
-            np.add.at(self.active_friends, friends, step)
-            self.active_this_week = flags
+        self.count_active_friends(day)
         return self.friends.share_of(who, self.active_friends[who])
+
+    def count_active_friends(self, day: int) -> None:
+        """Bring each consumer's count of friends active this week up to ``day``.
+
+        Active this week: a member who took part in the last seven days. The friends of those
+        whose flag changed since the last count gain or lose one (a compiled loop).
+        """
+        from simulation.model import kernels
+
+        friends = self.friends
+        kernels.update_active_friends(
+            self.member,
+            self.last_active,
+            max(day - 7, 0),
+            self.active_this_week,
+            self.active_friends,
+            friends.indptr,
+            friends.indices,
+        )
 
     def _cash_ideas(self, active: np.ndarray, pull: np.ndarray | float) -> np.ndarray:
         """Extra ideas drawn by a running cash scheme, and its crowding-out.
@@ -285,6 +362,8 @@ class ConsumerPopulation:
         contingent reward crowds out intrinsic interest however large the reward (Deci, Koestner
         & Ryan 1999, F1).
         """
+        if np.ndim(pull) == 0 and not pull > 0:  # no cash on offer today: nothing drawn
+            return np.zeros(active.size, dtype=np.int64)
         pull = np.broadcast_to(pull, self.size)[active]
         exposed = pull > 0
         if not exposed.any():
@@ -294,27 +373,25 @@ class ConsumerPopulation:
 
     def record_posts(self, authors: np.ndarray, day: int) -> np.ndarray:
         """Count posts (authors repeat once per post); mark which post is each author's first."""
-        who, first_index, posts = np.unique(authors, return_index=True, return_counts=True)
-        before = self.contributions[who]
-        first = np.zeros(authors.size, dtype=bool)
-        first[first_index] = before == 0
-        self.contributions[who] = after = before + posts
-        later = who[(before > 0) & (self.second_post_day[who] < 0)]
-        self.second_post_day[later] = day  # the first post on a later day than the first
-        self._recount(before, after)
-        self.first_post_day[authors[first]] = day
-        self.last_post_day[authors] = day
-        self.status[authors] = ConsumerStatus.CONTRIBUTOR
-        return first
+        from simulation.model import kernels
 
-    def _recount(self, before: np.ndarray, after: np.ndarray) -> None:
-        """Keep the histogram of contribution counts over everyone who ever joined."""
-        if after.size and after.max() >= self.contribution_counts.size:
-            grown = np.zeros(2 * int(after.max()) + 1, dtype=np.int64)
+        first, before, after, top = kernels.record_posts(
+            np.asarray(authors, dtype=np.int64),
+            day,
+            self.contributions,
+            self.second_post_day,  # the first post on a later day than the first
+            self.first_post_day,
+            self.last_post_day,
+            self.status,
+            int(ConsumerStatus.CONTRIBUTOR),
+            self.mark,
+        )
+        if top >= self.contribution_counts.size:  # the histogram doubles past the largest count
+            grown = np.zeros(2 * int(top) + 1, dtype=np.int64)
             grown[: self.contribution_counts.size] = self.contribution_counts
             self.contribution_counts = grown
-        np.subtract.at(self.contribution_counts, before, 1)
-        np.add.at(self.contribution_counts, after, 1)
+        kernels.recount(self.contribution_counts, before, after)
+        return first
 
     def search_steps(self, authors: np.ndarray) -> np.ndarray:
         """Effort an author puts into an idea: hill-climbing steps.
@@ -352,47 +429,77 @@ class ConsumerPopulation:
         whether anyone at the firm read the idea (an expired idea was not); ``fair_process``
         whether the firm decides by criteria it stated up front.
         """
+        from simulation.model import kernels
+
         p, r = self.params, self.recognition_params
-        # Informational feedback raises intrinsic interest (Deci et al. 1999, F2, d = +0.33).
-        informational = replied | explained | badge
-        boosted = authors[informational]
-        np.add.at(self.intrinsic, boosted, p.feedback_boost * p.intrinsic_sd)
-        self.intrinsic[boosted] = np.minimum(self.intrinsic[boosted], self.intrinsic_cap)
-        np.add.at(self.recognition, authors, r.reply_value * replied + r.badge_value * badge)
-        np.add.at(self.identity, authors, p.identity_gain * (badge | credited))
-        np.add.at(self.answers_read, authors, read)
+        # Informational feedback (a reply, an explanation or a badge) raises intrinsic interest
+        # (Deci et al. 1999, F2, d = +0.33), up to a cap; replies and badges add recognition,
+        # badges and credits identity.
         # Satisfaction with a decision (Oliver 1980): an expectation path (assimilation: who
         # expected more rates the same answer higher, so expectation and satisfaction
         # correlate positively, F8) plus disconfirmation (the outcome above or below what was
         # expected); fairness of the process adds (Franke, Keinz & Klausberger 2013); silence
-        # hurts, newcomers most (Halfaker et al. 2013; Piezunka & Dahlander 2019).
-        decided = ~np.isnan(outcome)
-        result = np.where(decided, outcome, 0.0)
-        prior = self.expectation[authors]
-        newcomer = (day - self.join_day[authors]) < p.newcomer_days
-        fair = explained | (decided & read & fair_process)
-        worth = (
-            decided * (p.expectation_weight * prior + p.disconfirmation_weight * (result - prior))
-            + p.fairness_bonus * fair
-            - p.silent_penalty * silent * (1 + newcomer)
+        # hurts, newcomers most (Halfaker et al. 2013; Piezunka & Dahlander 2019):
+        #   worth = decided * (w_e * prior + w_d * (result - prior)) + fairness * fair
+        #           - silence * silent * (1 + newcomer), clipped to -1..1
+        worth, decided, result = kernels.hear_answers(
+            authors,
+            day,
+            replied,
+            explained,
+            badge,
+            credited,
+            outcome,
+            silent,
+            read,
+            bool(fair_process),
+            self.intrinsic,
+            self.recognition,
+            self.identity,
+            self.answers_read,
+            self.expectation,
+            self.join_day,
+            np.array(
+                [
+                    p.feedback_boost * p.intrinsic_sd,
+                    self.intrinsic_cap,
+                    r.reply_value,
+                    r.badge_value,
+                    p.identity_gain,
+                    p.expectation_weight,
+                    p.disconfirmation_weight,
+                    p.fairness_bonus,
+                    p.silent_penalty,
+                ],
+                dtype=np.float64,
+            ),
+            p.newcomer_days,
         )
         # Satisfaction is a running average of experiences, so it does not grow with how much
         # one posts: each answer moves it part of the way towards what that answer was worth.
-        worth = np.minimum(np.maximum(worth, -1.0), 1.0)
-        move_towards(self.satisfaction, authors, worth, p.satisfaction_learning)
-        # The first decision one hears: what one expected before it, how satisfied after it.
-        first = np.unique(authors[decided])
-        first = first[self.first_answer_day[first] < 0]
-        if first.size:
-            self.first_answer_day[first] = day
-            self.expectation_prior[first] = self.expectation[first]  # not yet moved today
-            self.satisfaction_first[first] = self.satisfaction[first]
+        move_towards(self.satisfaction, authors, worth, p.satisfaction_learning, self.mark)
+        # The first decision one hears: what one expected before it, how satisfied after it;
+        # what became of one's first post.
+        who, target, rate = kernels.first_answers(
+            authors,
+            day,
+            decided,
+            result,
+            replied,
+            explained,
+            first_post,
+            read,
+            p.expectation_learning,
+            self.first_answer_day,
+            self.expectation,
+            self.expectation_prior,
+            self.satisfaction,
+            self.satisfaction_first,
+            self.first_reply,
+            self.first_outcome,
+        )
         # Contributors learn their real chances from the firm's answers (Huang et al. 2014).
-        rate = np.minimum(p.expectation_learning * (1 + explained), 1.0)
-        move_towards(self.expectation, authors[decided], result[decided], rate[decided])
-        first_post = first_post & (self.first_reply[authors] < 0)
-        self.first_reply[authors[first_post]] = replied[first_post]
-        self.first_outcome[authors[first_post]] = np.where(read, 1 + (~decided), 0)[first_post]
+        move_towards(self.expectation, who, target, rate, self.mark)
 
     def posted_again(self, day: int, window: int) -> tuple[np.ndarray, np.ndarray]:
         """Newcomers' return after their first post (Joyce & Kraut 2006).
@@ -440,7 +547,9 @@ class ConsumerPopulation:
         """
         value = self.recognition_params.peer_value
         if value and authors.size:
-            np.add.at(self.recognition, authors, value)
+            from simulation.model import kernels
+
+            kernels.add_at(self.recognition, authors, float(value))  # as np.add.at
 
     def let_in_first(self, since_day: int, value: float) -> None:
         """Early access for members who posted since ``since_day``: recognition and identity."""
@@ -482,57 +591,75 @@ class ConsumerPopulation:
         Exit (Ren & Kraut): a baseline hazard, more after a long inactive streak, more when
         dissatisfied, more when one's friends have left.
         """
-        p = self.params
-        self.recognition *= 1 - p.recognition_decay
-        self.intrinsic += p.intrinsic_recovery * (self.intrinsic_base - self.intrinsic)
-        self.satisfaction *= 1 - p.satisfaction_decay
-        members = np.flatnonzero(self.member)
-        idle = day - np.maximum(self.last_active[members], self.join_day[members])
-        hazard = (
-            p.exit_base
-            + p.exit_inactive * (idle > p.inactivity_days)
-            + p.exit_dissatisfaction * np.maximum(-self.satisfaction[members], 0.0)
-            + p.exit_friends * self.friends_left[members]
+        from simulation.model import kernels
+
+        p, friends = self.params, self.friends
+        draw = self.rng.random(int(np.count_nonzero(self.member)))  # one number per member
+        rates = [
+            1 - p.recognition_decay,
+            p.intrinsic_recovery,
+            1 - p.satisfaction_decay,
+            p.exit_base,
+            p.exit_inactive,
+            p.exit_dissatisfaction,
+            p.exit_friends,
+        ]
+        # recognition and satisfaction decay, interest recovers; then each member's hazard
+        # base + inactive * (idle > inactivity_days) + dissatisfaction * max(-satisfaction, 0)
+        # + friends * friends_left, against their number; leavers' friends lose 1/degree each
+        return kernels.end_of_day(
+            day,
+            draw,
+            self.member,
+            self.status,
+            self.active_today,
+            self.churn_day,
+            self.recognition,
+            self.intrinsic,
+            self.intrinsic_base,
+            self.satisfaction,
+            self.last_active,
+            self.join_day,
+            self.friends_left,
+            friends.indptr,
+            friends.indices,
+            friends.degree,
+            np.array(rates, dtype=np.float64),
+            p.inactivity_days,
+            int(ConsumerStatus.CHURNED),
         )
-        leavers = members[self.rng.random(members.size) < hazard]
-        self.status[leavers] = ConsumerStatus.CHURNED
-        self.member[leavers] = False
-        self.active_today[leavers] = False  # no invitations from those who left
-        self.churn_day[leavers] = day
-        friends = self.friends.friends_of(leavers)
-        np.add.at(self.friends_left, friends, 1.0 / self.friends.degree[friends])
-        return leavers
 
 
-def move_towards(state: np.ndarray, who: np.ndarray, target: np.ndarray, rate) -> None:
+def move_towards(
+    state: np.ndarray, who: np.ndarray, target: np.ndarray, rate, mark: np.ndarray | None = None
+) -> None:
     """Exponential smoothing of ``state[who]`` towards ``target`` at ``rate``, in place.
 
     When someone gets several answers on one day, the moves compound as if applied one after
-    another towards their rate-weighted mean target, so the state never overshoots.
+    another towards their rate-weighted mean target, so the state never overshoots:
+    ``state += (1 - prod(1 - rate)) * (mean_target - state)``, the product as ``exp`` of a sum
+    of ``log1p`` (numpy's), the sums in answer order. ``mark``: scratch of ``state``'s size,
+    -1 everywhere (kept so between calls; made if not given).
 
     >>> s = np.zeros(2)
     >>> move_towards(s, np.array([0, 0, 1]), np.array([1.0, 1.0, -1.0]), 0.5)
     >>> s.tolist()
     [0.75, -0.5]
     """
+    from simulation.model import kernels
+
     if who.size == 0:
         return
     rate = np.full(who.shape, rate, dtype=float) if np.ndim(rate) == 0 else np.asarray(rate, float)
-    order = np.argsort(who, kind="stable")
-    ordered = who[order]
-    new = np.empty(who.size, dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    if new.all():  # one answer each: a single smoothing step
-        state[who] += rate * (target - state[who])
+    target = np.asarray(target, dtype=float)
+    if mark is None:
+        mark = np.full(state.size, -1, dtype=np.int64)
+    group, people = kernels.smooth_once(state, np.asarray(who, dtype=np.int64), target, rate, mark)
+    if not group.size:  # one answer each: a single smoothing step, done
         return
-    people = ordered[new]  # np.unique(who, return_inverse=True), from the one sort
-    index = np.empty(who.size, dtype=np.intp)
-    index[order] = np.cumsum(new) - 1
-    weight = np.bincount(index, weights=rate)
-    mean_target = np.bincount(index, weights=rate * target) / np.where(weight > 0, weight, 1)
-    kept = np.exp(np.bincount(index, weights=np.log1p(-np.minimum(rate, 1.0 - 1e-12))))
-    state[people] += (1.0 - kept) * (mean_target - state[people])
+    logs = np.log1p(-np.minimum(rate, 1.0 - 1e-12))
+    mean_target, log_kept = kernels.smooth_sums(group, people, target, rate, logs)
+    kernels.smooth_apply(state, people, mean_target, np.exp(log_kept))
 
 
 class Consumer(mesa.Agent):

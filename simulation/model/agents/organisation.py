@@ -266,36 +266,41 @@ class Organisation(mesa.Agent):
         Under a closed "test machine" no one gets a reply or an explanation. Authors take the
         day's answers in together (:meth:`deliver_answers`).
         """
+        from simulation.model import kernels
+
         pool = self.ideas
-        if ignored:
-            flags = np.zeros((ids.size, 4), dtype=bool)
-        else:
-            flags = self._feedback_table(style)[promoted.astype(int), accepted.astype(int)]
-            if self.policies.recognition.awards_newcomers:  # a newcomer's first idea, first read
-                flags[:, 2] |= pool["first_post"][ids] & (pool["response"][ids] == Response.NONE)
-        if self.framing.silent:  # a "test machine" answers no one, whatever the programme
-            flags[:, :2] = False
-        unanswered = pool["response"][ids] == Response.NONE
-        code = Response.EXPLAIN if style is ResponseStyle.EXPLAIN else Response.REPLY
-        pool["response"][ids[unanswered]] = np.where(
-            flags[unanswered, 0] | flags[unanswered, 1], code, Response.SILENT
+        # the flags (reply, explanation, badge, credit) by promoted and accepted, a newcomer's
+        # first idea read for the first time badged if the programme awards newcomers, no
+        # reply or explanation under a closed frame; an idea's first answer is its response
+        authors, replied, explained, badge, credited, outcome, silent, first_post = kernels.answer(
+            ids,
+            promoted,
+            decided,
+            accepted,
+            ignored,
+            self._feedback_table(style),
+            self.policies.recognition.awards_newcomers,
+            self.framing.silent,
+            int(Response.EXPLAIN if style is ResponseStyle.EXPLAIN else Response.REPLY),
+            int(Response.NONE),
+            int(Response.SILENT),
+            pool["author"],
+            pool["first_post"],
+            pool["response"],
         )
-        authors = pool["author"][ids]
-        mine = authors >= 0
-        if not mine.any():
+        if not authors.size:
             return
-        replied = flags[:, 0]
         self.answers.append(
             {
-                "authors": authors[mine],
-                "replied": replied[mine],
-                "explained": flags[mine, 1],
-                "badge": flags[mine, 2],
-                "credited": flags[mine, 3],
-                "outcome": np.where(decided, accepted.astype(float), np.nan)[mine],
-                "silent": (decided & ~accepted & ~replied)[mine],  # silence hurts on rejection
-                "first_post": pool["first_post"][ids][mine],
-                "read": np.full(int(mine.sum()), not ignored),
+                "authors": authors,
+                "replied": replied,
+                "explained": explained,
+                "badge": badge,
+                "credited": credited,
+                "outcome": outcome,
+                "silent": silent,  # silence hurts on rejection
+                "first_post": first_post,
+                "read": np.full(authors.size, not ignored),
             }
         )
 
@@ -447,12 +452,13 @@ class Organisation(mesa.Agent):
     def count_decisions(self, decided, quality: np.ndarray) -> None:
         """Update the running figures the daily metrics read."""
         self.decisions += decided.rows.size
-        new = np.sort(quality[decided.accepted])
-        self.accepted_quality = np.insert(
-            self.accepted_quality, np.searchsorted(self.accepted_quality, new), new
-        )
-        self.accepted_quality_sum += float(new.sum())
-        self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
+        if decided.accepted.any():  # nothing to add on a day that accepted none
+            new = np.sort(quality[decided.accepted])
+            self.accepted_quality = np.insert(
+                self.accepted_quality, np.searchsorted(self.accepted_quality, new), new
+            )
+            self.accepted_quality_sum += float(new.sum())
+            self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
         self.record_times(self.model.day - self.gates.concepts["submitted"][decided.rows])
 
     def record_times(self, days: np.ndarray) -> None:

@@ -56,8 +56,9 @@ class IdeaPool(Columns):
 
     def pending(self, since_day: int = 0) -> np.ndarray:
         """Ids of ideas submitted since ``since_day`` still waiting for review, oldest first."""
-        recent = self.recent(since_day)
-        return recent[self["status"][recent] == IdeaStatus.PENDING]
+        from simulation.model import kernels
+
+        return kernels.pending(self["day"], self["status"], since_day, int(IdeaStatus.PENDING))
 
     def recent(self, since_day: int) -> np.ndarray:
         """Ids of ideas submitted on or after ``since_day``."""

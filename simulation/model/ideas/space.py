@@ -100,23 +100,12 @@ class IdeaSpace:
         Returns:
             (B,) end points; a searcher stops early at a local optimum of its own view.
         """
-        x = np.asarray(starts, dtype=np.int64).copy()
-        flips = np.int64(1) << np.arange(self.loci, dtype=np.int64)
-        flat = views.reshape(-1)
+        from simulation.model import kernels
+
+        x = np.array(starts, dtype=np.int64)  # a copy: the climbs run in place
+        flat = np.ascontiguousarray(views, dtype=np.float64).reshape(-1)
         offset = np.asarray(which, dtype=np.int64) * views.shape[1]
-        steps = np.asarray(steps)
-        live = np.flatnonzero(steps > 0)  # searchers still climbing
-        step = 0
-        while live.size:
-            here = x[live]
-            neighbours = here[:, None] ^ flips
-            values = flat.take(offset[live, None] + neighbours)
-            best = values.argmax(axis=1)
-            rows = np.arange(live.size)
-            better = values[rows, best] > flat.take(offset[live] + here) + 1e-9
-            x[live[better]] = neighbours[rows[better], best[better]]
-            step += 1
-            live = live[better & (steps[live] > step)]  # stuck or out of effort: done
+        kernels.climb(x, flat, offset, np.asarray(steps, dtype=np.int64), self.loci)
         return x
 
     def value(self, points: np.ndarray, novelty_weight: float) -> np.ndarray:
