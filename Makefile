@@ -11,6 +11,15 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
+# One small run compiles every kernel of the day (simulation/model/kernels.py), so the first real
+# run, and parallel test workers, load them from disk instead of compiling them side by side.
+define WARM_UP
+from simulation import Scenario, run_scenario
+from simulation.scenario import apply_overrides
+run_scenario(apply_overrides(Scenario(), ["run.days=120", "community.consumers=400"]), seed=1)
+endef
+export WARM_UP
+
 .PHONY: run setup test lint format bench clean
 
 run: setup
@@ -25,6 +34,8 @@ $(STAMP): pyproject.toml tools/find-python.sh
 	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev,dask,viz,discover,optimise,calibrate]"
+	@echo "Compiling the model's kernels once (numba keeps them on disk; about 15 s)"
+	$(BIN)/python -c "$$WARM_UP"
 	@rm -f $(VENV)/.installed-*; touch $@
 
 lint: setup
