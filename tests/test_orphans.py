@@ -157,22 +157,23 @@ def test_killed_compare_leaves_no_process(tmp_path):
         BASELINE,
         ROOT / "scenarios" / "cash_rewards.toml",
         "--replicates",
-        "30",
+        "200",
         "--workers",
         "2",
         "--days",
-        "60",
+        "365",
         "--set",
-        "community.consumers=200",
+        "community.consumers=400",
         "--set",
-        "community.initial_members=40",
+        "community.initial_members=80",
         "--out",
         tmp_path / "compare",
         "-q",
     )
 
     def both_workers_busy() -> bool:
-        # past their imports (about a second of CPU) and well into their runs (60 of ~0.3 s)
+        # past their imports (about a second of CPU) and well into their runs: 400 of them, far
+        # more than the 3 s of CPU each worker is waited for, however fast the model gets
         processes = _processes()
         started = _descendants(compare.pid, processes)
         return sum(processes[p][2] >= 3 for p in started) >= 2
