@@ -178,6 +178,15 @@ def test_calibration_end_to_end_writes_every_output(tiny_files, tmp_path, capsys
     # the same command again: nothing left to do, the history is reused (not refused)
     assert main(args(tiny_files, out)) == 0
     assert "data:image/png;base64" in (out / "report.html").read_text()
+    # summaries that had weight 0 in a generation (no spread) are named, never silently dropped
+    import json
+
+    from simulation.calibrate.search import read_scales, unweighted
+
+    flat = json.loads((out / "provenance.json").read_text())["unweighted"]
+    zero = {k for weights in read_scales(out).values() for k, w in weights.items() if w == 0}
+    assert flat == unweighted(out) and set(flat) == zero
+    assert all(k in (out / "report.html").read_text() for k in flat)
     # cocreate run at a posterior draw: the seed chooses it, the same seed the same draw
     capsys.readouterr()
     run = ["run", str(out / "calibrated.toml"), "--posterior", str(out), "--seed", "3"]

@@ -26,6 +26,7 @@ from simulation.calibrate.search import (
     effective_sample_size,
     generation_row,
     posterior_frame,
+    unweighted,
 )
 from simulation.scenario import set_values, to_dict
 
@@ -278,6 +279,14 @@ def write_outputs(
         "rate is the figure that shows the search tightening.</p>",
         generations.to_html(index=False, float_format=lambda v: f"{v:.4g}"),
     ]
+    flat = unweighted(out)
+    if flat:
+        parts.append(
+            "<p>Not compared in some generations, for want of spread among the previous "
+            "generation's runs (weight 0; the predictive checks above still judge them): "
+            + e("; ".join(f"{k} (generation {', '.join(map(str, ts))})" for k, ts in flat.items()))
+            + "</p>"
+        )
     if calibration.dropped:
         parts.append(
             "<p>Left out (undefined in the log): " + e(", ".join(calibration.dropped)) + "</p>"
@@ -290,10 +299,11 @@ def write_outputs(
         "digest": calibration.digest,
         "scaled": calibration.scaled,
         "summaries": list(calibration.observed),
+        "unweighted": flat,  # summary -> generations in which it had weight 0
         "generations": len(generations),
         "simulations": int(history.total_nr_simulations),
         "ess": ess,
         **provenance(),
     }
     (out / "provenance.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
-    return {"table": table, "ppc": ppc, "misfits": misfits, "ess": ess}
+    return {"table": table, "ppc": ppc, "misfits": misfits, "ess": ess, "unweighted": flat}

@@ -313,6 +313,27 @@ def read_scales(out: Path) -> dict[str, dict[str, float]]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+def unweighted(out: Path) -> dict[str, list[int]]:
+    """Summaries that counted for nothing in a generation's distance: summary -> generations.
+
+    Each summary is divided by its spread among the previous generation's simulations; one with
+    no spread there (every run gave the same value) gets weight 0 from pyabc, so that generation
+    does not compare it with the data (the posterior predictive checks still do).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / SCALES).write_text('{"1": {"a": 2.0, "b": 0.0}, "2": {"a": 0.0, "b": 0.0}}')
+    >>> unweighted(folder)
+    {'b': [1, 2], 'a': [2]}
+    """
+    found: dict[str, list[int]] = {}
+    for t, weights in sorted(read_scales(out).items(), key=lambda item: int(item[0])):
+        for summary, weight in weights.items():
+            if not weight > 0:
+                found.setdefault(summary, []).append(int(t))
+    return found
+
+
 def store_scales(out: Path, abc: Any, t: int) -> None:
     """Keep the scale weights pyabc fitted for generation ``t`` (atomically, in scales.json)."""
     dist = abc.distance_function

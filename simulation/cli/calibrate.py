@@ -152,6 +152,11 @@ def handle(args: argparse.Namespace) -> int:
         "posterior predictive check: "
         + (f"outside the 90 % interval: {', '.join(misfits)}" if misfits else "all inside")
     )
+    if result["unweighted"]:  # no spread among a generation's runs: pyabc gave them weight 0
+        print(
+            "not compared in every generation (no spread among the runs; see report.html): "
+            + ", ".join(result["unweighted"])
+        )
     print(
         f"done in {time.perf_counter() - start:.0f} s; results in {out} "
         "(report.html, calibrated.toml)"
