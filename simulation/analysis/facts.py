@@ -32,12 +32,11 @@ from simulation.analysis.problem_solving import hong_page_experiment
 from simulation.analysis.replicates import replicate_seeds, run_replicates
 from simulation.analysis.stats import bootstrap_ci
 from simulation.analysis.verdicts import NEGLIGIBLE, SUPPORTED, judge
-from simulation.model.metrics import METRICS, Sesoi
+from simulation.model.metrics import METRICS, SESOI, Sesoi
 from simulation.scenario import Scenario, apply_overrides
 
-SHARE = Sesoi(0.02, why="two percentage points: one case in fifty")
-QUALITY = METRICS["quality_submitted"].sesoi  # a fiftieth of the quality scale
-FIVE_PERCENT = Sesoi(0.05, relative=True, why="5 % of the reference arm's mean")
+# the smallest effects that matter, by kind of figure, as the metric registry declares them
+SHARE, QUALITY, FIVE_PERCENT = SESOI["share"], SESOI["quality"], SESOI["count"]
 
 
 @dataclass(frozen=True)
