@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
-# One small run compiles every kernel of the day (simulation/model/kernels.py), so the first real
+# One small run compiles every kernel of the day (simulation/model/kernels/), so the first real
 # run, and parallel test workers, load them from disk instead of compiling them side by side.
 define WARM_UP
 from simulation import Scenario, run_scenario

@@ -1,4 +1,4 @@
-"""The compiled kernels give numpy's numbers to the last bit (simulation/model/kernels.py)."""
+"""The compiled kernels give numpy's numbers to the last bit (simulation/model/kernels/)."""
 
 import numpy as np
 import pytest

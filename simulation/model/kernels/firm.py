@@ -1,0 +1,277 @@
+"""The firm's kernels: its answers, the pending queue and the stage gates' day."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.model.kernels.compiling import compiled
+from simulation.model.kernels.summation import pairwise_sum
+
+
+# --- the firm's answers and its queue ----------------------------------------------------------
+@compiled
+def answer(
+    ids,
+    promoted,
+    decided,
+    accepted,
+    ignored,
+    table,
+    awards_newcomers,
+    silent_frame,
+    code,
+    none,
+    silent_code,
+    pool_author,
+    pool_first_post,
+    pool_response,
+):
+    """What the authors of ``ids`` hear (``Organisation.answer``); records the firm's response.
+
+    ``table[promoted, accepted]`` holds the feedback flags (reply, explanation, badge, credit)
+    of the recognition policy; an ignored idea gets none. Returns, for the ideas with a consumer
+    author: authors, replied, explained, badge, credited, outcome (NaN if undecided), silent,
+    first post.
+    """
+    n = ids.size
+    flags = np.zeros((n, 4), dtype=np.bool_)
+    for k in range(n):
+        i = ids[k]
+        if not ignored:
+            p = 1 if promoted[k] else 0
+            a = 1 if accepted[k] else 0
+            for f in range(4):
+                flags[k, f] = table[p, a, f]
+            if awards_newcomers and pool_first_post[i] and pool_response[i] == none:
+                flags[k, 2] = True
+        if silent_frame:
+            flags[k, 0] = False
+            flags[k, 1] = False
+    unanswered = np.empty(n, dtype=np.bool_)
+    mine = 0
+    for k in range(n):
+        unanswered[k] = pool_response[ids[k]] == none
+        if pool_author[ids[k]] >= 0:
+            mine += 1
+    for k in range(n):
+        if unanswered[k]:
+            pool_response[ids[k]] = code if (flags[k, 0] or flags[k, 1]) else silent_code
+    authors = np.empty(mine, dtype=np.int64)
+    replied = np.empty(mine, dtype=np.bool_)
+    explained = np.empty(mine, dtype=np.bool_)
+    badge = np.empty(mine, dtype=np.bool_)
+    credited = np.empty(mine, dtype=np.bool_)
+    outcome = np.empty(mine)
+    silent = np.empty(mine, dtype=np.bool_)
+    first_post = np.empty(mine, dtype=np.bool_)
+    j = 0
+    for k in range(n):
+        i = ids[k]
+        if pool_author[i] >= 0:
+            authors[j] = pool_author[i]
+            replied[j] = flags[k, 0]
+            explained[j] = flags[k, 1]
+            badge[j] = flags[k, 2]
+            credited[j] = flags[k, 3]
+            outcome[j] = (1.0 if accepted[k] else 0.0) if decided[k] else np.nan
+            silent[j] = decided[k] and not accepted[k] and not flags[k, 0]
+            first_post[j] = pool_first_post[i]
+            j += 1
+    return authors, replied, explained, badge, credited, outcome, silent, first_post
+
+
+@compiled
+def pending(day, status, since, waiting):
+    """Ideas submitted on or after ``since`` whose status is ``waiting``, oldest first."""
+    start = np.searchsorted(day, since)
+    count = 0
+    for i in range(start, status.size):
+        if status[i] == waiting:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    j = 0
+    for i in range(start, status.size):
+        if status[i] == waiting:
+            out[j] = i
+            j += 1
+    return out
+
+
+# --- stage gates (StageGates.advance) ----------------------------------------------------------
+@compiled
+def gates_due(open_rows, due, gate, day, last):
+    """The open rows whose gate review (or final fix) ends by ``day``.
+
+    Returns ``(due rows, rows reviewed, their gates, rows fixed after the last gate)``.
+    """
+    count = 0
+    for r in open_rows:
+        if due[r] <= day:
+            count += 1
+    rows = np.empty(count, dtype=np.int64)
+    j = 0
+    fixed = 0
+    for r in open_rows:
+        if due[r] <= day:
+            rows[j] = r
+            j += 1
+            if gate[r] > last:
+                fixed += 1
+    review = np.empty(count - fixed, dtype=np.int64)
+    g = np.empty(count - fixed, dtype=np.int64)
+    done = np.empty(fixed, dtype=np.int64)
+    a = 0
+    b = 0
+    for r in rows:
+        if gate[r] > last:
+            done[b] = r
+            b += 1
+        else:
+            review[a] = r
+            g[a] = gate[r]
+            a += 1
+    return rows, review, g, done
+
+
+@compiled
+def gates_found(review, g, found, hidden, found_at, found_total, rework_col, rework_days, cost):
+    """Flaws found at the reviews: hidden ones go, counts and rework grow; returns the rework."""
+    rework = np.empty(review.size)
+    for k in range(review.size):
+        r = review[k]
+        n = 0
+        for p in range(found.shape[1]):
+            hidden[r, p] -= found[k, p]
+            n += found[k, p]
+        found_at[r, g[k]] += n
+        found_total[g[k]] += n
+        rework[k] = n * rework_days * cost[g[k]]
+        rework_col[r] += rework[k]
+    return rework
+
+
+@compiled
+def gates_moving(review, g, killed, rework, gate, last):
+    """The reviewed concepts neither killed nor launched, and their next gates.
+
+    Returns ``(launched, moving rows, their next gate, whether it is a gate, their rework)``.
+    """
+    n = review.size
+    launched = np.empty(n, dtype=np.bool_)
+    count = 0
+    for k in range(n):
+        launched[k] = g[k] == last and rework[k] == 0 and not killed[k]
+        if not killed[k] and not launched[k]:
+            count += 1
+    moving = np.empty(count, dtype=np.int64)
+    next_gate = np.empty(count, dtype=np.int64)
+    in_gates = np.empty(count, dtype=np.bool_)
+    moving_rework = np.empty(count)
+    j = 0
+    for k in range(n):
+        if not killed[k] and not launched[k]:
+            moving[j] = review[k]
+            next_gate[j] = gate[review[k]] + 1
+            in_gates[j] = next_gate[j] <= last
+            moving_rework[j] = rework[k]
+            j += 1
+    return launched, moving, next_gate, in_gates, moving_rework
+
+
+@compiled
+def gates_move(
+    moving,
+    next_gate,
+    in_gates,
+    moving_rework,
+    stall,
+    day,
+    durations,
+    factor,
+    last,
+    gate,
+    due,
+    stalls,
+):
+    """Concepts move on: next gate, when it ends (rework, the gate's days, any stall)."""
+    for j in range(moving.size):
+        r = moving[j]
+        extra = durations[min(next_gate[j], last)] * factor + stall[j] if in_gates[j] else 0.0
+        gate[r] = next_gate[j]
+        due[r] = day + moving_rework[j] + extra
+        stalls[r] += stall[j] if in_gates[j] else 0.0
+
+
+@compiled
+def gates_decided(
+    done, review, launched, killed, state, decision_day, day, accepted_code, killed_code
+):
+    """The day's decisions: accepted (fixed, then launched) and killed rows; their states."""
+    n_launched = 0
+    n_killed = 0
+    for k in range(review.size):
+        if launched[k]:
+            n_launched += 1
+        if killed[k]:
+            n_killed += 1
+    n_accepted = done.size + n_launched
+    rows = np.empty(n_accepted + n_killed, dtype=np.int64)
+    j = 0
+    for r in done:
+        rows[j] = r
+        j += 1
+    for k in range(review.size):
+        if launched[k]:
+            rows[j] = review[k]
+            j += 1
+    for k in range(review.size):
+        if killed[k]:
+            rows[j] = review[k]
+            j += 1
+    accepted = np.empty(rows.size, dtype=np.bool_)
+    for j in range(rows.size):
+        accepted[j] = j < n_accepted
+        state[rows[j]] = accepted_code if accepted[j] else killed_code
+        decision_day[rows[j]] = day
+    return rows, accepted, n_accepted
+
+
+@compiled
+def still_open(open_rows, state, open_code):
+    """The rows of ``open_rows`` still open."""
+    count = 0
+    for r in open_rows:
+        if state[r] == open_code:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    j = 0
+    for r in open_rows:
+        if state[r] == open_code:
+            out[j] = r
+            j += 1
+    return out
+
+
+@compiled
+def count_quality(points, quality, feasible, on_strategy, counts, steps):
+    """``Community._count_quality``: the histogram (bins of 1/steps, ``np.rint``) grows in place.
+
+    Returns the sum of the qualities (numpy's pairwise sum) and the counts feasible, on
+    strategy, and both.
+    """
+    n = points.size
+    values = np.empty(n)
+    n_feasible = 0
+    n_strategic = 0
+    n_both = 0
+    for k in range(n):
+        p = points[k]
+        values[k] = quality[p]
+        counts[np.int64(np.rint(quality[p] * steps))] += 1
+        if feasible[p]:
+            n_feasible += 1
+        if on_strategy[p]:
+            n_strategic += 1
+        if feasible[p] and on_strategy[p]:
+            n_both += 1
+    return pairwise_sum(values, n), n_feasible, n_strategic, n_both
