@@ -144,3 +144,31 @@ def test_count_quality_is_quality_histogram_and_the_sums():
     f, s = feasible[points], strategic[points]
     want = (quality[points].sum(), f.sum(), s.sum(), (f & s).sum())
     assert np.array(got).tobytes() == np.array(want, dtype=float).tobytes()
+
+
+def test_the_prospect_tree_finds_the_kth_prospect_as_a_list_of_them_would():
+    from simulation.model.agents.consumer import prospect_tree
+
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 7, 64, 1000, 4097):
+        tree, prospect = prospect_tree(n), np.ones(n, dtype=bool)
+        for _ in range(5):
+            gone = np.sort(rng.choice(n, size=rng.integers(0, n // 3 + 1), replace=False))
+            gone = gone[prospect[gone]]
+            kernels.leave_tree(tree, gone)
+            prospect[gone] = False
+            listed = np.flatnonzero(prospect)
+            k = rng.integers(0, listed.size, size=min(50, listed.size)) if listed.size else []
+            k = np.asarray(k, dtype=np.int64)
+            assert kernels.kth_prospects(tree, k).tolist() == listed[k].tolist()
+        assert kernels.kth_prospects(tree, np.arange(listed.size)).tolist() == listed.tolist()
+
+
+def test_merge_sorted_and_flagged_are_their_numpy_forms():
+    rng = np.random.default_rng(12)
+    for n in (0, 1, 5, 300):
+        both = rng.permutation(2 * n + 3)[: 2 * n]
+        a, b = np.sort(both[:n]), np.sort(both[n:])
+        assert kernels.merge_sorted(a, b).tolist() == np.sort(both).tolist()
+        flag = rng.random(2 * n + 3) < 0.4
+        assert kernels.flagged(a, flag).tolist() == a[flag[a]].tolist()

@@ -90,6 +90,40 @@ def test_every_shipped_scenario_keeps_the_invariants(path):
     check_run(run_scenario(scenario, seed=3))
 
 
+@pytest.mark.parametrize("name", ["baseline", "rivals", "contest"])
+def test_the_kept_lists_of_members_joiners_and_prospects_match_the_columns(name):
+    """What the day keeps incrementally equals what a pass over every consumer finds."""
+    path = next(p for p in SCENARIOS if p.stem == name)
+    scenario = load_scenario(path, ["community.consumers=600", "community.initial_members=90"])
+    model = CoCreationModel(scenario, rng=5)
+    for day in range(90):
+        model.step()
+        for org in model.organisations:
+            pop = org.consumers
+            assert pop.member_rows.tolist() == np.flatnonzero(pop.member).tolist()
+            ever = np.flatnonzero(pop.join_day >= 0)
+            assert sorted(pop.joined.tolist()) == ever.tolist()
+            assert (np.diff(pop.join_day[pop.joined]) >= 0).all()  # in joining order
+            assert pop.joined_days.tolist() == pop.join_day[pop.joined].tolist()
+            prospects = np.flatnonzero(pop.status == ConsumerStatus.PROSPECT)
+            assert pop.size - pop.n_joined == prospects.size
+            k = np.arange(prospects.size)
+            assert pop_kth(pop, k).tolist() == prospects.tolist()
+            pop.count_active_friends(day + 1)  # the counts tomorrow's bond will read
+            week = pop.member & (pop.last_active >= max(day + 1 - 7, 0))
+            friends = pop.friends
+            counted = np.add.reduceat(week[friends.indices], friends.indptr[:-1]) * (
+                friends.degree > 0
+            )
+            assert pop.active_friends.tolist() == counted.tolist()
+
+
+def pop_kth(pop, positions):
+    from simulation.model import kernels
+
+    return kernels.kth_prospects(pop._prospects, positions)
+
+
 def test_zero_consumers_and_no_marketers_still_run():
     check_run(
         run_scenario(

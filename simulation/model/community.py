@@ -106,7 +106,7 @@ class Community:
 
     def start(self, number: int) -> Day:
         """Open today's record."""
-        self.day = Day(number, members_at_start=int(np.count_nonzero(self.consumers.member)))
+        self.day = Day(number, members_at_start=self.consumers.member_rows.size)
         return self.day
 
     # --- the consumer side of the day ------------------------------------------------------------

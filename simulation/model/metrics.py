@@ -426,7 +426,7 @@ def population_metrics(pop, day: int) -> dict[str, float]:
 
     members, active, active_today, satisfaction, answered, intrinsic, expectation = (
         kernels.member_figures(
-            pop.member,
+            pop.member_rows,
             pop.last_active,
             max(day - 30, -1),
             pop.active_today,

@@ -107,8 +107,17 @@ class ConsumerPopulation:
         self.second_post_day = np.full(n, -1, dtype=np.int32)
         self.active_today = np.zeros(n, dtype=bool)
         self.member = np.zeros(n, dtype=bool)
-        self.joined = np.empty(0, dtype=np.int64)  # everyone who ever joined, in joining order
-        self.joined_days = np.empty(0, dtype=np.int32)  # and the day each joined
+        # The day's rules visit the members and those who ever joined, not every consumer:
+        # the members' rows in index order (what np.flatnonzero(member) gives), kept as people
+        # join and leave; everyone who ever joined in joining order (one can join only once,
+        # so ``n`` rows are enough) and the day each joined; and a Fenwick tree over the
+        # prospects, to pick the k-th one without listing them all.
+        self.member_rows = np.empty(0, dtype=np.int64)
+        self._joined = np.empty(n, dtype=np.int64)
+        self._joined_days = np.empty(n, dtype=np.int64)
+        self.n_joined = 0
+        self._prospects = prospect_tree(n)
+        self._left: list[np.ndarray] = []  # leavers whose friends' counts are not yet updated
         self.contribution_counts = np.zeros(64, dtype=np.int64)  # histogram over those joined
         self.friends_left = np.zeros(n)
         # friends active this week, kept up to date from the day's changes (see :meth:`bond`)
@@ -136,6 +145,16 @@ class ConsumerPopulation:
         self.intrinsic[:] = self.intrinsic_base
         self.intrinsic_cap = params.intrinsic_mean + 3 * params.intrinsic_sd
         self.autonomy_loss = 0.0  # intrinsic interest lost per day of taking part under control
+
+    @property
+    def joined(self) -> np.ndarray:
+        """Everyone who ever joined, in joining order."""
+        return self._joined[: self.n_joined]
+
+    @property
+    def joined_days(self) -> np.ndarray:
+        """The day each of :attr:`joined` joined."""
+        return self._joined_days[: self.n_joined]
 
     @property
     def mark(self) -> np.ndarray:
@@ -168,11 +187,17 @@ class ConsumerPopulation:
         ``optimism_sd``); the firm's expectation ``setting`` (an expectation policy) turns it
         into what they expect on joining.
         """
-        who = who[self.status[who] == ConsumerStatus.PROSPECT]
+        from simulation.model import kernels
+
+        who = who[self.status[who] == ConsumerStatus.PROSPECT]  # sorted, as every caller gives
         self.status[who] = ConsumerStatus.LURKER
         self.member[who] = True
-        self.joined = np.concatenate([self.joined, who])
-        self.joined_days = np.concatenate([self.joined_days, np.full(who.size, day)])
+        self.member_rows = kernels.merge_sorted(self.member_rows, who)
+        kernels.leave_tree(self._prospects, who)
+        end = self.n_joined + who.size
+        self._joined[self.n_joined : end] = who
+        self._joined_days[self.n_joined : end] = day
+        self.n_joined = end
         self.contribution_counts[0] += who.size
         self.join_day[who] = day
         self.last_active[who] = -1  # has not taken part yet
@@ -188,13 +213,17 @@ class ConsumerPopulation:
         from simulation.model import kernels
 
         prospect, rng, friends = int(ConsumerStatus.PROSPECT), self.rng, self.friends
-        prospects, inviters = kernels.prospects_and_inviters(
-            self.status, prospect, self.active_today
+        prospects = self.size - self.n_joined  # a prospect is one who never joined
+        if prospects == 0:
+            return np.empty(0, dtype=np.int64)
+        inviters = kernels.flagged(self.member_rows, self.active_today)  # only members are
+        count = min(rng.poisson(self.community.arrival_rate), prospects)
+        # rng.choice(the prospects in index order, count, replace=False) draws positions in
+        # that list (the draws depend on its length alone) and takes those rows: the same
+        # draws here, and the rows from the tree
+        unprompted = kernels.kth_prospects(
+            self._prospects, rng.choice(prospects, size=count, replace=False)
         )
-        if prospects.size == 0:
-            return prospects
-        count = min(rng.poisson(self.community.arrival_rate), prospects.size)
-        unprompted = rng.choice(prospects, size=count, replace=False)
         # members active today invite with chance word_of_mouth * (1 + satisfaction) / 2
         inviters = kernels.who_invites(
             inviters,
@@ -289,7 +318,7 @@ class ConsumerPopulation:
         """
         from simulation.model import kernels
 
-        members = np.flatnonzero(self.member)
+        members = self.member_rows
         # Friends active this week pull one in (friends who left push one out: end_of_day).
         self.count_active_friends(day)
         pull = incentive / (incentive + self.params.reward_half_saturation)
@@ -340,20 +369,26 @@ class ConsumerPopulation:
         """Bring each consumer's count of friends active this week up to ``day``.
 
         Active this week: a member who took part in the last seven days. The friends of those
-        whose flag changed since the last count gain or lose one (a compiled loop).
+        whose flag changed since the last count gain or lose one (a compiled loop). Only the
+        members and those who left since the last count can have changed.
         """
         from simulation.model import kernels
 
         friends = self.friends
-        kernels.update_active_friends(
-            self.member,
-            self.last_active,
-            max(day - 7, 0),
-            self.active_this_week,
-            self.active_friends,
-            friends.indptr,
-            friends.indices,
-        )
+        left = self._left
+        left = np.concatenate(left) if len(left) > 1 else left[0] if left else self.member_rows[:0]
+        self._left = []
+        for rows in (self.member_rows, left):
+            kernels.update_active_friends(
+                rows,
+                self.member,
+                self.last_active,
+                max(day - 7, 0),
+                self.active_this_week,
+                self.active_friends,
+                friends.indptr,
+                friends.indices,
+            )
 
     def _cash_ideas(self, active: np.ndarray, pull: np.ndarray | float) -> np.ndarray:
         """Extra ideas drawn by a running cash scheme, and its crowding-out.
@@ -553,7 +588,8 @@ class ConsumerPopulation:
 
     def let_in_first(self, since_day: int, value: float) -> None:
         """Early access for members who posted since ``since_day``: recognition and identity."""
-        who = np.flatnonzero(self.member & (self.last_post_day >= since_day))
+        rows = self.member_rows
+        who = rows[self.last_post_day[rows] >= since_day]
         self.recognition[who] += value
         self.identity[who] += self.params.identity_gain
 
@@ -563,7 +599,7 @@ class ConsumerPopulation:
         Each credited idea moves every member's expectation a tenth of a learning step towards 1.
         """
         if accepted:
-            m = self.member
+            m = self.member_rows
             kept = (1 - 0.1 * self.params.expectation_learning) ** accepted
             self.expectation[m] = 1 - (1 - self.expectation[m]) * kept
 
@@ -594,7 +630,7 @@ class ConsumerPopulation:
         from simulation.model import kernels
 
         p, friends = self.params, self.friends
-        draw = self.rng.random(int(np.count_nonzero(self.member)))  # one number per member
+        draw = self.rng.random(self.member_rows.size)  # one number per member
         rates = [
             1 - p.recognition_decay,
             p.intrinsic_recovery,
@@ -607,9 +643,10 @@ class ConsumerPopulation:
         # recognition and satisfaction decay, interest recovers; then each member's hazard
         # base + inactive * (idle > inactivity_days) + dissatisfaction * max(-satisfaction, 0)
         # + friends * friends_left, against their number; leavers' friends lose 1/degree each
-        return kernels.end_of_day(
+        leavers, self.member_rows = kernels.end_of_day(
             day,
             draw,
+            self.member_rows,
             self.member,
             self.status,
             self.active_today,
@@ -628,6 +665,9 @@ class ConsumerPopulation:
             p.inactivity_days,
             int(ConsumerStatus.CHURNED),
         )
+        if leavers.size:
+            self._left.append(leavers)
+        return leavers
 
 
 def move_towards(
@@ -660,6 +700,12 @@ def move_towards(
     logs = np.log1p(-np.minimum(rate, 1.0 - 1e-12))
     mean_target, log_kept = kernels.smooth_sums(group, people, target, rate, logs)
     kernels.smooth_apply(state, people, mean_target, np.exp(log_kept))
+
+
+def prospect_tree(n: int) -> np.ndarray:
+    """A Fenwick tree over ``n`` prospects (entry ``i`` of 1..n counts ``i & -i`` of them)."""
+    i = np.arange(n + 1, dtype=np.int32)
+    return i & -i
 
 
 class Consumer(mesa.Agent):

@@ -10,14 +10,14 @@ from simulation.model.kernels.compiling import compiled
 # --- participation -------------------------------------------------------------------------
 @compiled
 def update_active_friends(
-    member, last_active, since, active_this_week, active_friends, indptr, indices
+    rows, member, last_active, since, active_this_week, active_friends, indptr, indices
 ):
     """Keep each consumer's count of friends active this week (``ConsumerPopulation.bond``).
 
     A consumer is active this week if a member who took part on day ``since`` or later; the
-    friends of everyone whose flag changed gain or lose one.
+    friends of each of ``rows`` whose flag changed gain or lose one.
     """
-    for i in range(member.size):
+    for i in rows:
         flag = member[i] and last_active[i] >= since
         if flag != active_this_week[i]:
             step = 1 if flag else -1
@@ -174,6 +174,7 @@ def posts_of(active, posts, paid, carried_idea, builds_draw, build_share, postin
 def end_of_day(
     day,
     draw,
+    members,
     member,
     status,
     active_today,
@@ -192,35 +193,38 @@ def end_of_day(
     inactivity_days,
     churned,
 ):
-    """Drift, then exits (``ConsumerPopulation.end_of_day``); returns the leavers.
+    """Drift, then exits (``ConsumerPopulation.end_of_day``): ``(leavers, members who stay)``.
 
+    ``members``: the members' rows in index order.
     ``draw``: one uniform number per member, in index order (``rng.random(members)``).
     ``rates``: recognition kept, interest recovery, satisfaction kept, exit base, inactive,
     dissatisfaction and friends-left hazards.
     """
     kept_recognition, recovery, kept_satisfaction = rates[0], rates[1], rates[2]
     base, inactive, dissatisfied, friends = rates[3], rates[4], rates[5], rates[6]
-    n = member.size
-    for i in range(n):
+    for i in range(recognition.size):  # in index order: a loop the compiler vectorises
         recognition[i] *= kept_recognition
         intrinsic[i] += recovery * (intrinsic_base[i] - intrinsic[i])
         satisfaction[i] *= kept_satisfaction
     leaving = np.zeros(draw.size, dtype=np.int64)
+    staying = np.empty(members.size, dtype=np.int64)
     count = 0
-    k = 0
-    for i in range(n):
-        if member[i]:
-            idle = day - max(last_active[i], join_day[i])
-            hazard = (
-                base
-                + inactive * (1.0 if idle > inactivity_days else 0.0)
-                + dissatisfied * max(-satisfaction[i], 0.0)
-                + friends * friends_left[i]
-            )
-            if draw[k] < hazard:
-                leaving[count] = i
-                count += 1
-            k += 1
+    stay = 0
+    for k in range(members.size):
+        i = members[k]
+        idle = day - max(last_active[i], join_day[i])
+        hazard = (
+            base
+            + inactive * (1.0 if idle > inactivity_days else 0.0)
+            + dissatisfied * max(-satisfaction[i], 0.0)
+            + friends * friends_left[i]
+        )
+        if draw[k] < hazard:
+            leaving[count] = i
+            count += 1
+        else:
+            staying[stay] = i
+            stay += 1
     leavers = leaving[:count].copy()
     for j in range(count):
         i = leavers[j]
@@ -233,7 +237,7 @@ def end_of_day(
         for e in range(indptr[i], indptr[i + 1]):
             f = indices[e]
             friends_left[f] += 1.0 / degree[f]
-    return leavers
+    return leavers, staying[:stay].copy()
 
 
 # --- answers heard -----------------------------------------------------------------------------
@@ -451,27 +455,67 @@ def recount(counts, before, after):
 
 # --- arrivals ----------------------------------------------------------------------------------
 @compiled
-def prospects_and_inviters(status, prospect, active_today):
-    """``np.flatnonzero(status == prospect)`` and ``np.flatnonzero(active_today)``."""
-    n_prospects = 0
-    n_inviters = 0
-    for i in range(status.size):
-        if status[i] == prospect:
-            n_prospects += 1
-        if active_today[i]:
-            n_inviters += 1
-    prospects = np.empty(n_prospects, dtype=np.int64)
-    inviters = np.empty(n_inviters, dtype=np.int64)
-    p = 0
-    q = 0
-    for i in range(status.size):
-        if status[i] == prospect:
-            prospects[p] = i
-            p += 1
-        if active_today[i]:
-            inviters[q] = i
-            q += 1
-    return prospects, inviters
+def flagged(rows, flag):
+    """The ``rows`` whose ``flag`` is set, in their order (``rows[flag[rows]]``)."""
+    out = np.empty(rows.size, dtype=np.int64)
+    count = 0
+    for i in rows:
+        if flag[i]:
+            out[count] = i
+            count += 1
+    return out[:count].copy()
+
+
+@compiled
+def merge_sorted(a, b):
+    """The union of two sorted arrays with no element in common, sorted."""
+    out = np.empty(a.size + b.size, dtype=np.int64)
+    i = 0
+    j = 0
+    for k in range(out.size):
+        if j == b.size or (i < a.size and a[i] < b[j]):
+            out[k] = a[i]
+            i += 1
+        else:
+            out[k] = b[j]
+            j += 1
+    return out
+
+
+@compiled
+def leave_tree(tree, rows):
+    """Take ``rows`` (0-based) out of a Fenwick tree of prospects (``prospect_tree``)."""
+    n = tree.size - 1
+    for r in rows:
+        i = r + 1
+        while i <= n:
+            tree[i] -= 1
+            i += i & -i
+
+
+@compiled
+def kth_prospects(tree, positions):
+    """Row of the k-th prospect (0-based, in index order) for each k of ``positions``.
+
+    What indexing ``np.flatnonzero(status == prospect)`` with ``positions`` gives, found by
+    descending the Fenwick tree instead of listing every prospect.
+    """
+    n = tree.size - 1
+    top = 1
+    while top * 2 <= n:
+        top *= 2
+    out = np.empty(positions.size, dtype=np.int64)
+    for k in range(positions.size):
+        left = positions[k] + 1  # prospects still to pass, this one included
+        at = 0
+        step = top
+        while step > 0:
+            if at + step <= n and tree[at + step] < left:
+                at += step
+                left -= tree[at]
+            step //= 2
+        out[k] = at  # the 1-based position at + 1, as a row
+    return out
 
 
 @compiled

@@ -11,7 +11,7 @@ from simulation.model.kernels.summation import pairwise_sum
 # --- the day's figures -------------------------------------------------------------------------
 @compiled
 def member_figures(
-    member,
+    members,
     last_active,
     active_since,
     active_today,
@@ -24,30 +24,29 @@ def member_figures(
 
     Returns ``(members, active_members, active_today, satisfaction, satisfaction of the
     answered, intrinsic, expectation)``, the means as ``np.mean`` of the members' values in
-    index order gives them (NaN for none).
+    index order gives them (NaN for none). ``members``: their rows in index order (only a
+    member can be active today).
     """
-    n = member.size
-    sat = np.empty(n)
-    answered = np.empty(n)
-    interest = np.empty(n)
-    expected = np.empty(n)
-    m = 0
+    m = members.size
+    sat = np.empty(m)
+    answered = np.empty(m)
+    interest = np.empty(m)
+    expected = np.empty(m)
     a = 0
     active = 0
     today = 0
-    for i in range(n):
+    for k in range(m):
+        i = members[k]
         if active_today[i]:
             today += 1
-        if member[i]:
-            if last_active[i] > active_since:
-                active += 1
-            sat[m] = satisfaction[i]
-            interest[m] = intrinsic[i]
-            expected[m] = expectation[i]
-            m += 1
-            if first_answer_day[i] >= 0:
-                answered[a] = satisfaction[i]
-                a += 1
+        if last_active[i] > active_since:
+            active += 1
+        sat[k] = satisfaction[i]
+        interest[k] = intrinsic[i]
+        expected[k] = expectation[i]
+        if first_answer_day[i] >= 0:
+            answered[a] = satisfaction[i]
+            a += 1
     nan = np.nan
     return (
         m,
