@@ -80,6 +80,19 @@ class Acts:
         return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
 
 
+def pick(rng: np.random.Generator, a: np.ndarray, size: int) -> np.ndarray:
+    """``rng.choice(a, size)`` (with replacement), the same draws at a third of the cost.
+
+    ``Generator.choice`` draws ``integers(0, len(a), size)`` and takes those elements; its
+    checks cost some 10 microseconds a call, which two calls a day make worth skipping.
+
+    >>> a = np.array([3, 5, 7])
+    >>> bool((pick(np.random.default_rng(1), a, 4) == np.random.default_rng(1).choice(a, 4)).all())
+    True
+    """
+    return a[rng.integers(0, a.size, size)]
+
+
 class Community:
     """One firm's community: its members, its ideas and the consumer side of its day.
 
@@ -202,7 +215,7 @@ class Community:
         open_ideas = open_ideas[pool["author"][open_ideas] >= 0]
         if not open_ideas.size or not count:
             return np.empty(0, dtype=np.int64)
-        return self.model.rng.choice(open_ideas, count)
+        return pick(self.model.rng, open_ideas, count)
 
     def submit_internal(self, day: int) -> None:
         """Ideas the firm develops itself, from variants of its current product."""
@@ -232,7 +245,7 @@ class Community:
         voters = day.voters
         if not recent.size or not voters.size:
             return
-        seen = rng.choice(recent, voters.size)
+        seen = pick(rng, recent, voters.size)
         like = self.model.space.need_fit[self.ideas["point"][seen]] ** self.params.ideas.vote_bias
         liking = rng.random(voters.size) < like
         liked = seen[liking]

@@ -13,7 +13,6 @@ import numpy as np
 from simulation.model.decisions import GATES
 from simulation.model.measures import (
     QUALITY_STEPS,
-    counts_percentile,
     sorted_percentile,
 )
 
@@ -493,17 +492,19 @@ def cost_per_accepted(cash: float, staff: float, accepted: int) -> float:
 
 
 def _organisation_figures(org) -> dict[str, float]:
+    from simulation.model.kernels import counts_percentile  # measures' own, compiled
+
     accepted = org.accepted_quality
     return {
         "quality_promoted": org.promoted_quality_sum / org.promoted if org.promoted else np.nan,
-        "quality_promoted_p90": counts_percentile(org.promoted_quality, 90) / QUALITY_STEPS,
+        "quality_promoted_p90": counts_percentile(org.promoted_quality, 90.0) / QUALITY_STEPS,
         "quality_accepted": org.accepted_quality_sum / len(accepted) if len(accepted) else np.nan,
         "quality_accepted_p90": sorted_percentile(accepted, 90),
         "concepts": int(org.gates.open.size),
         "decisions": org.decisions,
         "accepted": len(accepted),
-        "time_to_decision_median": counts_percentile(org.decision_times, 50),
-        "time_to_decision_p90": counts_percentile(org.decision_times, 90),
+        "time_to_decision_median": counts_percentile(org.decision_times, 50.0),
+        "time_to_decision_p90": counts_percentile(org.decision_times, 90.0),
         **{f"flaws_found_{g}": int(n) for g, n in zip(GATES, org.gates.found, strict=True)},
         "flaws_escaped": org.flaws_escaped,
         "spend_total": org.spend,
