@@ -68,3 +68,22 @@ def test_a_tie_listed_twice_is_one_tie():
     assert doubled.degree.tolist() == [1, 2, 1]
     assert sorted(doubled.friends_of(np.array([0, 1])).tolist()) == [0, 1, 2]
     assert doubled.share_of_friends(np.array([False, True, False])).tolist() == [1.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("n", [1, 3, 40, 2000])
+def test_compression_is_scipys_csr_of_the_ties_both_ways(n):
+    """The compiled rows equal scipy's CSR after summing duplicates and sorting indices."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(n)
+    for ties in (0, 1, 7, 5 * n, 40 * n):  # with repeats and self-ties, and hubs (> 16 friends)
+        edges = rng.integers(0, n, (ties, 2))
+        rows = np.concatenate([edges[:, 0], edges[:, 1]])
+        cols = np.concatenate([edges[:, 1], edges[:, 0]])
+        csr = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+        csr.sum_duplicates()
+        csr.sort_indices()
+        ours = Friendships.from_edges(n, edges)
+        assert ours.indptr.tolist() == csr.indptr.tolist()
+        assert ours.indices.tolist() == csr.indices.tolist()
+        assert ours.degree.tolist() == np.diff(csr.indptr).tolist()

@@ -46,26 +46,23 @@ def small_world_edges(n: int, k: int, p: float, rng: np.random.Generator) -> np.
     >>> small_world_edges(6, 2, 0.0, np.random.default_rng(0)).tolist()
     [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [0, 5]]
     """
+    half = k // 2  # tie u * half + (j - 1) of the lattice joins u and (u + j) % n
     node = np.arange(n)
-    u = np.repeat(node, k // 2)
-    v = (u + np.tile(np.arange(1, k // 2 + 1), n)) % n
+    u = np.repeat(node, half)
+    v = (u + np.tile(np.arange(1, half + 1), n)) % n
     rewire = np.flatnonzero(rng.random(u.size) < p)
     v[rewire] = rng.integers(0, n, rewire.size)
     # The ties not rewired are distinct ring-lattice ties and never change: a rewired tie is
-    # doubled when its key is one of theirs or another rewired tie's (the same test as counting
-    # every key of the whole list, at the cost of the rewired ties alone).
+    # doubled when it joins the two ends of one of them or another rewired tie's (the same
+    # test as counting every key of the whole list, at the cost of the rewired ties alone).
     fixed = np.ones(u.size, dtype=bool)
     fixed[rewire] = False
-    fixed_keys = np.sort(np.minimum(u[fixed], v[fixed]) * n + np.maximum(u[fixed], v[fixed]))
     for _ in range(100):  # redraw rewired ties that hit oneself or double another tie
         ru, rv = u[rewire], v[rewire]
-        key = np.minimum(ru, rv) * n + np.maximum(ru, rv)
+        low, high = np.minimum(ru, rv), np.maximum(ru, rv)
+        key = low * n + high
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-        at = np.minimum(np.searchsorted(fixed_keys, key), max(fixed_keys.size - 1, 0))
-        doubled = (counts[inverse] > 1) | (
-            fixed_keys[at] == key if fixed_keys.size else np.zeros(key.size, dtype=bool)
-        )
-        bad = rewire[(ru == rv) | doubled]
+        bad = rewire[(ru == rv) | (counts[inverse] > 1) | lattice_tie(low, high, n, half, fixed)]
         if not bad.size:  # every tie distinct and no one their own friend
             return np.column_stack([np.minimum(u, v), np.maximum(u, v)])
         v[bad] = rng.integers(0, n, bad.size)
@@ -78,6 +75,22 @@ def small_world_edges(n: int, k: int, p: float, rng: np.random.Generator) -> np.
     return np.column_stack([keys // n, keys % n])  # the distinct ties, sorted as np.unique
 
 
+def lattice_tie(low: np.ndarray, high: np.ndarray, n: int, half: int, flags: np.ndarray):
+    """Whether ``low < high`` are the two ends of a ring-lattice tie whose flag is set.
+
+    Ring ties join each ``u`` to ``(u + j) % n`` for ``j`` in ``1..half``, tie ``u * half +
+    j - 1``; with ``half < n / 2`` at most one of the two ways round is that short.
+
+    >>> lattice_tie(np.array([0, 0, 1]), np.array([1, 5, 3]), 6, 1, np.ones(6, dtype=bool))
+    array([ True,  True, False])
+    """
+    gap = high - low
+    ahead = (gap >= 1) & (gap <= half)  # low + gap == high
+    behind = (n - gap >= 1) & (n - gap <= half)  # high + (n - gap) wraps round to low
+    tie = np.where(ahead, low * half + gap - 1, high * half + (n - gap) - 1)
+    return (ahead | behind) & flags[np.where(ahead | behind, tie, 0)]
+
+
 @dataclass
 class Friendships:
     """The graph as a row-normalised sparse matrix plus CSR arrays for sampling a friend."""
@@ -88,17 +101,11 @@ class Friendships:
 
     @classmethod
     def from_edges(cls, n: int, edges: np.ndarray) -> Friendships:
-        """Compress an (E, 2) edge list over nodes 0..n-1."""
-        rows = np.concatenate([edges[:, 0], edges[:, 1]])
-        cols = np.concatenate([edges[:, 1], edges[:, 0]])
-        adjacency = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
-        adjacency.sum_duplicates()
-        adjacency.sort_indices()
-        return cls(
-            adjacency.indptr.astype(np.int64),
-            adjacency.indices.astype(np.int64),
-            np.diff(adjacency.indptr).astype(np.int64),
-        )
+        """Compress an (E, 2) edge list over nodes 0..n-1 (a compiled counting sort)."""
+        from simulation.model import kernels
+
+        edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+        return cls(*kernels.adjacency(n, edges[:, 0].copy(), edges[:, 1].copy()))
 
     @functools.cached_property
     def share(self) -> sp.csr_array:

@@ -16,10 +16,10 @@ Rules that keep every result byte-identical to the numpy code they replace:
   numpy's pairwise summation that ``tests/test_kernels.py`` checks against ``np.add.reduce``.
   Integer counts are exact in any order.
 
-One module per stage: ``consumers``, ``ideas``, ``firm``, ``figures``, and ``summation`` for the
-sums; this package gathers their kernels under one name. It is imported only when a model runs
-(the model's modules import it inside the functions that call it), never by
-``cocreate --help``, ``params`` or ``check``. The machine code is cached on disk
+One module per stage: ``network``, ``consumers``, ``ideas``, ``firm``, ``figures``, and
+``summation`` for the sums; this package gathers their kernels under one name. It is imported
+only when a model runs (the model's modules import it inside the functions that call it), never
+by ``cocreate --help``, ``params`` or ``check``. The machine code is cached on disk
 (:func:`compiled`), so only the first run on a machine compiles (some seconds); every later
 process, process-pool workers included, loads it.
 """
@@ -69,12 +69,16 @@ from simulation.model.kernels.firm import (
 from simulation.model.kernels.ideas import (
     climb,
 )
+from simulation.model.kernels.network import (
+    adjacency,
+)
 from simulation.model.kernels.summation import (
     pairwise_sum,
 )
 
 __all__ = [
     "compiled",
+    "adjacency",
     "pairwise_sum",
     "climb",
     "update_active_friends",
