@@ -144,3 +144,34 @@ def test_count_quality_is_quality_histogram_and_the_sums():
     f, s = feasible[points], strategic[points]
     want = (quality[points].sum(), f.sum(), s.sum(), (f & s).sum())
     assert np.array(got).tobytes() == np.array(want, dtype=float).tobytes()
+
+
+def numpy_marketers_read(time, capacity, cost, queue_size):
+    """The marketers' reading over numpy arrays that ``kernels.marketers_read`` replaced."""
+    time = time + capacity
+    want = ((time + 1e-9) // cost).astype(np.int64)
+    before = np.cumsum(want) - want
+    taken = np.clip(queue_size - before, 0, want)
+    time -= taken * cost
+    spare = time >= cost - 1e-9
+    time[spare] %= cost[spare]
+    return time, taken
+
+
+def test_marketers_read_is_the_numpy_reading():
+    rng = np.random.default_rng(11)
+    for _ in range(500):
+        n = int(rng.integers(1, 40))
+        kind_cost = np.array([1.0, 1.0 + rng.choice([0.25, 0.3, 0.5, 1.0 / 3.0])])
+        kind = rng.integers(0, 2, n)
+        time = rng.random(n) * kind_cost[kind]
+        capacity = rng.integers(0, 12, n)
+        noise = rng.random(n)
+        queue = int(rng.integers(0, 8 * n))
+        state = np.column_stack([time, capacity, noise])
+        taken, per_idea, code = kernels.marketers_read(state, kind, kind_cost, queue)
+        expected_time, expected_taken = numpy_marketers_read(time, capacity, kind_cost[kind], queue)
+        assert state[:, 0].tobytes() == expected_time.tobytes()
+        assert np.array_equal(taken, expected_taken)
+        assert np.array_equal(per_idea, np.repeat(noise, expected_taken))
+        assert np.array_equal(code, np.repeat(kind, expected_taken))

@@ -186,8 +186,9 @@ class Organisation(mesa.Agent):
         """Every marketer, in random order, reads what today's time allows from the queue.
 
         What ``self.marketers.shuffle_do("step")`` does (the same shuffle, the same arithmetic
-        as :meth:`Marketer.step`, value for value), over arrays: the marketers take consecutive
-        stretches of the queue, so the day's reading is one slice of it.
+        as :meth:`Marketer.step`, value for value), in one compiled pass over the team
+        (``kernels.marketers_read``): the marketers take consecutive stretches of the queue, so
+        the day's reading is one slice of it.
         """
         team = list(self.marketers)
         self.marketers.random.shuffle(team)
@@ -195,27 +196,27 @@ class Organisation(mesa.Agent):
             for marketer in team:
                 marketer.step()
             return
+        from simulation.model import kernels
+
         silent = self.framing.silent
-        reply = self.marketer_params.reply_cost
         styles = [ResponseStyle.SILENT if silent else m.response_style for m in team]
-        cost = np.array([1.0 + (reply if s is not ResponseStyle.SILENT else 0.0) for s in styles])
-        time = np.array([m.time for m in team]) + np.array([m.capacity for m in team])
-        want = ((time + 1e-9) // cost).astype(np.int64)
-        before = np.cumsum(want) - want
-        taken = np.clip(self.queue.size - before, 0, want)
-        time -= taken * cost
-        spare = time >= cost - 1e-9  # the queue ran dry: unused time does not pile up
-        time[spare] %= cost[spare]
-        for marketer, t, n in zip(team, time.tolist(), taken.tolist(), strict=True):
+        kinds = sorted(set(styles))
+        reply = self.marketer_params.reply_cost
+        kind_cost = np.array(
+            [1.0 + (reply if s is not ResponseStyle.SILENT else 0.0) for s in kinds]
+        )
+        state = np.array([(m.time, m.capacity, m.review_noise) for m in team], dtype=np.float64)
+        kind = np.array([kinds.index(s) for s in styles], dtype=np.int64)
+        taken, noise, style = kernels.marketers_read(state, kind, kind_cost, self.queue.size)
+        for marketer, t, n in zip(team, state[:, 0].tolist(), taken.tolist(), strict=True):
             marketer.time = t
             marketer.reviewed += n
-        total = int(taken.sum())
-        if not total:
+        if not noise.size:
             return
-        ids, self.queue = self.queue[:total], self.queue[total:]
-        kinds = sorted(set(styles))
-        style = np.repeat(np.array([kinds.index(s) for s in styles]), taken)
-        noise = np.repeat(np.array([m.review_noise for m in team], dtype=float), taken)
+        ids, self.queue = self.queue[: noise.size], self.queue[noise.size :]
+        if len(kinds) == 1:
+            self.assigned.append((ids, kinds[0], noise))
+            return
         for code, kind in enumerate(kinds):
             mine = style == code
             if mine.any():

@@ -60,6 +60,7 @@ from simulation.model.kernels.firm import (
     gates_found,
     gates_move,
     gates_moving,
+    marketers_read,
     pending,
     still_open,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "contribution_figures",
     "counts_percentile",
     "answer",
+    "marketers_read",
     "pending",
     "gates_due",
     "gates_found",
