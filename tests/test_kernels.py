@@ -175,3 +175,48 @@ def test_marketers_read_is_the_numpy_reading():
         assert np.array_equal(taken, expected_taken)
         assert np.array_equal(per_idea, np.repeat(noise, expected_taken))
         assert np.array_equal(code, np.repeat(kind, expected_taken))
+
+
+def test_review_is_the_numpy_estimate():
+    rng = np.random.default_rng(12)
+    firm_view = rng.random(1024)
+    point = rng.integers(0, 1024, 500)
+    for _ in range(50):
+        ids = np.sort(rng.choice(500, int(rng.integers(0, 40)), replace=False))
+        draws, noise = rng.normal(size=ids.size), rng.random(ids.size)
+        review_day, status = np.full(500, -1, dtype=np.int32), np.zeros(500, dtype=np.int8)
+        promote = kernels.review(
+            ids, draws, noise, firm_view, point, 0.6, review_day, status, 9, 3, 1
+        )
+        expected = firm_view[point[ids]] + draws * noise >= 0.6
+        assert np.array_equal(promote, expected)
+        assert np.array_equal(status[ids], np.where(expected, 3, 1))
+        assert (review_day[ids] == 9).all() and np.delete(review_day, ids).max(initial=-1) == -1
+
+
+def test_record_times_is_add_at_and_asks_to_grow():
+    rng = np.random.default_rng(13)
+    submitted = rng.integers(0, 100, 300).astype(np.int32)
+    counts = np.zeros(64, dtype=np.int64)
+    expected = np.zeros(64, dtype=np.int64)
+    rows = rng.integers(0, 300, 50)
+    rows = rows[100 - submitted[rows] < 64]
+    assert kernels.record_times(counts, 100, submitted, rows) == 0
+    np.add.at(expected, 100 - submitted[rows], 1)
+    assert np.array_equal(counts, expected)
+    assert kernels.record_times(counts, 100, submitted, rows[:0]) == 0
+    late = np.array([int(np.argmin(submitted))])
+    longest = 130 - int(submitted[late[0]])
+    assert kernels.record_times(counts, 130, submitted, late) == 2 * longest + 1
+    assert np.array_equal(counts, expected)  # nothing added when it does not fit
+
+
+def test_flaw_rate_is_the_numpy_rate():
+    novelty = np.concatenate([np.linspace(0.0, 1.0, 101), [np.nan, 0.25, 0.75]])
+    for flaws_novelty in (0.0, 0.5, 1.0, 2.0, 3.7):
+        for rugged in (0.0, 0.4, 1.0, 2.6):
+            for share in (1, 5, 6):
+                novel = np.maximum(1.0 + flaws_novelty * (2.0 * novelty - 1.0), 0.0)
+                expected = 1.7 * novel * rugged / share
+                rate = kernels.flaw_rate(novelty, flaws_novelty, 1.7, rugged, share)
+                assert rate.tobytes() == expected.tobytes()

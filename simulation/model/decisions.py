@@ -106,25 +106,31 @@ class StageGates:
 
     def flaw_rate(self, novelty: np.ndarray) -> np.ndarray:
         """Mean hidden flaws of concepts of the given novelty (0..1) on this problem."""
+        return self._flaw_rate(novelty, 1)
+
+    def _flaw_rate(self, novelty, share: int) -> np.ndarray:
+        """:meth:`flaw_rate` divided by ``share`` (compiled: ``kernels.flaw_rate``)."""
+        from simulation.model import kernels
+
         p = self.params
-        novel = np.maximum(1.0 + p.flaws_novelty * (2.0 * np.asarray(novelty) - 1.0), 0.0)
-        return p.flaws_per_concept * novel * self.rugged
+        novelty = np.asarray(novelty, dtype=np.float64).reshape(-1)
+        return kernels.flaw_rate(novelty, p.flaws_novelty, p.flaws_per_concept, self.rugged, share)
 
     def admit(self, ideas, authors, submitted, day: int, stall: float, novelty) -> np.ndarray:
         """Start promoted ideas at the concept gate, each with its hidden flaws; return the rows."""
         # Poisson flaws split evenly over perspectives = independent Poisson counts per perspective.
-        rate = self.flaw_rate(novelty) / len(self.perspectives)
+        rate = self._flaw_rate(novelty, len(self.perspectives))
         hidden = self.rng.poisson(rate[:, None], (ideas.size, len(self.perspectives)))
         n_flaws = hidden.sum(axis=1)
         rows = self.concepts.add(
             idea=ideas,
             author=authors,
             submitted=submitted,
-            promoted=np.full(ideas.size, day),
+            promoted=day,
             due=day + self.gate_duration(0) + stall,
             flaws=n_flaws,
             hidden=hidden,
-            stall=np.full(ideas.size, stall),
+            stall=stall,
         )
         self.open = np.concatenate([self.open, rows])
         return rows

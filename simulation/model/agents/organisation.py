@@ -14,7 +14,7 @@ from simulation.model.community import Community
 from simulation.model.decisions import StageGates
 from simulation.model.ideas.perspectives import PerspectiveViews
 from simulation.model.ideas.pool import IdeaStatus, Response
-from simulation.model.measures import QUALITY_STEPS, quality_histogram
+from simulation.model.measures import QUALITY_STEPS
 from simulation.model.policies import Framing, Policies, make_policies
 from simulation.scenario import OrganisationParams, Scenario
 from simulation.scenario.kinds import ResponseStyle
@@ -165,10 +165,9 @@ class Organisation(mesa.Agent):
         expired = pool["day"][pending] <= day - patience
         old = pending[expired]
         if old.size:
-            self.ignored_ideas += int((pool["author"][old] >= 0).sum())
             pool["status"][old] = IdeaStatus.IGNORED
             none = np.zeros(old.size, dtype=bool)
-            self.answer(
+            self.ignored_ideas += self.answer(
                 old,
                 style=ResponseStyle.SILENT,
                 promoted=none,
@@ -224,14 +223,18 @@ class Organisation(mesa.Agent):
 
     def close_review(self) -> None:
         """Review and answer every idea taken today; admit the promoted ones to the gates."""
-        model, pool = self.model, self.ideas
+        from simulation.model import kernels
+
+        model, pool, space = self.model, self.ideas, self.model.space
         for style in sorted({style for _, style, _ in self.assigned}):
             batch = [(i, n) for i, s, n in self.assigned if s == style]
-            ids = np.concatenate([i for i, _ in batch])
-            noise = np.concatenate([n for _, n in batch])
+            if len(batch) == 1:  # one stretch of the queue (the marketers read as a team)
+                ids, noise = batch[0]
+            else:
+                ids = np.concatenate([i for i, _ in batch])
+                noise = np.concatenate([n for _, n in batch])
             promoted = review(self, ids, style, noise)
-            self.reviewed_ideas += int((pool["author"][ids] >= 0).sum())
-            self.answer(
+            self.reviewed_ideas += self.answer(
                 ids,
                 style=style,
                 promoted=promoted,
@@ -240,32 +243,43 @@ class Organisation(mesa.Agent):
             )
             if promoted.any():
                 chosen = ids[promoted]
+                points = pool["point"][chosen]
                 self.promoted += chosen.size
-                quality = model.space.quality[pool["point"][chosen]]
-                self.promoted_quality_sum += float(quality.sum())
-                self.promoted_quality += quality_histogram(quality)
+                # the promoted qualities' sum and histogram, as for the pool's (one kernel)
+                total, _, _, _ = kernels.count_quality(
+                    points,
+                    space.quality,
+                    space.feasible,
+                    space.on_strategy,
+                    self.promoted_quality,
+                    QUALITY_STEPS,
+                )
+                self.promoted_quality_sum += total
                 rows = self.gates.admit(
                     chosen,
                     pool["author"][chosen],
                     pool["day"][chosen],
                     model.day,
                     self.stall(),
-                    model.space.novelty(pool["point"][chosen]),
+                    space.novelty(points),
                 )
                 self.admitted = np.concatenate([self.admitted, rows])
-            rejected = ids[~promoted]  # decided at review: part of the time to decision
-            self.record_times(model.day - pool["day"][rejected])
+            # decided at review: part of the time to decision
+            self.record_times(pool["day"], ids[~promoted])
         self.assigned = []
 
     # --- answers to contributors -----------------------------------------------------------------
     def answer(
         self, ids, *, style: ResponseStyle, promoted, decided, accepted, ignored=False
-    ) -> None:
+    ) -> int:
         """Queue what the authors of ``ids`` hear, through the recognition policy.
 
         Ignored ideas get nothing: no one looked at them, so no programme can recognise them.
         Under a closed "test machine" no one gets a reply or an explanation. Authors take the
         day's answers in together (:meth:`deliver_answers`).
+
+        Returns:
+            How many of ``ids`` are consumers' ideas (the firm's own have no one to hear back).
         """
         from simulation.model import kernels
 
@@ -290,7 +304,7 @@ class Organisation(mesa.Agent):
             pool["response"],
         )
         if not authors.size:
-            return
+            return 0
         self.answers.append(
             {
                 "authors": authors,
@@ -304,6 +318,7 @@ class Organisation(mesa.Agent):
                 "read": np.full(authors.size, not ignored),
             }
         )
+        return authors.size
 
     def deliver_answers(self) -> None:
         """Authors take in the day's answers together, at the end of the day."""
@@ -460,17 +475,23 @@ class Organisation(mesa.Agent):
             )
             self.accepted_quality_sum += float(new.sum())
             self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
-        self.record_times(self.model.day - self.gates.concepts["submitted"][decided.rows])
+        self.record_times(self.gates.concepts["submitted"], decided.rows)
 
-    def record_times(self, days: np.ndarray) -> None:
-        """Add days from submission to decision to the running histogram."""
-        if not days.size:
-            return
-        if days.max() >= self.decision_times.size:
-            grown = np.zeros(2 * days.max() + 1, dtype=np.int64)
+    def record_times(self, submitted: np.ndarray, rows: np.ndarray) -> None:
+        """Add days from submission (``submitted[rows]``) to today's decision to the histogram.
+
+        The histogram grows to twice the longest time when one does not fit (compiled:
+        ``kernels.record_times``).
+        """
+        from simulation.model import kernels
+
+        day = self.model.day
+        grow = kernels.record_times(self.decision_times, day, submitted, rows)
+        if grow:
+            grown = np.zeros(grow, dtype=np.int64)
             grown[: self.decision_times.size] = self.decision_times
             self.decision_times = grown
-        np.add.at(self.decision_times, days, 1)
+            kernels.record_times(self.decision_times, day, submitted, rows)
 
     def budget_spent(self) -> bool:
         """Whether the cash is gone: a limited budget used up, or stopped by the adaptation policy.

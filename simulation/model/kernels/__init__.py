@@ -55,6 +55,7 @@ from simulation.model.kernels.figures import (
 from simulation.model.kernels.firm import (
     answer,
     count_quality,
+    flaw_rate,
     gates_decided,
     gates_due,
     gates_found,
@@ -62,6 +63,8 @@ from simulation.model.kernels.firm import (
     gates_moving,
     marketers_read,
     pending,
+    record_times,
+    review,
     still_open,
 )
 from simulation.model.kernels.ideas import (
@@ -106,4 +109,7 @@ __all__ = [
     "gates_decided",
     "still_open",
     "count_quality",
+    "review",
+    "record_times",
+    "flaw_rate",
 ]

@@ -120,6 +120,44 @@ def marketers_read(state, kind, kind_cost, queue_size):
 
 
 @compiled
+def review(
+    ids, draws, noise, firm_view, point, threshold, review_day, status, day, concept, rejected
+):
+    """The marketers' estimates of ``ids`` (``marketer.review``); returns which are promoted.
+
+    Each estimate is the firm's view of the idea plus the reviewer's error, ``draws * noise``
+    (the standard normal draws made by the caller); an idea clearing ``threshold`` becomes a
+    concept, any other is rejected, and every one is marked reviewed today. Replaces the numpy
+    gather, product, sum, comparison and ``np.where`` of the same order.
+    """
+    promote = np.empty(ids.size, dtype=np.bool_)
+    for k in range(ids.size):
+        i = ids[k]
+        review_day[i] = day
+        promote[k] = firm_view[point[i]] + draws[k] * noise[k] >= threshold
+        status[i] = concept if promote[k] else rejected
+    return promote
+
+
+@compiled
+def record_times(counts, day, submitted, rows):
+    """Days from submission to decision of ``rows`` added to the histogram ``counts``.
+
+    Replaces ``np.add.at(counts, day - submitted[rows], 1)``. When a time does not fit, nothing
+    is added and the size the histogram must grow to (twice the longest time, plus one) is
+    returned; otherwise 0.
+    """
+    longest = -1
+    for r in rows:
+        longest = max(longest, day - submitted[r])
+    if longest >= counts.size:
+        return 2 * longest + 1
+    for r in rows:
+        counts[day - submitted[r]] += 1
+    return 0
+
+
+@compiled
 def pending(day, status, since, waiting):
     """Ideas submitted on or after ``since`` whose status is ``waiting``, oldest first."""
     start = np.searchsorted(day, since)
@@ -295,6 +333,9 @@ def still_open(open_rows, state, open_code):
 def count_quality(points, quality, feasible, on_strategy, counts, steps):
     """``Community._count_quality``: the histogram (bins of 1/steps, ``np.rint``) grows in place.
 
+    Also the promoted ideas' figures of ``Organisation.close_review`` (there in place of
+    ``measures.quality_histogram`` and ``quality.sum()``).
+
     Returns the sum of the qualities (numpy's pairwise sum) and the counts feasible, on
     strategy, and both.
     """
@@ -314,3 +355,21 @@ def count_quality(points, quality, feasible, on_strategy, counts, steps):
         if feasible[p] and on_strategy[p]:
             n_both += 1
     return pairwise_sum(values, n), n_feasible, n_strategic, n_both
+
+
+# --- concepts admitted to the gates (StageGates.admit) -------------------------------------------
+@compiled
+def flaw_rate(novelty, flaws_novelty, flaws_per_concept, rugged, share):
+    """Mean hidden flaws of concepts of the given novelty, divided by ``share``.
+
+    ``flaws_per_concept * max(1 + flaws_novelty * (2 * novelty - 1), 0) * rugged / share``, in
+    numpy's order (``np.maximum`` keeps a ``-0.0`` and a NaN as numpy does); replaces the five
+    numpy calls of ``StageGates.flaw_rate`` and the division of ``StageGates.admit``.
+    """
+    rate = np.empty(novelty.size)
+    for k in range(novelty.size):
+        novel = 1.0 + flaws_novelty * (2.0 * novelty[k] - 1.0)
+        if not (novel >= 0.0 or np.isnan(novel)):
+            novel = 0.0
+        rate[k] = flaws_per_concept * novel * rugged / share
+    return rate
