@@ -220,3 +220,42 @@ def test_flaw_rate_is_the_numpy_rate():
                 expected = 1.7 * novel * rugged / share
                 rate = kernels.flaw_rate(novelty, flaws_novelty, 1.7, rugged, share)
                 assert rate.tobytes() == expected.tobytes()
+
+
+def python_schedule_launches(rows, day, slots, launch_day, build):
+    """The Python loop of ``StageGates.schedule_launches`` that the kernel replaced."""
+    if not slots.size:
+        launch_day[rows] = day + build
+        return
+    for row in rows:
+        slot = int(slots.argmin())
+        start = max(float(day), slots[slot])
+        slots[slot] = launch_day[row] = start + build
+
+
+@pytest.mark.parametrize("build", [0, 3, 12.5])
+def test_schedule_launches_is_the_python_loop(build):
+    rng = np.random.default_rng(14)
+    for n_slots in (0, 1, 2, 5):
+        slots = np.floor(rng.random(n_slots) * 20)  # ties: the first free slot is taken
+        expected_slots, launch, expected = slots.copy(), np.full(40, np.nan), np.full(40, np.nan)
+        for day in range(0, 30, 3):
+            rows = rng.choice(40, int(rng.integers(0, 5)), replace=False)
+            kernels.schedule_launches(rows, day, slots, launch, build)
+            python_schedule_launches(rows, day, expected_slots, expected, build)
+            assert slots.tobytes() == expected_slots.tobytes()
+            assert launch.tobytes() == expected.tobytes()
+
+
+def test_decided_ideas_is_the_numpy_bookkeeping():
+    rng = np.random.default_rng(15)
+    author = rng.integers(-1, 50, 200)  # -1: the firm's own ideas
+    for _ in range(50):
+        ids = rng.choice(200, int(rng.integers(0, 12)), replace=False)
+        accepted = rng.random(ids.size) < 0.5
+        status, day = np.zeros(200, dtype=np.int8), np.full(200, -1, dtype=np.int32)
+        authors = kernels.decided_ideas(ids, accepted, status, day, 7, 5, 4, author)
+        expected = author[ids[accepted]]
+        assert np.array_equal(authors, expected[expected >= 0])
+        assert np.array_equal(status[ids], np.where(accepted, 5, 4))
+        assert (day[ids] == 7).all() and (np.delete(day, ids) == -1).all()

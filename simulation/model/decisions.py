@@ -64,6 +64,8 @@ class StageGates:
         self.params, self.rng = params, rng
         self.rugged = max(1.0 + params.flaws_ruggedness * (ruggedness - 3), 0.0)
         self.slots = np.zeros(params.build_slots)  # the day each development slot is free
+        self._gate_days = np.asarray(params.gate_days, dtype=np.float64)
+        self._rework_cost = np.asarray(params.rework_cost, dtype=np.float64)
         self.perspectives = FLAW_PERSPECTIVES + (("co_owner",) if co_owners else ())
         self.consulting = 0.0  # share of a gate's days spent consulting stakeholders without a seat
         self.staff(team)
@@ -137,14 +139,12 @@ class StageGates:
 
     def schedule_launches(self, rows: np.ndarray, day: int) -> None:
         """Queue accepted concepts for development: first decided, first built."""
-        c, build = self.concepts, self.params.build_days
-        if not self.slots.size:  # no limit on development
-            c["launch_day"][rows] = day + build
-            return
-        for row in rows:
-            slot = int(self.slots.argmin())
-            start = max(float(day), self.slots[slot])
-            self.slots[slot] = c["launch_day"][row] = start + build
+        from simulation.model import kernels
+
+        rows = np.asarray(rows, dtype=np.int64)
+        kernels.schedule_launches(
+            rows, day, self.slots, self.concepts["launch_day"], self.params.build_days
+        )
 
     def advance(
         self,
@@ -179,37 +179,51 @@ class StageGates:
             self.found,
             c["rework"],
             p.rework_days,
-            np.asarray(p.rework_cost, dtype=np.float64),
+            self._rework_cost,
         )
-        killed = (g == 0) & ~passes_screen(c["idea"][review])
-        if veto is not None:
-            killed |= veto(review)
-        launched, moving, next_gate, in_gates, moving_rework = kernels.gates_moving(
-            review, g, killed, rework, c["gate"], last
+        # killed: at the concept gate when it fails the screen, at any gate when vetoed
+        passed = passes_screen(c["idea"][review])
+        vetoed = veto(review) if veto is not None else passed[:0]
+        killed, launched, moving, next_gate, in_gates, moving_rework = kernels.gates_moving(
+            review, g, passed, vetoed, rework, c["gate"], last
         )
         if callable(stall):
-            stall = stall(moving)
-        # the next gate ends after the rework, its own days and any stall
-        kernels.gates_move(
+            stall = np.asarray(stall(moving), dtype=np.float64)
+        else:
+            stall = np.full(moving.size, stall, dtype=np.float64)
+        # the next gate ends after the rework, its own days and any stall; the accepted are
+        # queued for development (schedule_launches)
+        rows, ideas, accepted, self.open = kernels.gates_close(
             moving,
             next_gate,
             in_gates,
             moving_rework,
-            np.broadcast_to(np.asarray(stall, dtype=np.float64), moving.shape),
+            stall,
             day,
-            np.asarray(p.gate_days, dtype=np.float64),
+            self._gate_days,
             1 + p.coordination * (self.team.size - 1) + self.consulting,  # as gate_duration
             last,
-            c["gate"],
-            c["due"],
-            c["stall"],
+            fixed,
+            review,
+            launched,
+            killed,
+            self.open,
+            (
+                c["idea"],
+                c["gate"],
+                c["due"],
+                c["stall"],
+                c["state"],
+                c["decision_day"],
+                c["launch_day"],
+            ),
+            self.slots,
+            p.build_days,
+            ACCEPTED,
+            KILLED,
+            OPEN,
         )
-        rows, accepted, n_accepted = kernels.gates_decided(
-            fixed, review, launched, killed, c["state"], c["decision_day"], day, ACCEPTED, KILLED
-        )
-        self.schedule_launches(rows[:n_accepted], day)
-        self.open = kernels.still_open(self.open, c["state"], OPEN)
-        return Decided(rows, c["idea"][rows], accepted)
+        return Decided(rows, ideas, accepted)
 
     def delay(self, rows: np.ndarray, days: float) -> None:
         """Hold open concepts ``rows`` up by ``days`` (counted with their stalls)."""

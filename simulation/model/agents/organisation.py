@@ -439,6 +439,8 @@ class Organisation(mesa.Agent):
 
     def decide(self) -> None:
         """Advance the gates, record the day's decisions and answer their authors."""
+        from simulation.model import kernels
+
         model, pool = self.model, self.ideas
         if self.partners:
             decided = self.gates.advance(
@@ -451,25 +453,27 @@ class Organisation(mesa.Agent):
         if not decided.rows.size:
             return
         ids, accepted = decided.ideas, decided.accepted
-        self.count_decisions(decided, model.space.quality[pool["point"][ids]])
-        pool["status"][ids] = np.where(accepted, IdeaStatus.ACCEPTED, IdeaStatus.KILLED)
-        pool["decision_day"][ids] = model.day
-        self.answer(
+        self.count_decisions(decided)
+        self.accepted_today = kernels.decided_ideas(
             ids,
-            style=self.decision_style,
-            promoted=np.zeros(ids.size, dtype=bool),
-            decided=np.ones(ids.size, dtype=bool),
-            accepted=accepted,
+            accepted,
+            pool["status"],
+            pool["decision_day"],
+            model.day,
+            int(IdeaStatus.ACCEPTED),
+            int(IdeaStatus.KILLED),
+            pool["author"],
         )
-        authors = pool["author"][ids[accepted]]
-        self.accepted_today = authors[authors >= 0]
+        none = np.zeros(ids.size, dtype=bool)
+        self.answer(ids, style=self.decision_style, promoted=none, decided=~none, accepted=accepted)
         self.policies.recognition.announce(self.consumers, self.accepted_today.size)
 
-    def count_decisions(self, decided, quality: np.ndarray) -> None:
+    def count_decisions(self, decided) -> None:
         """Update the running figures the daily metrics read."""
         self.decisions += decided.rows.size
         if decided.accepted.any():  # nothing to add on a day that accepted none
-            new = np.sort(quality[decided.accepted])
+            points = self.ideas["point"][decided.ideas[decided.accepted]]
+            new = np.sort(self.model.space.quality[points])
             self.accepted_quality = np.insert(
                 self.accepted_quality, np.searchsorted(self.accepted_quality, new), new
             )

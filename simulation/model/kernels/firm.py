@@ -158,6 +158,29 @@ def record_times(counts, day, submitted, rows):
 
 
 @compiled
+def decided_ideas(ids, accepted, status, decision_day, day, accepted_code, killed_code, author):
+    """The ideas decided today (``Organisation.decide``): status and decision day set.
+
+    Replaces ``np.where`` over ``accepted``, two scatters and two gathers. Returns the
+    consumer authors of the accepted ideas, in the order decided.
+    """
+    count = 0
+    for k in range(ids.size):
+        i = ids[k]
+        status[i] = accepted_code if accepted[k] else killed_code
+        decision_day[i] = day
+        if accepted[k] and author[i] >= 0:
+            count += 1
+    authors = np.empty(count, dtype=np.int64)
+    j = 0
+    for k in range(ids.size):
+        if accepted[k] and author[ids[k]] >= 0:
+            authors[j] = author[ids[k]]
+            j += 1
+    return authors
+
+
+@compiled
 def pending(day, status, since, waiting):
     """Ideas submitted on or after ``since`` whose status is ``waiting``, oldest first."""
     start = np.searchsorted(day, since)
@@ -228,15 +251,20 @@ def gates_found(review, g, found, hidden, found_at, found_total, rework_col, rew
 
 
 @compiled
-def gates_moving(review, g, killed, rework, gate, last):
-    """The reviewed concepts neither killed nor launched, and their next gates.
+def gates_moving(review, g, passed, vetoed, rework, gate, last):
+    """The reviewed concepts killed, launched, or moving on to their next gates.
 
-    Returns ``(launched, moving rows, their next gate, whether it is a gate, their rework)``.
+    A concept is killed at the concept gate when it does not pass the screen (``passed``) and
+    at any gate a stakeholder vetoes it (``vetoed``; empty when no one can veto); replaces
+    ``(g == 0) & ~passed | vetoed``. Returns ``(killed, launched, moving rows, their next gate,
+    whether it is a gate, their rework)``.
     """
     n = review.size
+    killed = np.empty(n, dtype=np.bool_)
     launched = np.empty(n, dtype=np.bool_)
     count = 0
     for k in range(n):
+        killed[k] = (g[k] == 0 and not passed[k]) or (vetoed.size > 0 and vetoed[k])
         launched[k] = g[k] == last and rework[k] == 0 and not killed[k]
         if not killed[k] and not launched[k]:
             count += 1
@@ -252,11 +280,11 @@ def gates_moving(review, g, killed, rework, gate, last):
             in_gates[j] = next_gate[j] <= last
             moving_rework[j] = rework[k]
             j += 1
-    return launched, moving, next_gate, in_gates, moving_rework
+    return killed, launched, moving, next_gate, in_gates, moving_rework
 
 
 @compiled
-def gates_move(
+def gates_close(
     moving,
     next_gate,
     in_gates,
@@ -266,24 +294,34 @@ def gates_move(
     durations,
     factor,
     last,
-    gate,
-    due,
-    stalls,
+    done,
+    review,
+    launched,
+    killed,
+    open_rows,
+    concepts,
+    slots,
+    build_days,
+    accepted_code,
+    killed_code,
+    open_code,
 ):
-    """Concepts move on: next gate, when it ends (rework, the gate's days, any stall)."""
+    """The end of the gates' day: concepts move on, the day's decisions, launches, what is open.
+
+    Concepts moving on get their next gate and when it ends (rework, the gate's days, any
+    stall); the accepted (fixed after the last gate, then launched) and the killed are decided
+    today and the accepted queued for development (:func:`schedule_launches`); the rows still
+    open are kept. ``concepts`` holds the pipeline's columns (idea, gate, due, stall, state,
+    decision day, launch day). Returns the decided rows, their ideas, which were accepted and
+    the rows still open.
+    """
+    idea, gate, due, stalls, state, decision_day, launch_day = concepts
     for j in range(moving.size):
         r = moving[j]
         extra = durations[min(next_gate[j], last)] * factor + stall[j] if in_gates[j] else 0.0
         gate[r] = next_gate[j]
         due[r] = day + moving_rework[j] + extra
         stalls[r] += stall[j] if in_gates[j] else 0.0
-
-
-@compiled
-def gates_decided(
-    done, review, launched, killed, state, decision_day, day, accepted_code, killed_code
-):
-    """The day's decisions: accepted (fixed, then launched) and killed rows; their states."""
     n_launched = 0
     n_killed = 0
     for k in range(review.size):
@@ -306,27 +344,45 @@ def gates_decided(
             rows[j] = review[k]
             j += 1
     accepted = np.empty(rows.size, dtype=np.bool_)
+    ideas = np.empty(rows.size, dtype=np.int64)
     for j in range(rows.size):
         accepted[j] = j < n_accepted
         state[rows[j]] = accepted_code if accepted[j] else killed_code
         decision_day[rows[j]] = day
-    return rows, accepted, n_accepted
-
-
-@compiled
-def still_open(open_rows, state, open_code):
-    """The rows of ``open_rows`` still open."""
+        ideas[j] = idea[rows[j]]
+    schedule_launches(rows[:n_accepted], day, slots, launch_day, build_days)
     count = 0
     for r in open_rows:
         if state[r] == open_code:
             count += 1
-    out = np.empty(count, dtype=np.int64)
+    still_open = np.empty(count, dtype=np.int64)
     j = 0
     for r in open_rows:
         if state[r] == open_code:
-            out[j] = r
+            still_open[j] = r
             j += 1
-    return out
+    return rows, ideas, accepted, still_open
+
+
+@compiled
+def schedule_launches(rows, day, slots, launch_day, build_days):
+    """``StageGates.schedule_launches``: first decided, first built, in the slot free first.
+
+    With no slots development is unlimited. Replaces a Python loop of ``slots.argmin()`` (the
+    first of equal slots) and ``max(float(day), slots[slot])``.
+    """
+    if slots.size == 0:
+        for r in rows:
+            launch_day[r] = day + build_days
+        return
+    for r in rows:
+        slot = 0
+        for s in range(1, slots.size):
+            if slots[s] < slots[slot]:
+                slot = s
+        start = slots[slot] if slots[slot] > day else float(day)
+        slots[slot] = start + build_days
+        launch_day[r] = start + build_days
 
 
 @compiled
