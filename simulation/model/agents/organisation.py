@@ -76,7 +76,12 @@ class Organisation(mesa.Agent):
         self.assigned: list[tuple[np.ndarray, str, np.ndarray]] = []  # ids, style, noise
         self.accepted_today = np.empty(0, dtype=np.int64)
         self._tables: dict[str, np.ndarray] = {}
-        self.answers: list[dict[str, np.ndarray]] = []
+        # the day's answers, heard together at its end (deliver_answers): the authors, the flags
+        # of kernels.HEARD (one row each) and the outcomes of the first ``heard`` entries
+        self.heard = 0
+        self.heard_authors = np.empty(64, dtype=np.int64)
+        self.heard_flags = np.empty((7, 64), dtype=bool)
+        self.heard_outcome = np.empty(64)
         # running figures for the daily metrics
         self.promoted_quality_sum, self.promoted = 0.0, 0
         self.promoted_quality = np.zeros(QUALITY_STEPS + 1, dtype=np.int64)  # histogram
@@ -284,10 +289,13 @@ class Organisation(mesa.Agent):
         from simulation.model import kernels
 
         pool = self.ideas
+        if self.heard + ids.size > self.heard_authors.size:  # room for every idea's answer
+            self._grow_heard(self.heard + ids.size)
         # the flags (reply, explanation, badge, credit) by promoted and accepted, a newcomer's
         # first idea read for the first time badged if the programme awards newcomers, no
         # reply or explanation under a closed frame; an idea's first answer is its response
-        authors, replied, explained, badge, credited, outcome, silent, first_post = kernels.answer(
+        before = self.heard
+        self.heard = kernels.answer(
             ids,
             promoted,
             decided,
@@ -302,35 +310,44 @@ class Organisation(mesa.Agent):
             pool["author"],
             pool["first_post"],
             pool["response"],
+            self.heard_authors,
+            self.heard_flags,
+            self.heard_outcome,
+            before,
         )
-        if not authors.size:
-            return 0
-        self.answers.append(
-            {
-                "authors": authors,
-                "replied": replied,
-                "explained": explained,
-                "badge": badge,
-                "credited": credited,
-                "outcome": outcome,
-                "silent": silent,  # silence hurts on rejection
-                "first_post": first_post,
-                "read": np.full(authors.size, not ignored),
-            }
+        return self.heard - before
+
+    def _grow_heard(self, size: int) -> None:
+        """Make room for ``size`` answers in the day's buffers (twice as many, at least)."""
+        size = max(size, 2 * self.heard_authors.size)
+        n = self.heard
+        authors, flags, outcome = (
+            np.empty(size, dtype=np.int64),
+            np.empty((7, size), dtype=bool),
+            np.empty(size),
         )
-        return authors.size
+        authors[:n], flags[:, :n], outcome[:n] = (
+            self.heard_authors[:n],
+            self.heard_flags[:, :n],
+            self.heard_outcome[:n],
+        )
+        self.heard_authors, self.heard_flags, self.heard_outcome = authors, flags, outcome
 
     def deliver_answers(self) -> None:
         """Authors take in the day's answers together, at the end of the day."""
-        if self.answers:
-            batch = {k: np.concatenate([a[k] for a in self.answers]) for k in self.answers[0]}
+        from simulation.model import kernels
+
+        n = self.heard
+        if n:
+            flags = dict(zip(kernels.HEARD, self.heard_flags[:, :n], strict=True))
             self.consumers.feedback(
-                batch.pop("authors"),
+                self.heard_authors[:n],
                 self.model.day,
+                outcome=self.heard_outcome[:n],
                 fair_process=self.policies.expectations.criteria_stated,
-                **batch,
+                **flags,
             )
-        self.answers = []
+        self.heard = 0
 
     def _feedback_table(self, style: ResponseStyle) -> np.ndarray:
         """Feedback flags by (promoted, accepted, flag) under the recognition policy."""

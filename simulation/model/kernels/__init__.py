@@ -53,6 +53,7 @@ from simulation.model.kernels.figures import (
     member_figures,
 )
 from simulation.model.kernels.firm import (
+    HEARD,
     answer,
     count_quality,
     decided_ideas,
@@ -75,6 +76,7 @@ from simulation.model.kernels.summation import (
 )
 
 __all__ = [
+    "HEARD",
     "compiled",
     "pairwise_sum",
     "climb",

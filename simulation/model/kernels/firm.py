@@ -7,8 +7,11 @@ import numpy as np
 from simulation.model.kernels.compiling import compiled
 from simulation.model.kernels.summation import pairwise_sum
 
-
 # --- the firm's answers and its queue ----------------------------------------------------------
+# the flags an author hears with an answer: the rows of ``answer``'s ``flags``, in this order
+HEARD = ("replied", "explained", "badge", "credited", "silent", "first_post", "read")
+
+
 @compiled
 def answer(
     ids,
@@ -25,59 +28,55 @@ def answer(
     pool_author,
     pool_first_post,
     pool_response,
+    authors,
+    flags,
+    outcome,
+    start,
 ):
     """What the authors of ``ids`` hear (``Organisation.answer``); records the firm's response.
 
     ``table[promoted, accepted]`` holds the feedback flags (reply, explanation, badge, credit)
-    of the recognition policy; an ignored idea gets none. Returns, for the ideas with a consumer
-    author: authors, replied, explained, badge, credited, outcome (NaN if undecided), silent,
-    first post.
+    of the recognition policy; an ignored idea gets none. For the ideas with a consumer author
+    it writes, from entry ``start`` on, the author to ``authors``, the flags of :data:`HEARD`
+    to the rows of ``flags`` (replied, explained, badge, credited, silent, first post, read)
+    and the outcome (NaN if undecided) to ``outcome``: the day's answers are gathered in these
+    buffers, which the caller keeps large enough (one entry per idea of ``ids`` is enough), in
+    place of eight new arrays per call and their concatenation at the day's end. ``ids`` are
+    distinct (an idea is answered once at a time). Returns the number of entries filled in all.
     """
-    n = ids.size
-    flags = np.zeros((n, 4), dtype=np.bool_)
-    for k in range(n):
+    j = start
+    for k in range(ids.size):
         i = ids[k]
+        replied = False
+        explained = False
+        badge = False
+        credited = False
         if not ignored:
             p = 1 if promoted[k] else 0
             a = 1 if accepted[k] else 0
-            for f in range(4):
-                flags[k, f] = table[p, a, f]
+            replied = table[p, a, 0]
+            explained = table[p, a, 1]
+            badge = table[p, a, 2]
+            credited = table[p, a, 3]
             if awards_newcomers and pool_first_post[i] and pool_response[i] == none:
-                flags[k, 2] = True
+                badge = True
         if silent_frame:
-            flags[k, 0] = False
-            flags[k, 1] = False
-    unanswered = np.empty(n, dtype=np.bool_)
-    mine = 0
-    for k in range(n):
-        unanswered[k] = pool_response[ids[k]] == none
-        if pool_author[ids[k]] >= 0:
-            mine += 1
-    for k in range(n):
-        if unanswered[k]:
-            pool_response[ids[k]] = code if (flags[k, 0] or flags[k, 1]) else silent_code
-    authors = np.empty(mine, dtype=np.int64)
-    replied = np.empty(mine, dtype=np.bool_)
-    explained = np.empty(mine, dtype=np.bool_)
-    badge = np.empty(mine, dtype=np.bool_)
-    credited = np.empty(mine, dtype=np.bool_)
-    outcome = np.empty(mine)
-    silent = np.empty(mine, dtype=np.bool_)
-    first_post = np.empty(mine, dtype=np.bool_)
-    j = 0
-    for k in range(n):
-        i = ids[k]
+            replied = False
+            explained = False
+        if pool_response[i] == none:  # an idea's first answer is its response
+            pool_response[i] = code if (replied or explained) else silent_code
         if pool_author[i] >= 0:
             authors[j] = pool_author[i]
-            replied[j] = flags[k, 0]
-            explained[j] = flags[k, 1]
-            badge[j] = flags[k, 2]
-            credited[j] = flags[k, 3]
+            flags[0, j] = replied
+            flags[1, j] = explained
+            flags[2, j] = badge
+            flags[3, j] = credited
+            flags[4, j] = decided[k] and not accepted[k] and not replied
+            flags[5, j] = pool_first_post[i]
+            flags[6, j] = not ignored
             outcome[j] = (1.0 if accepted[k] else 0.0) if decided[k] else np.nan
-            silent[j] = decided[k] and not accepted[k] and not flags[k, 0]
-            first_post[j] = pool_first_post[i]
             j += 1
-    return authors, replied, explained, badge, credited, outcome, silent, first_post
+    return j
 
 
 @compiled
