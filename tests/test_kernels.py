@@ -259,3 +259,35 @@ def test_decided_ideas_is_the_numpy_bookkeeping():
         assert np.array_equal(authors, expected[expected >= 0])
         assert np.array_equal(status[ids], np.where(accepted, 5, 4))
         assert (day[ids] == 7).all() and (np.delete(day, ids) == -1).all()
+
+
+def test_accepted_figures_are_insert_sum_and_escaped():
+    rng = np.random.default_rng(16)
+    kept = np.empty(0)
+    hidden = rng.integers(0, 3, (100, 6)).astype(np.int32)
+    for _ in range(60):
+        new = np.sort(np.round(rng.random(int(rng.integers(1, 6))), 2))  # ties with kept ones
+        rows = rng.choice(100, new.size, replace=False)
+        merged, total, escaped = kernels.accepted_figures(new, kept, hidden, rows)
+        expected = np.insert(kept, np.searchsorted(kept, new), new)
+        assert merged.tobytes() == expected.tobytes()
+        assert np.float64(total).tobytes() == np.float64(new.sum()).tobytes()
+        assert escaped == int(hidden[rows].sum(axis=1).sum())
+        kept = merged
+
+
+def test_expire_is_pending_split_at_the_cutoff():
+    rng = np.random.default_rng(17)
+    day = np.sort(rng.integers(0, 60, 400)).astype(np.int32)
+    for _ in range(40):
+        status = rng.integers(0, 3, 400).astype(np.int8)
+        since = int(rng.integers(0, 60))
+        cutoff = since + int(rng.integers(0, 3))
+        waiting = kernels.pending(day, status, since, 0)
+        expected_old = waiting[day[waiting] <= cutoff]
+        expected_status = status.copy()
+        expected_status[expected_old] = 2
+        old, still = kernels.expire(day, status, since, cutoff, 0, 2)
+        assert np.array_equal(old, expected_old)
+        assert np.array_equal(still, waiting[day[waiting] > cutoff])
+        assert np.array_equal(status, expected_status)

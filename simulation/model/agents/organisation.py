@@ -165,12 +165,19 @@ class Organisation(mesa.Agent):
         Returns:
             The ideas still pending.
         """
+        from simulation.model import kernels
+
         pool = self.ideas
-        pending = self.community.pending()
-        expired = pool["day"][pending] <= day - patience
-        old = pending[expired]
+        # what Community.pending() reads (nothing older than the patience waits), split
+        old, pending = kernels.expire(
+            pool["day"],
+            pool["status"],
+            day - patience,
+            day - patience,
+            int(IdeaStatus.PENDING),
+            int(IdeaStatus.IGNORED),
+        )
         if old.size:
-            pool["status"][old] = IdeaStatus.IGNORED
             none = np.zeros(old.size, dtype=bool)
             self.ignored_ideas += self.answer(
                 old,
@@ -180,7 +187,7 @@ class Organisation(mesa.Agent):
                 accepted=none,
                 ignored=True,
             )
-        return pending[~expired]
+        return pending
 
     def assign(self, ids: np.ndarray, marketer) -> None:
         """Record which marketer reviews ``ids`` today; reviews run together in close_review."""
@@ -489,13 +496,18 @@ class Organisation(mesa.Agent):
         """Update the running figures the daily metrics read."""
         self.decisions += decided.rows.size
         if decided.accepted.any():  # nothing to add on a day that accepted none
+            from simulation.model import kernels
+
             points = self.ideas["point"][decided.ideas[decided.accepted]]
-            new = np.sort(self.model.space.quality[points])
-            self.accepted_quality = np.insert(
-                self.accepted_quality, np.searchsorted(self.accepted_quality, new), new
+            # kept sorted; the sum; flaws still hidden at launch (StageGates.escaped), compiled
+            self.accepted_quality, total, escaped = kernels.accepted_figures(
+                np.sort(self.model.space.quality[points]),
+                self.accepted_quality,
+                self.gates.concepts["hidden"],
+                decided.rows[decided.accepted],
             )
-            self.accepted_quality_sum += float(new.sum())
-            self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
+            self.accepted_quality_sum += total
+            self.flaws_escaped += escaped
         self.record_times(self.gates.concepts["submitted"], decided.rows)
 
     def record_times(self, submitted: np.ndarray, rows: np.ndarray) -> None:

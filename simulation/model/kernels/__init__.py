@@ -54,9 +54,11 @@ from simulation.model.kernels.figures import (
 )
 from simulation.model.kernels.firm import (
     HEARD,
+    accepted_figures,
     answer,
     count_quality,
     decided_ideas,
+    expire,
     flaw_rate,
     gates_close,
     gates_due,
@@ -114,4 +116,6 @@ __all__ = [
     "record_times",
     "flaw_rate",
     "decided_ideas",
+    "accepted_figures",
+    "expire",
 ]

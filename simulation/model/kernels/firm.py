@@ -180,6 +180,60 @@ def decided_ideas(ids, accepted, status, decision_day, day, accepted_code, kille
 
 
 @compiled
+def accepted_figures(quality, kept, hidden, rows):
+    """The accepted concepts' figures (``Organisation.count_decisions``).
+
+    ``quality``: the qualities accepted today, sorted (``np.sort``); ``kept``: those accepted
+    before, sorted. Returns ``kept`` with today's merged in (each before any equal one, as
+    ``np.insert`` at ``np.searchsorted``), today's sum (numpy's pairwise sum) and the flaws
+    still hidden in ``rows`` (``hidden[rows].sum()``). Qualities are never NaN.
+    """
+    merged = np.empty(kept.size + quality.size)
+    i = 0
+    j = 0
+    for k in range(merged.size):
+        if j == quality.size or (i < kept.size and kept[i] < quality[j]):
+            merged[k] = kept[i]
+            i += 1
+        else:
+            merged[k] = quality[j]
+            j += 1
+    escaped = 0
+    for r in rows:
+        for p in range(hidden.shape[1]):
+            escaped += hidden[r, p]
+    return merged, pairwise_sum(quality, quality.size), escaped
+
+
+@compiled
+def expire(day, status, since, cutoff, waiting, ignored):
+    """The ideas waiting since ``since``, split at ``cutoff`` (``Organisation.expire``).
+
+    Those submitted by ``cutoff`` waited too long: their status becomes ``ignored``. Replaces
+    :func:`pending` followed by a gather, a comparison, two masks and a scatter. Returns
+    ``(expired, still waiting)``, each oldest first.
+    """
+    ids = pending(day, status, since, waiting)
+    n_old = 0
+    for i in ids:
+        if day[i] <= cutoff:
+            n_old += 1
+    old = np.empty(n_old, dtype=np.int64)
+    still = np.empty(ids.size - n_old, dtype=np.int64)
+    a = 0
+    b = 0
+    for i in ids:
+        if day[i] <= cutoff:
+            old[a] = i
+            status[i] = ignored
+            a += 1
+        else:
+            still[b] = i
+            b += 1
+    return old, still
+
+
+@compiled
 def pending(day, status, since, waiting):
     """Ideas submitted on or after ``since`` whose status is ``waiting``, oldest first."""
     start = np.searchsorted(day, since)
