@@ -103,7 +103,7 @@ class StageGates:
 
     def gate_duration(self, gate: np.ndarray | int) -> np.ndarray:
         """Days a gate review takes with this team and its consultations, before rework, stalls."""
-        days = np.asarray(self.params.gate_days)[gate]
+        days = self._gate_days[gate]
         return days * (1 + self.params.coordination * (self.team.size - 1) + self.consulting)
 
     def flaw_rate(self, novelty: np.ndarray) -> np.ndarray:
