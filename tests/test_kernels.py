@@ -172,3 +172,150 @@ def test_merge_sorted_and_flagged_are_their_numpy_forms():
         assert kernels.merge_sorted(a, b).tolist() == np.sort(both).tolist()
         flag = rng.random(2 * n + 3) < 0.4
         assert kernels.flagged(a, flag).tolist() == a[flag[a]].tolist()
+
+
+def numpy_marketers_read(time, capacity, cost, queue_size):
+    """The marketers' reading over numpy arrays that ``kernels.marketers_read`` replaced."""
+    time = time + capacity
+    want = ((time + 1e-9) // cost).astype(np.int64)
+    before = np.cumsum(want) - want
+    taken = np.clip(queue_size - before, 0, want)
+    time -= taken * cost
+    spare = time >= cost - 1e-9
+    time[spare] %= cost[spare]
+    return time, taken
+
+
+def test_marketers_read_is_the_numpy_reading():
+    rng = np.random.default_rng(11)
+    for _ in range(500):
+        n = int(rng.integers(1, 40))
+        kind_cost = np.array([1.0, 1.0 + rng.choice([0.25, 0.3, 0.5, 1.0 / 3.0])])
+        kind = rng.integers(0, 2, n)
+        time = rng.random(n) * kind_cost[kind]
+        capacity = rng.integers(0, 12, n)
+        noise = rng.random(n)
+        queue = int(rng.integers(0, 8 * n))
+        state = np.column_stack([time, capacity, noise])
+        taken, per_idea, code = kernels.marketers_read(state, kind, kind_cost, queue)
+        expected_time, expected_taken = numpy_marketers_read(time, capacity, kind_cost[kind], queue)
+        assert state[:, 0].tobytes() == expected_time.tobytes()
+        assert np.array_equal(taken, expected_taken)
+        assert np.array_equal(per_idea, np.repeat(noise, expected_taken))
+        assert np.array_equal(code, np.repeat(kind, expected_taken))
+
+
+def test_review_is_the_numpy_estimate():
+    rng = np.random.default_rng(12)
+    firm_view = rng.random(1024)
+    point = rng.integers(0, 1024, 500)
+    for _ in range(50):
+        ids = np.sort(rng.choice(500, int(rng.integers(0, 40)), replace=False))
+        draws, noise = rng.normal(size=ids.size), rng.random(ids.size)
+        review_day, status = np.full(500, -1, dtype=np.int32), np.zeros(500, dtype=np.int8)
+        promote = kernels.review(
+            ids, draws, noise, firm_view, point, 0.6, review_day, status, 9, 3, 1
+        )
+        expected = firm_view[point[ids]] + draws * noise >= 0.6
+        assert np.array_equal(promote, expected)
+        assert np.array_equal(status[ids], np.where(expected, 3, 1))
+        assert (review_day[ids] == 9).all() and np.delete(review_day, ids).max(initial=-1) == -1
+
+
+def test_record_times_is_add_at_and_asks_to_grow():
+    rng = np.random.default_rng(13)
+    submitted = rng.integers(0, 100, 300).astype(np.int32)
+    counts = np.zeros(64, dtype=np.int64)
+    expected = np.zeros(64, dtype=np.int64)
+    rows = rng.integers(0, 300, 50)
+    rows = rows[100 - submitted[rows] < 64]
+    assert kernels.record_times(counts, 100, submitted, rows) == 0
+    np.add.at(expected, 100 - submitted[rows], 1)
+    assert np.array_equal(counts, expected)
+    assert kernels.record_times(counts, 100, submitted, rows[:0]) == 0
+    late = np.array([int(np.argmin(submitted))])
+    longest = 130 - int(submitted[late[0]])
+    assert kernels.record_times(counts, 130, submitted, late) == 2 * longest + 1
+    assert np.array_equal(counts, expected)  # nothing added when it does not fit
+
+
+def test_flaw_rate_is_the_numpy_rate():
+    novelty = np.concatenate([np.linspace(0.0, 1.0, 101), [np.nan, 0.25, 0.75]])
+    for flaws_novelty in (0.0, 0.5, 1.0, 2.0, 3.7):
+        for rugged in (0.0, 0.4, 1.0, 2.6):
+            for share in (1, 5, 6):
+                novel = np.maximum(1.0 + flaws_novelty * (2.0 * novelty - 1.0), 0.0)
+                expected = 1.7 * novel * rugged / share
+                rate = kernels.flaw_rate(novelty, flaws_novelty, 1.7, rugged, share)
+                assert rate.tobytes() == expected.tobytes()
+
+
+def python_schedule_launches(rows, day, slots, launch_day, build):
+    """The Python loop of ``StageGates.schedule_launches`` that the kernel replaced."""
+    if not slots.size:
+        launch_day[rows] = day + build
+        return
+    for row in rows:
+        slot = int(slots.argmin())
+        start = max(float(day), slots[slot])
+        slots[slot] = launch_day[row] = start + build
+
+
+@pytest.mark.parametrize("build", [0, 3, 12.5])
+def test_schedule_launches_is_the_python_loop(build):
+    rng = np.random.default_rng(14)
+    for n_slots in (0, 1, 2, 5):
+        slots = np.floor(rng.random(n_slots) * 20)  # ties: the first free slot is taken
+        expected_slots, launch, expected = slots.copy(), np.full(40, np.nan), np.full(40, np.nan)
+        for day in range(0, 30, 3):
+            rows = rng.choice(40, int(rng.integers(0, 5)), replace=False)
+            kernels.schedule_launches(rows, day, slots, launch, build)
+            python_schedule_launches(rows, day, expected_slots, expected, build)
+            assert slots.tobytes() == expected_slots.tobytes()
+            assert launch.tobytes() == expected.tobytes()
+
+
+def test_decided_ideas_is_the_numpy_bookkeeping():
+    rng = np.random.default_rng(15)
+    author = rng.integers(-1, 50, 200)  # -1: the firm's own ideas
+    for _ in range(50):
+        ids = rng.choice(200, int(rng.integers(0, 12)), replace=False)
+        accepted = rng.random(ids.size) < 0.5
+        status, day = np.zeros(200, dtype=np.int8), np.full(200, -1, dtype=np.int32)
+        authors = kernels.decided_ideas(ids, accepted, status, day, 7, 5, 4, author)
+        expected = author[ids[accepted]]
+        assert np.array_equal(authors, expected[expected >= 0])
+        assert np.array_equal(status[ids], np.where(accepted, 5, 4))
+        assert (day[ids] == 7).all() and (np.delete(day, ids) == -1).all()
+
+
+def test_accepted_figures_are_insert_sum_and_escaped():
+    rng = np.random.default_rng(16)
+    kept = np.empty(0)
+    hidden = rng.integers(0, 3, (100, 6)).astype(np.int32)
+    for _ in range(60):
+        new = np.sort(np.round(rng.random(int(rng.integers(1, 6))), 2))  # ties with kept ones
+        rows = rng.choice(100, new.size, replace=False)
+        merged, total, escaped = kernels.accepted_figures(new, kept, hidden, rows)
+        expected = np.insert(kept, np.searchsorted(kept, new), new)
+        assert merged.tobytes() == expected.tobytes()
+        assert np.float64(total).tobytes() == np.float64(new.sum()).tobytes()
+        assert escaped == int(hidden[rows].sum(axis=1).sum())
+        kept = merged
+
+
+def test_expire_is_pending_split_at_the_cutoff():
+    rng = np.random.default_rng(17)
+    day = np.sort(rng.integers(0, 60, 400)).astype(np.int32)
+    for _ in range(40):
+        status = rng.integers(0, 3, 400).astype(np.int8)
+        since = int(rng.integers(0, 60))
+        cutoff = since + int(rng.integers(0, 3))
+        waiting = kernels.pending(day, status, since, 0)
+        expected_old = waiting[day[waiting] <= cutoff]
+        expected_status = status.copy()
+        expected_status[expected_old] = 2
+        old, still = kernels.expire(day, status, since, cutoff, 0, 2)
+        assert np.array_equal(old, expected_old)
+        assert np.array_equal(still, waiting[day[waiting] > cutoff])
+        assert np.array_equal(status, expected_status)

@@ -27,8 +27,11 @@ class Columns:
         """The filled part of a column (a view: writing to it writes the table)."""
         return self.data[name][: self.size]
 
-    def add(self, **values: np.ndarray) -> np.ndarray:
-        """Append rows; every keyword is a column given as an array of equal length.
+    def add(self, **values) -> np.ndarray:
+        """Append rows; every keyword is a column's values.
+
+        The first keyword is an array and sets the number of rows; each other is an array of
+        that length or one value for every new row.
 
         Returns:
             The new rows' indices.
@@ -41,8 +44,7 @@ class Columns:
                 grown = self._empty(name, new)
                 grown[:capacity] = column
                 self.data[name] = grown
-        rows = np.arange(self.size, self.size + count)
+        start, self.size = self.size, self.size + count
         for name, column in values.items():
-            self.data[name][rows] = column
-        self.size += count
-        return rows
+            self.data[name][start : self.size] = column  # a slice: cheaper than indexing rows
+        return np.arange(start, self.size)

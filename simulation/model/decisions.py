@@ -64,6 +64,8 @@ class StageGates:
         self.params, self.rng = params, rng
         self.rugged = max(1.0 + params.flaws_ruggedness * (ruggedness - 3), 0.0)
         self.slots = np.zeros(params.build_slots)  # the day each development slot is free
+        self._gate_days = np.asarray(params.gate_days, dtype=np.float64)
+        self._rework_cost = np.asarray(params.rework_cost, dtype=np.float64)
         self.perspectives = FLAW_PERSPECTIVES + (("co_owner",) if co_owners else ())
         self.consulting = 0.0  # share of a gate's days spent consulting stakeholders without a seat
         self.staff(team)
@@ -101,44 +103,48 @@ class StageGates:
 
     def gate_duration(self, gate: np.ndarray | int) -> np.ndarray:
         """Days a gate review takes with this team and its consultations, before rework, stalls."""
-        days = np.asarray(self.params.gate_days)[gate]
+        days = self._gate_days[gate]
         return days * (1 + self.params.coordination * (self.team.size - 1) + self.consulting)
 
     def flaw_rate(self, novelty: np.ndarray) -> np.ndarray:
         """Mean hidden flaws of concepts of the given novelty (0..1) on this problem."""
+        return self._flaw_rate(novelty, 1)
+
+    def _flaw_rate(self, novelty, share: int) -> np.ndarray:
+        """:meth:`flaw_rate` divided by ``share`` (compiled: ``kernels.flaw_rate``)."""
+        from simulation.model import kernels
+
         p = self.params
-        novel = np.maximum(1.0 + p.flaws_novelty * (2.0 * np.asarray(novelty) - 1.0), 0.0)
-        return p.flaws_per_concept * novel * self.rugged
+        novelty = np.asarray(novelty, dtype=np.float64).reshape(-1)
+        return kernels.flaw_rate(novelty, p.flaws_novelty, p.flaws_per_concept, self.rugged, share)
 
     def admit(self, ideas, authors, submitted, day: int, stall: float, novelty) -> np.ndarray:
         """Start promoted ideas at the concept gate, each with its hidden flaws; return the rows."""
         # Poisson flaws split evenly over perspectives = independent Poisson counts per perspective.
-        rate = self.flaw_rate(novelty) / len(self.perspectives)
+        rate = self._flaw_rate(novelty, len(self.perspectives))
         hidden = self.rng.poisson(rate[:, None], (ideas.size, len(self.perspectives)))
         n_flaws = hidden.sum(axis=1)
         rows = self.concepts.add(
             idea=ideas,
             author=authors,
             submitted=submitted,
-            promoted=np.full(ideas.size, day),
+            promoted=day,
             due=day + self.gate_duration(0) + stall,
             flaws=n_flaws,
             hidden=hidden,
-            stall=np.full(ideas.size, stall),
+            stall=stall,
         )
         self.open = np.concatenate([self.open, rows])
         return rows
 
     def schedule_launches(self, rows: np.ndarray, day: int) -> None:
         """Queue accepted concepts for development: first decided, first built."""
-        c, build = self.concepts, self.params.build_days
-        if not self.slots.size:  # no limit on development
-            c["launch_day"][rows] = day + build
-            return
-        for row in rows:
-            slot = int(self.slots.argmin())
-            start = max(float(day), self.slots[slot])
-            self.slots[slot] = c["launch_day"][row] = start + build
+        from simulation.model import kernels
+
+        rows = np.asarray(rows, dtype=np.int64)
+        kernels.schedule_launches(
+            rows, day, self.slots, self.concepts["launch_day"], self.params.build_days
+        )
 
     def advance(
         self,
@@ -173,37 +179,51 @@ class StageGates:
             self.found,
             c["rework"],
             p.rework_days,
-            np.asarray(p.rework_cost, dtype=np.float64),
+            self._rework_cost,
         )
-        killed = (g == 0) & ~passes_screen(c["idea"][review])
-        if veto is not None:
-            killed |= veto(review)
-        launched, moving, next_gate, in_gates, moving_rework = kernels.gates_moving(
-            review, g, killed, rework, c["gate"], last
+        # killed: at the concept gate when it fails the screen, at any gate when vetoed
+        passed = passes_screen(c["idea"][review])
+        vetoed = veto(review) if veto is not None else passed[:0]
+        killed, launched, moving, next_gate, in_gates, moving_rework = kernels.gates_moving(
+            review, g, passed, vetoed, rework, c["gate"], last
         )
         if callable(stall):
-            stall = stall(moving)
-        # the next gate ends after the rework, its own days and any stall
-        kernels.gates_move(
+            stall = np.asarray(stall(moving), dtype=np.float64)
+        else:
+            stall = np.full(moving.size, stall, dtype=np.float64)
+        # the next gate ends after the rework, its own days and any stall; the accepted are
+        # queued for development (schedule_launches)
+        rows, ideas, accepted, self.open = kernels.gates_close(
             moving,
             next_gate,
             in_gates,
             moving_rework,
-            np.broadcast_to(np.asarray(stall, dtype=np.float64), moving.shape),
+            stall,
             day,
-            np.asarray(p.gate_days, dtype=np.float64),
+            self._gate_days,
             1 + p.coordination * (self.team.size - 1) + self.consulting,  # as gate_duration
             last,
-            c["gate"],
-            c["due"],
-            c["stall"],
+            fixed,
+            review,
+            launched,
+            killed,
+            self.open,
+            (
+                c["idea"],
+                c["gate"],
+                c["due"],
+                c["stall"],
+                c["state"],
+                c["decision_day"],
+                c["launch_day"],
+            ),
+            self.slots,
+            p.build_days,
+            ACCEPTED,
+            KILLED,
+            OPEN,
         )
-        rows, accepted, n_accepted = kernels.gates_decided(
-            fixed, review, launched, killed, c["state"], c["decision_day"], day, ACCEPTED, KILLED
-        )
-        self.schedule_launches(rows[:n_accepted], day)
-        self.open = kernels.still_open(self.open, c["state"], OPEN)
-        return Decided(rows, c["idea"][rows], accepted)
+        return Decided(rows, ideas, accepted)
 
     def delay(self, rows: np.ndarray, days: float) -> None:
         """Hold open concepts ``rows`` up by ``days`` (counted with their stalls)."""

@@ -73,6 +73,8 @@ def review(org, ids: np.ndarray, style: ResponseStyle, noise: np.ndarray) -> np.
     dialogue may also teach the firm a need it did not know (``marketers.learning``), which it
     uses from the next review on. Returns which ideas are promoted to concepts.
     """
+    from simulation.model import kernels
+
     model, pool, views = org.model, org.ideas, org.views
     dialogue = bool(
         style is ResponseStyle.EXPLAIN
@@ -87,10 +89,20 @@ def review(org, ids: np.ndarray, style: ResponseStyle, noise: np.ndarray) -> np.
         )
         pool["dialogue"][mine] = improved != pool["point"][mine]
         pool["point"][mine] = improved
-    pool["review_day"][ids] = model.day
-    estimate = views.firm_view[pool["point"][ids]] + model.rng.normal(0.0, 1.0, ids.size) * noise
-    promote = estimate >= views.promote_threshold
-    pool["status"][ids] = np.where(promote, IdeaStatus.CONCEPT, IdeaStatus.REJECTED)
+    # the estimate is the firm's view plus the reviewer's error; it promotes or rejects
+    promote = kernels.review(
+        ids,
+        model.rng.normal(0.0, 1.0, ids.size),
+        noise,
+        views.firm_view,
+        pool["point"],
+        views.promote_threshold,
+        pool["review_day"],
+        pool["status"],
+        model.day,
+        int(IdeaStatus.CONCEPT),
+        int(IdeaStatus.REJECTED),
+    )
     if dialogue:  # what the firm learns today it applies from the next review on
         views.learn(mine.size, model.day, model.rng)
     return promote

@@ -14,7 +14,7 @@ from simulation.model.community import Community
 from simulation.model.decisions import StageGates
 from simulation.model.ideas.perspectives import PerspectiveViews
 from simulation.model.ideas.pool import IdeaStatus, Response
-from simulation.model.measures import QUALITY_STEPS, quality_histogram
+from simulation.model.measures import QUALITY_STEPS
 from simulation.model.policies import Framing, Policies, make_policies
 from simulation.scenario import OrganisationParams, Scenario
 from simulation.scenario.kinds import ResponseStyle
@@ -76,7 +76,12 @@ class Organisation(mesa.Agent):
         self.assigned: list[tuple[np.ndarray, str, np.ndarray]] = []  # ids, style, noise
         self.accepted_today = np.empty(0, dtype=np.int64)
         self._tables: dict[str, np.ndarray] = {}
-        self.answers: list[dict[str, np.ndarray]] = []
+        # the day's answers, heard together at its end (deliver_answers): the authors, the flags
+        # of kernels.HEARD (one row each) and the outcomes of the first ``heard`` entries
+        self.heard = 0
+        self.heard_authors = np.empty(64, dtype=np.int64)
+        self.heard_flags = np.empty((7, 64), dtype=bool)
+        self.heard_outcome = np.empty(64)
         # running figures for the daily metrics
         self.promoted_quality_sum, self.promoted = 0.0, 0
         self.promoted_quality = np.zeros(QUALITY_STEPS + 1, dtype=np.int64)  # histogram
@@ -160,15 +165,21 @@ class Organisation(mesa.Agent):
         Returns:
             The ideas still pending.
         """
+        from simulation.model import kernels
+
         pool = self.ideas
-        pending = self.community.pending()
-        expired = pool["day"][pending] <= day - patience
-        old = pending[expired]
+        # what Community.pending() reads (nothing older than the patience waits), split
+        old, pending = kernels.expire(
+            pool["day"],
+            pool["status"],
+            day - patience,
+            day - patience,
+            int(IdeaStatus.PENDING),
+            int(IdeaStatus.IGNORED),
+        )
         if old.size:
-            self.ignored_ideas += int((pool["author"][old] >= 0).sum())
-            pool["status"][old] = IdeaStatus.IGNORED
             none = np.zeros(old.size, dtype=bool)
-            self.answer(
+            self.ignored_ideas += self.answer(
                 old,
                 style=ResponseStyle.SILENT,
                 promoted=none,
@@ -176,7 +187,7 @@ class Organisation(mesa.Agent):
                 accepted=none,
                 ignored=True,
             )
-        return pending[~expired]
+        return pending
 
     def assign(self, ids: np.ndarray, marketer) -> None:
         """Record which marketer reviews ``ids`` today; reviews run together in close_review."""
@@ -186,8 +197,9 @@ class Organisation(mesa.Agent):
         """Every marketer, in random order, reads what today's time allows from the queue.
 
         What ``self.marketers.shuffle_do("step")`` does (the same shuffle, the same arithmetic
-        as :meth:`Marketer.step`, value for value), over arrays: the marketers take consecutive
-        stretches of the queue, so the day's reading is one slice of it.
+        as :meth:`Marketer.step`, value for value), in one compiled pass over the team
+        (``kernels.marketers_read``): the marketers take consecutive stretches of the queue, so
+        the day's reading is one slice of it.
         """
         team = list(self.marketers)
         self.marketers.random.shuffle(team)
@@ -195,27 +207,27 @@ class Organisation(mesa.Agent):
             for marketer in team:
                 marketer.step()
             return
+        from simulation.model import kernels
+
         silent = self.framing.silent
-        reply = self.marketer_params.reply_cost
         styles = [ResponseStyle.SILENT if silent else m.response_style for m in team]
-        cost = np.array([1.0 + (reply if s is not ResponseStyle.SILENT else 0.0) for s in styles])
-        time = np.array([m.time for m in team]) + np.array([m.capacity for m in team])
-        want = ((time + 1e-9) // cost).astype(np.int64)
-        before = np.cumsum(want) - want
-        taken = np.clip(self.queue.size - before, 0, want)
-        time -= taken * cost
-        spare = time >= cost - 1e-9  # the queue ran dry: unused time does not pile up
-        time[spare] %= cost[spare]
-        for marketer, t, n in zip(team, time.tolist(), taken.tolist(), strict=True):
+        kinds = sorted(set(styles))
+        reply = self.marketer_params.reply_cost
+        kind_cost = np.array(
+            [1.0 + (reply if s is not ResponseStyle.SILENT else 0.0) for s in kinds]
+        )
+        state = np.array([(m.time, m.capacity, m.review_noise) for m in team], dtype=np.float64)
+        kind = np.array([kinds.index(s) for s in styles], dtype=np.int64)
+        taken, noise, style = kernels.marketers_read(state, kind, kind_cost, self.queue.size)
+        for marketer, t, n in zip(team, state[:, 0].tolist(), taken.tolist(), strict=True):
             marketer.time = t
             marketer.reviewed += n
-        total = int(taken.sum())
-        if not total:
+        if not noise.size:
             return
-        ids, self.queue = self.queue[:total], self.queue[total:]
-        kinds = sorted(set(styles))
-        style = np.repeat(np.array([kinds.index(s) for s in styles]), taken)
-        noise = np.repeat(np.array([m.review_noise for m in team], dtype=float), taken)
+        ids, self.queue = self.queue[: noise.size], self.queue[noise.size :]
+        if len(kinds) == 1:
+            self.assigned.append((ids, kinds[0], noise))
+            return
         for code, kind in enumerate(kinds):
             mine = style == code
             if mine.any():
@@ -223,14 +235,18 @@ class Organisation(mesa.Agent):
 
     def close_review(self) -> None:
         """Review and answer every idea taken today; admit the promoted ones to the gates."""
-        model, pool = self.model, self.ideas
+        from simulation.model import kernels
+
+        model, pool, space = self.model, self.ideas, self.model.space
         for style in sorted({style for _, style, _ in self.assigned}):
             batch = [(i, n) for i, s, n in self.assigned if s == style]
-            ids = np.concatenate([i for i, _ in batch])
-            noise = np.concatenate([n for _, n in batch])
+            if len(batch) == 1:  # one stretch of the queue (the marketers read as a team)
+                ids, noise = batch[0]
+            else:
+                ids = np.concatenate([i for i, _ in batch])
+                noise = np.concatenate([n for _, n in batch])
             promoted = review(self, ids, style, noise)
-            self.reviewed_ideas += int((pool["author"][ids] >= 0).sum())
-            self.answer(
+            self.reviewed_ideas += self.answer(
                 ids,
                 style=style,
                 promoted=promoted,
@@ -239,40 +255,54 @@ class Organisation(mesa.Agent):
             )
             if promoted.any():
                 chosen = ids[promoted]
+                points = pool["point"][chosen]
                 self.promoted += chosen.size
-                quality = model.space.quality[pool["point"][chosen]]
-                self.promoted_quality_sum += float(quality.sum())
-                self.promoted_quality += quality_histogram(quality)
+                # the promoted qualities' sum and histogram, as for the pool's (one kernel)
+                total, _, _, _ = kernels.count_quality(
+                    points,
+                    space.quality,
+                    space.feasible,
+                    space.on_strategy,
+                    self.promoted_quality,
+                    QUALITY_STEPS,
+                )
+                self.promoted_quality_sum += total
                 rows = self.gates.admit(
                     chosen,
                     pool["author"][chosen],
                     pool["day"][chosen],
                     model.day,
                     self.stall(),
-                    model.space.novelty(pool["point"][chosen]),
+                    space.novelty(points),
                 )
                 self.admitted = np.concatenate([self.admitted, rows])
-            rejected = ids[~promoted]  # decided at review: part of the time to decision
-            self.record_times(model.day - pool["day"][rejected])
+            # decided at review: part of the time to decision
+            self.record_times(pool["day"], ids[~promoted])
         self.assigned = []
 
     # --- answers to contributors -----------------------------------------------------------------
     def answer(
         self, ids, *, style: ResponseStyle, promoted, decided, accepted, ignored=False
-    ) -> None:
+    ) -> int:
         """Queue what the authors of ``ids`` hear, through the recognition policy.
 
         Ignored ideas get nothing: no one looked at them, so no programme can recognise them.
         Under a closed "test machine" no one gets a reply or an explanation. Authors take the
         day's answers in together (:meth:`deliver_answers`).
+
+        Returns:
+            How many of ``ids`` are consumers' ideas (the firm's own have no one to hear back).
         """
         from simulation.model import kernels
 
         pool = self.ideas
+        if self.heard + ids.size > self.heard_authors.size:  # room for every idea's answer
+            self._grow_heard(self.heard + ids.size)
         # the flags (reply, explanation, badge, credit) by promoted and accepted, a newcomer's
         # first idea read for the first time badged if the programme awards newcomers, no
         # reply or explanation under a closed frame; an idea's first answer is its response
-        authors, replied, explained, badge, credited, outcome, silent, first_post = kernels.answer(
+        before = self.heard
+        self.heard = kernels.answer(
             ids,
             promoted,
             decided,
@@ -287,34 +317,44 @@ class Organisation(mesa.Agent):
             pool["author"],
             pool["first_post"],
             pool["response"],
+            self.heard_authors,
+            self.heard_flags,
+            self.heard_outcome,
+            before,
         )
-        if not authors.size:
-            return
-        self.answers.append(
-            {
-                "authors": authors,
-                "replied": replied,
-                "explained": explained,
-                "badge": badge,
-                "credited": credited,
-                "outcome": outcome,
-                "silent": silent,  # silence hurts on rejection
-                "first_post": first_post,
-                "read": np.full(authors.size, not ignored),
-            }
+        return self.heard - before
+
+    def _grow_heard(self, size: int) -> None:
+        """Make room for ``size`` answers in the day's buffers (twice as many, at least)."""
+        size = max(size, 2 * self.heard_authors.size)
+        n = self.heard
+        authors, flags, outcome = (
+            np.empty(size, dtype=np.int64),
+            np.empty((7, size), dtype=bool),
+            np.empty(size),
         )
+        authors[:n], flags[:, :n], outcome[:n] = (
+            self.heard_authors[:n],
+            self.heard_flags[:, :n],
+            self.heard_outcome[:n],
+        )
+        self.heard_authors, self.heard_flags, self.heard_outcome = authors, flags, outcome
 
     def deliver_answers(self) -> None:
         """Authors take in the day's answers together, at the end of the day."""
-        if self.answers:
-            batch = {k: np.concatenate([a[k] for a in self.answers]) for k in self.answers[0]}
+        from simulation.model import kernels
+
+        n = self.heard
+        if n:
+            flags = dict(zip(kernels.HEARD, self.heard_flags[:, :n], strict=True))
             self.consumers.feedback(
-                batch.pop("authors"),
+                self.heard_authors[:n],
                 self.model.day,
+                outcome=self.heard_outcome[:n],
                 fair_process=self.policies.expectations.criteria_stated,
-                **batch,
+                **flags,
             )
-        self.answers = []
+        self.heard = 0
 
     def _feedback_table(self, style: ResponseStyle) -> np.ndarray:
         """Feedback flags by (promoted, accepted, flag) under the recognition policy."""
@@ -423,6 +463,8 @@ class Organisation(mesa.Agent):
 
     def decide(self) -> None:
         """Advance the gates, record the day's decisions and answer their authors."""
+        from simulation.model import kernels
+
         model, pool = self.model, self.ideas
         if self.partners:
             decided = self.gates.advance(
@@ -435,41 +477,54 @@ class Organisation(mesa.Agent):
         if not decided.rows.size:
             return
         ids, accepted = decided.ideas, decided.accepted
-        self.count_decisions(decided, model.space.quality[pool["point"][ids]])
-        pool["status"][ids] = np.where(accepted, IdeaStatus.ACCEPTED, IdeaStatus.KILLED)
-        pool["decision_day"][ids] = model.day
-        self.answer(
+        self.count_decisions(decided)
+        self.accepted_today = kernels.decided_ideas(
             ids,
-            style=self.decision_style,
-            promoted=np.zeros(ids.size, dtype=bool),
-            decided=np.ones(ids.size, dtype=bool),
-            accepted=accepted,
+            accepted,
+            pool["status"],
+            pool["decision_day"],
+            model.day,
+            int(IdeaStatus.ACCEPTED),
+            int(IdeaStatus.KILLED),
+            pool["author"],
         )
-        authors = pool["author"][ids[accepted]]
-        self.accepted_today = authors[authors >= 0]
+        none = np.zeros(ids.size, dtype=bool)
+        self.answer(ids, style=self.decision_style, promoted=none, decided=~none, accepted=accepted)
         self.policies.recognition.announce(self.consumers, self.accepted_today.size)
 
-    def count_decisions(self, decided, quality: np.ndarray) -> None:
+    def count_decisions(self, decided) -> None:
         """Update the running figures the daily metrics read."""
         self.decisions += decided.rows.size
         if decided.accepted.any():  # nothing to add on a day that accepted none
-            new = np.sort(quality[decided.accepted])
-            self.accepted_quality = np.insert(
-                self.accepted_quality, np.searchsorted(self.accepted_quality, new), new
-            )
-            self.accepted_quality_sum += float(new.sum())
-            self.flaws_escaped += int(self.gates.escaped(decided.rows[decided.accepted]).sum())
-        self.record_times(self.model.day - self.gates.concepts["submitted"][decided.rows])
+            from simulation.model import kernels
 
-    def record_times(self, days: np.ndarray) -> None:
-        """Add days from submission to decision to the running histogram."""
-        if not days.size:
-            return
-        if days.max() >= self.decision_times.size:
-            grown = np.zeros(2 * days.max() + 1, dtype=np.int64)
+            points = self.ideas["point"][decided.ideas[decided.accepted]]
+            # kept sorted; the sum; flaws still hidden at launch (StageGates.escaped), compiled
+            self.accepted_quality, total, escaped = kernels.accepted_figures(
+                np.sort(self.model.space.quality[points]),
+                self.accepted_quality,
+                self.gates.concepts["hidden"],
+                decided.rows[decided.accepted],
+            )
+            self.accepted_quality_sum += total
+            self.flaws_escaped += escaped
+        self.record_times(self.gates.concepts["submitted"], decided.rows)
+
+    def record_times(self, submitted: np.ndarray, rows: np.ndarray) -> None:
+        """Add days from submission (``submitted[rows]``) to today's decision to the histogram.
+
+        The histogram grows to twice the longest time when one does not fit (compiled:
+        ``kernels.record_times``).
+        """
+        from simulation.model import kernels
+
+        day = self.model.day
+        grow = kernels.record_times(self.decision_times, day, submitted, rows)
+        if grow:
+            grown = np.zeros(grow, dtype=np.int64)
             grown[: self.decision_times.size] = self.decision_times
             self.decision_times = grown
-        np.add.at(self.decision_times, days, 1)
+            kernels.record_times(self.decision_times, day, submitted, rows)
 
     def budget_spent(self) -> bool:
         """Whether the cash is gone: a limited budget used up, or stopped by the adaptation policy.

@@ -56,15 +56,22 @@ from simulation.model.kernels.figures import (
     member_figures,
 )
 from simulation.model.kernels.firm import (
+    HEARD,
+    accepted_figures,
     answer,
     count_quality,
-    gates_decided,
+    decided_ideas,
+    expire,
+    flaw_rate,
+    gates_close,
     gates_due,
     gates_found,
-    gates_move,
     gates_moving,
+    marketers_read,
     pending,
-    still_open,
+    record_times,
+    review,
+    schedule_launches,
 )
 from simulation.model.kernels.ideas import (
     climb,
@@ -77,6 +84,7 @@ from simulation.model.kernels.summation import (
 )
 
 __all__ = [
+    "HEARD",
     "compiled",
     "adjacency",
     "pairwise_sum",
@@ -106,12 +114,18 @@ __all__ = [
     "contribution_figures",
     "counts_percentile",
     "answer",
+    "marketers_read",
     "pending",
     "gates_due",
     "gates_found",
     "gates_moving",
-    "gates_move",
-    "gates_decided",
-    "still_open",
+    "gates_close",
+    "schedule_launches",
     "count_quality",
+    "review",
+    "record_times",
+    "flaw_rate",
+    "decided_ideas",
+    "accepted_figures",
+    "expire",
 ]
