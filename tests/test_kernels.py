@@ -131,8 +131,17 @@ def test_move_towards_is_the_numpy_smoothing(repeats):
         assert (mark == -1).all()
 
 
+def quality_histogram(quality: np.ndarray) -> np.ndarray:
+    """The numpy histogram the kernel replaced: bins of 1/QUALITY_STEPS, ``np.rint``."""
+    from simulation.model.measures import QUALITY_STEPS
+
+    return np.bincount(
+        np.rint(quality * QUALITY_STEPS).astype(np.int64), minlength=QUALITY_STEPS + 1
+    )
+
+
 def test_count_quality_is_quality_histogram_and_the_sums():
-    from simulation.model.measures import QUALITY_STEPS, quality_histogram
+    from simulation.model.measures import QUALITY_STEPS
 
     rng = np.random.default_rng(13)
     quality = np.concatenate([rng.random(3000), np.arange(2001) / 2000])  # halves: ties to even

@@ -297,7 +297,7 @@ class Community:
 
     # --- measurement ----------------------------------------------------------------------------
     def _count_quality(self, points: np.ndarray) -> None:
-        from simulation.model import kernels  # quality_histogram and the sums, compiled
+        from simulation.model import kernels  # the quality histogram and the sums, compiled
 
         s = self.model.space
         total, feasible, strategic, both = kernels.count_quality(

@@ -101,13 +101,6 @@ def mean(values: list[float] | np.ndarray) -> float:
 QUALITY_STEPS = 1000  # quality histograms have bins of 1/QUALITY_STEPS
 
 
-def quality_histogram(quality: np.ndarray) -> np.ndarray:
-    """Counts of qualities (0..1) in bins of 1/QUALITY_STEPS, to add to a running histogram."""
-    return np.bincount(
-        np.rint(quality * QUALITY_STEPS).astype(np.int64), minlength=QUALITY_STEPS + 1
-    )
-
-
 def counts_percentile(counts: np.ndarray, q: float) -> float:
     """The q-th percentile (linear interpolation) of integers given as a histogram, NaN if empty.
 

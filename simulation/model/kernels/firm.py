@@ -443,7 +443,7 @@ def count_quality(points, quality, feasible, on_strategy, counts, steps):
     """``Community._count_quality``: the histogram (bins of 1/steps, ``np.rint``) grows in place.
 
     Also the promoted ideas' figures of ``Organisation.close_review`` (there in place of
-    ``measures.quality_histogram`` and ``quality.sum()``).
+    ``np.bincount`` of ``np.rint(quality * steps)`` and ``quality.sum()``).
 
     Returns the sum of the qualities (numpy's pairwise sum) and the counts feasible, on
     strategy, and both.
