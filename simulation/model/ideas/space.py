@@ -139,12 +139,15 @@ def nk_contributions(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
     >>> bool(np.allclose(c[0b101, 1], c[0b000, 1]))  # K = 0: locus 1 sees only its own bit
     True
     """
-    bits = point_bits(n)
-    out = np.empty((2**n, n))
+    from simulation.model import kernels
+
+    # the draws locus by locus, in their order; then every locus's table read at each point
+    depends = np.empty((n, k + 1), dtype=np.int64)
+    tables = np.empty((n, 2 ** (k + 1)))
     for locus in range(n):
         others = rng.choice(np.delete(np.arange(n), locus), size=k, replace=False)
-        depends = np.concatenate([[locus], others]).astype(int)
-        table = rng.random(2 ** (k + 1))
-        index = (bits[:, depends] << np.arange(k + 1)).sum(axis=1)
-        out[:, locus] = table[index]
+        depends[locus] = np.concatenate([[locus], others])
+        tables[locus] = rng.random(2 ** (k + 1))
+    out = np.empty((2**n, n))
+    kernels.nk_lookup(depends, tables, out)
     return out
