@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -77,17 +77,32 @@ class RunResult:
         tables: dict[str, Callable[[], pd.DataFrame]],
         summary: dict[str, float],
         events: pd.DataFrame | None = None,
+        arrays: dict[str, dict[str, np.ndarray]] | None = None,
     ) -> RunResult:
         """A result whose tables are made when first read: ``tables[name]()`` makes one.
 
         A sweep records the summary and a few tables of each of many small runs, and making a
         pandas frame costs more than such a run's rows: the tables nobody reads are never made.
         Read, a table is kept; pickled or copied, a result makes every table first.
+        ``arrays[name]``: a table's columns as numpy arrays, exactly its frame's (see
+        :meth:`columns`).
         """
         result = cls.__new__(cls)
         result.scenario, result.summary, result.events = scenario, summary, events
-        result._pending = dict(tables)
+        result._pending, result._arrays = dict(tables), dict(arrays or {})
         return result
+
+    def columns(self, name: str) -> Mapping[str, np.ndarray | pd.Series]:
+        """A table's columns by name, without making its frame where numpy arrays stand for it.
+
+        Those arrays (the timeseries' from :func:`collect_result`) while the frame is not made;
+        otherwise the frame, a mapping of its columns too. Either way ``list(...)`` gives the
+        column names in order and ``[column]`` the values, of the frame's dtype.
+        """
+        arrays = self.__dict__.get("_arrays", {})
+        if name in arrays and name not in self.__dict__:
+            return arrays[name]
+        return getattr(self, name)
 
     def __getattr__(self, name: str):
         """A table not made yet (only called when ``name`` is not set): make and keep it."""
@@ -139,6 +154,7 @@ def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
     """
     names = [org.name for org in model.organisations]
     figures = {name: list(values) for name, values in model.datacollector.model_vars.items()}
+    timeseries = _timeseries(figures)
     ideas = [org.ideas.columns(model.space) for org in model.organisations]
     decisions = [
         org.gates.columns(model.space.quality[org.ideas["point"]]) for org in model.organisations
@@ -146,7 +162,7 @@ def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
     snapshots, rows = list(model.snapshots), list(model.organisation_rows)
     empty_snapshot = model.consumers.snapshot_schema() if not snapshots else None
     tables: dict[str, Callable[[], pd.DataFrame]] = {
-        "timeseries": lambda: _timeseries(figures),
+        "timeseries": lambda: pd.DataFrame(timeseries),
         "ideas": lambda: _combined([ideas_frame(c) for c in ideas], names),
         "decisions": lambda: _combined([decisions_frame(c) for c in decisions], names),
         "snapshots": lambda: _snapshots(snapshots or [empty_snapshot], names),
@@ -160,16 +176,17 @@ def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
         tables["ideas"] = lambda: _combined(idea_frames, names)
         tables["decisions"] = lambda: _combined(decision_frames, names)
     summary = summarise(model, figures, ideas, decisions, rows)
-    return RunResult.deferred(model.params, tables, summary, events=log)
-
-
-def _timeseries(figures: dict[str, list]) -> pd.DataFrame:
-    """The timeseries table: ``day``, then one column per daily metric (its values in order)."""
-    days = len(next(iter(figures.values()), ()))
-    return pd.DataFrame(
-        {"day": np.arange(days, dtype=np.int64)}
-        | {name: np.asarray(values) for name, values in figures.items()}
+    return RunResult.deferred(
+        model.params, tables, summary, events=log, arrays={"timeseries": timeseries}
     )
+
+
+def _timeseries(figures: dict[str, list]) -> dict[str, np.ndarray]:
+    """The timeseries table's columns: ``day``, then each daily metric's values in order."""
+    days = len(next(iter(figures.values()), ()))
+    return {"day": np.arange(days, dtype=np.int64)} | {
+        name: np.asarray(values) for name, values in figures.items()
+    }
 
 
 def _combined(frames: list[pd.DataFrame], names: list[str]) -> pd.DataFrame:
