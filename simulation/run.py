@@ -55,6 +55,9 @@ class RunResult:
     ``snapshots`` hold every community's rows with an ``organisation`` column, and the summary
     adds each organisation's figures as ``NAME.figure`` plus the shared ``multi_members`` and
     ``switchers``.
+
+    A run's result (:func:`collect_result`) makes each table when it is first read
+    (:meth:`deferred`); to its reader it is an attribute like any other.
     """
 
     scenario: Scenario
@@ -148,13 +151,12 @@ def run_scenario(
 def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
     """Turn a model that has run into a :class:`RunResult` (with its event log if ``events``).
 
-    The run's figures are copied out of the model now, as numpy arrays and lists, and the
-    summary is computed from them; each pandas table is made from them when first read
+    The run's figures are copied out of the model now, as numpy arrays, and the summary is
+    computed from them; each pandas table is made from them when first read
     (:meth:`RunResult.deferred`), so that a sweep pays only for the tables it records.
     """
     names = [org.name for org in model.organisations]
-    figures = {name: list(values) for name, values in model.datacollector.model_vars.items()}
-    timeseries = _timeseries(figures)
+    timeseries = _timeseries(model.datacollector.model_vars)
     ideas = [org.ideas.columns(model.space) for org in model.organisations]
     decisions = [
         org.gates.columns(model.space.quality[org.ideas["point"]]) for org in model.organisations
@@ -175,14 +177,14 @@ def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
         log = run_events(model, idea_frames, decision_frames)
         tables["ideas"] = lambda: _combined(idea_frames, names)
         tables["decisions"] = lambda: _combined(decision_frames, names)
-    summary = summarise(model, figures, ideas, decisions, rows)
+    summary = summarise(model, timeseries, ideas, decisions, rows)
     return RunResult.deferred(
         model.params, tables, summary, events=log, arrays={"timeseries": timeseries}
     )
 
 
 def _timeseries(figures: dict[str, list]) -> dict[str, np.ndarray]:
-    """The timeseries table's columns: ``day``, then each daily metric's values in order."""
+    """The timeseries table's columns: ``day``, then each daily metric's values (a copy)."""
     days = len(next(iter(figures.values()), ()))
     return {"day": np.arange(days, dtype=np.int64)} | {
         name: np.asarray(values) for name, values in figures.items()
@@ -281,19 +283,19 @@ def series_mean(values: np.ndarray) -> float:
 
 def summarise(
     model: CoCreationModel,
-    figures: dict[str, list],
+    timeseries: dict[str, np.ndarray],
     ideas: list[dict[str, np.ndarray]],
     decisions: list[dict[str, np.ndarray]],
     rows: list[dict[str, float]],
 ) -> dict[str, float]:
     """Headline figures of a run (``simulation.model.metrics.SUMMARY``), from its own figures.
 
-    A daily metric's figure is its value on the last day (``figures``: each metric's daily
-    values); the others are computed here from each organisation's ideas and decisions columns
+    A daily metric's figure is its value on the last day (the ``timeseries`` columns' last);
+    the others are computed here from each organisation's ideas and decisions columns
     (``IdeaPool.columns``, ``StageGates.columns``; the focal organisation's first) and the
     organisations table's rows.
     """
-    last = {name: values[-1] for name, values in figures.items()}
+    last = {name: values[-1] for name, values in timeseries.items()}
     pop = model.consumers
     # Joyce & Kraut 2006: does a newcomer whose first post got a reply post again (later)?
     observed, again = pop.posted_again(model.day, RETURN_WINDOW)
@@ -339,7 +341,7 @@ def summarise(
         if accepted.any()
         else float("nan"),
     )
-    run = {"days": len(next(iter(figures.values()))), "seed": int(params.run.seed)}
+    run = {"days": int(timeseries["day"].size), "seed": int(params.run.seed)}
     return run | {key: headline[key] for key in SUMMARY} | organisation_figures(model, ideas, rows)
 
 
