@@ -145,9 +145,9 @@ class PerspectiveViews:
         weights[rows, loci] = 1.0 / need_seen.sum(axis=1)[rows]
         weights[:, : space.loci][misread] *= -1.0
         weights[:, space.loci :][misread] *= -1.0  # strategy match read the wrong way
-        views = np.empty((bits.shape[0], space.size))
-        for view, row in zip(views, weights, strict=True):
-            space.view(row, out=view)  # one product per profile: the same sums as one by one
+        # a stack of matrix-vector products, one per profile (numpy's gemv for each): the same
+        # sums as space.view's; one matrix product of all profiles would round differently
+        views = np.matmul(space.features, weights[:, :, None])[:, :, 0]
         return views, prob / prob.sum()
 
     def consumer_profiles(self, count: int, rng: np.random.Generator) -> np.ndarray:

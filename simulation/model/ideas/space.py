@@ -78,9 +78,9 @@ class IdeaSpace:
         m[loci] = True
         return m
 
-    def view(self, weights: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Perceived value of every point for a viewer with ``weights`` (into ``out`` if given)."""
-        return np.matmul(self.features, weights, out=out)
+    def view(self, weights: np.ndarray) -> np.ndarray:
+        """Perceived value of every point for a viewer with ``weights``."""
+        return self.features @ weights
 
     def climb(
         self, starts: np.ndarray, views: np.ndarray, which: np.ndarray, steps: np.ndarray
@@ -122,11 +122,15 @@ class IdeaSpace:
 def point_bits(n: int, loci: np.ndarray | None = None) -> np.ndarray:
     """(2**n, n) array: bit i of every point of an n-locus space; with ``loci``, theirs only.
 
+    Made locus by locus, each locus's bits contiguous (a column-major array): several times
+    faster than point by point, both to make and to reduce over a point's loci.
+
     >>> point_bits(3, np.array([2, 0]))[0b011].tolist()
     [0, 1]
     """
     points = np.arange(2**n, dtype=np.int64)
-    return ((points[:, None] >> (np.arange(n) if loci is None else loci)) & 1).astype(np.int8)
+    loci = np.arange(n) if loci is None else np.asarray(loci)
+    return ((points >> loci[:, None]) & 1).astype(np.int8).T
 
 
 def nk_contributions(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
