@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -80,7 +80,7 @@ class RunResult:
         tables: dict[str, Callable[[], pd.DataFrame]],
         summary: dict[str, float],
         events: pd.DataFrame | None = None,
-        arrays: dict[str, dict[str, np.ndarray]] | None = None,
+        arrays: dict[str, Mapping[str, np.ndarray]] | None = None,
     ) -> RunResult:
         """A result whose tables are made when first read: ``tables[name]()`` makes one.
 
@@ -151,12 +151,14 @@ def run_scenario(
 def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
     """Turn a model that has run into a :class:`RunResult` (with its event log if ``events``).
 
-    The run's figures are copied out of the model now, as numpy arrays, and the summary is
-    computed from them; each pandas table is made from them when first read
+    The run's figures are copied out of the model now, as numpy arrays and lists, and the
+    summary is computed from them; each pandas table is made from them when first read
     (:meth:`RunResult.deferred`), so that a sweep pays only for the tables it records.
     """
     names = [org.name for org in model.organisations]
-    timeseries = _timeseries(model.datacollector.model_vars)
+    daily = {name: list(values) for name, values in model.datacollector.model_vars.items()}
+    days = len(next(iter(daily.values()), ()))
+    timeseries = ArrayColumns({"day": np.arange(days, dtype=np.int64)} | daily)
     ideas = [org.ideas.columns(model.space) for org in model.organisations]
     decisions = [
         org.gates.columns(model.space.quality[org.ideas["point"]]) for org in model.organisations
@@ -164,7 +166,7 @@ def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
     snapshots, rows = list(model.snapshots), list(model.organisation_rows)
     empty_snapshot = model.consumers.snapshot_schema() if not snapshots else None
     tables: dict[str, Callable[[], pd.DataFrame]] = {
-        "timeseries": lambda: pd.DataFrame(timeseries),
+        "timeseries": lambda: pd.DataFrame(dict(timeseries)),
         "ideas": lambda: _combined([ideas_frame(c) for c in ideas], names),
         "decisions": lambda: _combined([decisions_frame(c) for c in decisions], names),
         "snapshots": lambda: _snapshots(snapshots or [empty_snapshot], names),
@@ -177,18 +179,33 @@ def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
         log = run_events(model, idea_frames, decision_frames)
         tables["ideas"] = lambda: _combined(idea_frames, names)
         tables["decisions"] = lambda: _combined(decision_frames, names)
-    summary = summarise(model, timeseries, ideas, decisions, rows)
+    summary = summarise(model, daily, ideas, decisions, rows)
     return RunResult.deferred(
         model.params, tables, summary, events=log, arrays={"timeseries": timeseries}
     )
 
 
-def _timeseries(figures: dict[str, list]) -> dict[str, np.ndarray]:
-    """The timeseries table's columns: ``day``, then each daily metric's values (a copy)."""
-    days = len(next(iter(figures.values()), ()))
-    return {"day": np.arange(days, dtype=np.int64)} | {
-        name: np.asarray(values) for name, values in figures.items()
-    }
+class ArrayColumns(Mapping):
+    """A table's columns by name, each made a numpy array of its values when first read.
+
+    Arrays of all of a run's daily metrics cost a fraction of a millisecond, and a sweep that
+    records a few of them reads only those (:meth:`RunResult.columns`).
+    """
+
+    def __init__(self, values: dict[str, Sequence]):
+        self._values: dict[str, Sequence] = values
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._arrays:
+            self._arrays[name] = np.asarray(self._values[name])
+        return self._arrays[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def _combined(frames: list[pd.DataFrame], names: list[str]) -> pd.DataFrame:
@@ -283,19 +300,19 @@ def series_mean(values: np.ndarray) -> float:
 
 def summarise(
     model: CoCreationModel,
-    timeseries: dict[str, np.ndarray],
+    daily: dict[str, list],
     ideas: list[dict[str, np.ndarray]],
     decisions: list[dict[str, np.ndarray]],
     rows: list[dict[str, float]],
 ) -> dict[str, float]:
     """Headline figures of a run (``simulation.model.metrics.SUMMARY``), from its own figures.
 
-    A daily metric's figure is its value on the last day (the ``timeseries`` columns' last);
+    A daily metric's figure is its value on the last day (``daily``: each metric's values);
     the others are computed here from each organisation's ideas and decisions columns
     (``IdeaPool.columns``, ``StageGates.columns``; the focal organisation's first) and the
     organisations table's rows.
     """
-    last = {name: values[-1] for name, values in timeseries.items()}
+    last = {name: values[-1] for name, values in daily.items()}
     pop = model.consumers
     # Joyce & Kraut 2006: does a newcomer whose first post got a reply post again (later)?
     observed, again = pop.posted_again(model.day, RETURN_WINDOW)
@@ -341,7 +358,7 @@ def summarise(
         if accepted.any()
         else float("nan"),
     )
-    run = {"days": int(timeseries["day"].size), "seed": int(params.run.seed)}
+    run = {"days": len(next(iter(daily.values()))), "seed": int(params.run.seed)}
     return run | {key: headline[key] for key in SUMMARY} | organisation_figures(model, ideas, rows)
 
 
