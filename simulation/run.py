@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
 
 from simulation.events.from_run import run_events
 from simulation.model import CoCreationModel
+from simulation.model.decisions import OUTCOMES, decisions_frame
+from simulation.model.ideas.pool import IdeaStatus, ideas_frame
 from simulation.model.metrics import METRICS, SUMMARY, churned_share
 from simulation.scenario import Scenario
 
@@ -53,6 +55,9 @@ class RunResult:
     ``snapshots`` hold every community's rows with an ``organisation`` column, and the summary
     adds each organisation's figures as ``NAME.figure`` plus the shared ``multi_members`` and
     ``switchers``.
+
+    A run's result (:func:`collect_result`) makes each table when it is first read
+    (:meth:`deferred`); to its reader it is an attribute like any other.
     """
 
     scenario: Scenario
@@ -67,6 +72,53 @@ class RunResult:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name."""
         return {name: getattr(self, name) for name in TABLES}
+
+    @classmethod
+    def deferred(
+        cls,
+        scenario: Scenario,
+        tables: dict[str, Callable[[], pd.DataFrame]],
+        summary: dict[str, float],
+        events: pd.DataFrame | None = None,
+        arrays: dict[str, Mapping[str, np.ndarray]] | None = None,
+    ) -> RunResult:
+        """A result whose tables are made when first read: ``tables[name]()`` makes one.
+
+        A sweep records the summary and a few tables of each of many small runs, and making a
+        pandas frame costs more than such a run's rows: the tables nobody reads are never made.
+        Read, a table is kept; pickled or copied, a result makes every table first.
+        ``arrays[name]``: a table's columns as numpy arrays, exactly its frame's (see
+        :meth:`columns`).
+        """
+        result = cls.__new__(cls)
+        result.scenario, result.summary, result.events = scenario, summary, events
+        result._pending, result._arrays = dict(tables), dict(arrays or {})
+        return result
+
+    def columns(self, name: str) -> Mapping[str, np.ndarray | pd.Series]:
+        """A table's columns by name, without making its frame where numpy arrays stand for it.
+
+        Those arrays (the timeseries' from :func:`collect_result`) while the frame is not made;
+        otherwise the frame, a mapping of its columns too. Either way ``list(...)`` gives the
+        column names in order and ``[column]`` the values, of the frame's dtype.
+        """
+        arrays = self.__dict__.get("_arrays", {})
+        if name in arrays and name not in self.__dict__:
+            return arrays[name]
+        return getattr(self, name)
+
+    def __getattr__(self, name: str):
+        """A table not made yet (only called when ``name`` is not set): make and keep it."""
+        pending = self.__dict__.get("_pending", {})
+        if name not in pending:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        frame = pending.pop(name)()
+        setattr(self, name, frame)
+        return frame
+
+    def __getstate__(self) -> dict:
+        """Every field, tables made: what makes a pending table need not be picklable."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def run_scenario(
@@ -97,41 +149,76 @@ def run_scenario(
 
 
 def collect_result(model: CoCreationModel, events: bool = False) -> RunResult:
-    """Turn a model that has run into a :class:`RunResult` (with its event log if ``events``)."""
-    timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    timeseries.insert(0, "day", np.arange(len(timeseries), dtype=np.int64))
+    """Turn a model that has run into a :class:`RunResult` (with its event log if ``events``).
+
+    The run's figures are copied out of the model now, as numpy arrays and lists, and the
+    summary is computed from them; each pandas table is made from them when first read
+    (:meth:`RunResult.deferred`), so that a sweep pays only for the tables it records.
+    """
     names = [org.name for org in model.organisations]
-    ideas = [org.ideas.frame(model.space) for org in model.organisations]
+    daily = {name: list(values) for name, values in model.datacollector.model_vars.items()}
+    days = len(next(iter(daily.values()), ()))
+    timeseries = ArrayColumns({"day": np.arange(days, dtype=np.int64)} | daily)
+    ideas = [org.ideas.columns(model.space) for org in model.organisations]
     decisions = [
-        org.gates.frame(model.space.quality[org.ideas["point"]]) for org in model.organisations
+        org.gates.columns(model.space.quality[org.ideas["point"]]) for org in model.organisations
     ]
-    log = run_events(model, ideas, decisions) if events else None
-    snapshots = pd.DataFrame(
-        {k: np.concatenate([s[k] for s in model.snapshots]) for k in model.snapshots[0]}
-        if model.snapshots
-        else model.consumers.snapshot_schema()
+    snapshots, rows = list(model.snapshots), list(model.organisation_rows)
+    empty_snapshot = model.consumers.snapshot_schema() if not snapshots else None
+    tables: dict[str, Callable[[], pd.DataFrame]] = {
+        "timeseries": lambda: pd.DataFrame(dict(timeseries)),
+        "ideas": lambda: _combined([ideas_frame(c) for c in ideas], names),
+        "decisions": lambda: _combined([decisions_frame(c) for c in decisions], names),
+        "snapshots": lambda: _snapshots(snapshots or [empty_snapshot], names),
+        "organisations": lambda: _organisations(rows, names),
+    }
+    log = None
+    if events:  # the log reads each organisation's own tables: made now, and kept
+        idea_frames = [ideas_frame(c) for c in ideas]
+        decision_frames = [decisions_frame(c) for c in decisions]
+        log = run_events(model, idea_frames, decision_frames)
+        tables["ideas"] = lambda: _combined(idea_frames, names)
+        tables["decisions"] = lambda: _combined(decision_frames, names)
+    summary = summarise(model, daily, ideas, decisions, rows)
+    return RunResult.deferred(
+        model.params, tables, summary, events=log, arrays={"timeseries": timeseries}
     )
-    organisations = _organisations(model.organisation_rows, names)
-    if len(names) > 1:
-        ideas, decisions = _labelled(ideas, names), _labelled(decisions, names)
-        if "organisation" in snapshots:
-            snapshots["organisation"] = pd.Categorical(snapshots["organisation"], names)
-        else:  # no snapshot was taken: the empty table still has the column
-            snapshots["organisation"] = pd.Categorical([], names)
-    else:
-        ideas, decisions = ideas[0], decisions[0]
-    result = RunResult(
-        model.params,
-        timeseries,
-        ideas,
-        decisions,
-        snapshots,
-        {},
-        organisations,
-        events=log,
-    )
-    result.summary = summarise(result, model)
-    return result
+
+
+class ArrayColumns(Mapping):
+    """A table's columns by name, each made a numpy array of its values when first read.
+
+    Arrays of all of a run's daily metrics cost a fraction of a millisecond, and a sweep that
+    records a few of them reads only those (:meth:`RunResult.columns`).
+    """
+
+    def __init__(self, values: dict[str, Sequence]):
+        self._values: dict[str, Sequence] = values
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._arrays:
+            self._arrays[name] = np.asarray(self._values[name])
+        return self._arrays[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _combined(frames: list[pd.DataFrame], names: list[str]) -> pd.DataFrame:
+    """The one organisation's table, or every organisation's rows labelled (:func:`_labelled`)."""
+    return _labelled(frames, names) if len(names) > 1 else frames[0]
+
+
+def _snapshots(snapshots: list[dict[str, np.ndarray]], names: list[str]) -> pd.DataFrame:
+    """The snapshots table from the snapshots taken (or the empty table's columns)."""
+    frame = pd.DataFrame({k: np.concatenate([s[k] for s in snapshots]) for k in snapshots[0]})
+    if len(names) > 1:  # with no snapshot taken, the empty table still has the column
+        frame["organisation"] = pd.Categorical(frame.get("organisation", []), names)
+    return frame
 
 
 def _organisations(rows: list[dict[str, float]], names: list[str]) -> pd.DataFrame:
@@ -162,13 +249,6 @@ def _labelled(frames: list[pd.DataFrame], names: list[str]) -> pd.DataFrame:
     out = pd.concat(labelled, ignore_index=True)
     out["organisation"] = pd.Categorical(out["organisation"], names)
     return out
-
-
-def focal(frame: pd.DataFrame, model: CoCreationModel) -> pd.DataFrame:
-    """The focal organisation's rows of a per-organisation table."""
-    if "organisation" not in frame:
-        return frame
-    return frame[frame["organisation"] == model.organisation.name].reset_index(drop=True)
 
 
 MIN_GROUP = 10  # newcomers needed in a group before its posted-again share is reported
@@ -218,12 +298,21 @@ def series_mean(values: np.ndarray) -> float:
     return float(values.sum(dtype=np.float64) / np.float64(values.size))
 
 
-def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
-    """Headline figures of a run (``simulation.model.metrics.SUMMARY``), from its own tables.
+def summarise(
+    model: CoCreationModel,
+    daily: dict[str, list],
+    ideas: list[dict[str, np.ndarray]],
+    decisions: list[dict[str, np.ndarray]],
+    rows: list[dict[str, float]],
+) -> dict[str, float]:
+    """Headline figures of a run (``simulation.model.metrics.SUMMARY``), from its own figures.
 
-    A daily metric's figure is its value on the last day; the others are computed here.
+    A daily metric's figure is its value on the last day (``daily``: each metric's values);
+    the others are computed here from each organisation's ideas and decisions columns
+    (``IdeaPool.columns``, ``StageGates.columns``; the focal organisation's first) and the
+    organisations table's rows.
     """
-    last = result.timeseries.iloc[-1]
+    last = {name: values[-1] for name, values in daily.items()}
     pop = model.consumers
     # Joyce & Kraut 2006: does a newcomer whose first post got a reply post again (later)?
     observed, again = pop.posted_again(model.day, RETURN_WINDOW)
@@ -231,18 +320,16 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
     # a share of fewer than MIN_GROUP newcomers says nothing: NaN rather than noise
     p_reply = share_of(again[replied == 1])
     p_none = share_of(again[replied == 0])
-    ideas = focal(result.ideas, model)
-    by_consumer = ideas["author"].to_numpy() >= 0
-    decisions = focal(result.decisions, model)
-    accepted = (decisions["outcome"] == "accepted").to_numpy()
-    accepted_ideas = decisions["idea"].to_numpy()[accepted]
+    by_consumer = ideas[0]["author"] >= 0
+    accepted = decisions[0]["outcome"] == OUTCOMES.index("accepted")
+    accepted_ideas = decisions[0]["idea"][accepted]
     params = model.params
-    figures = {
+    headline = {
         key: int(last[key]) if METRICS[key].kind == "count" else float(last[key])
         for key in SUMMARY
         if METRICS[key].daily
     }
-    figures.update(
+    headline.update(
         churned_share=churned_share(last["churned_total"], last["joined_total"]),
         newcomers_replied_share=float((replied == 1).sum() / max((replied >= 0).sum(), 1)),
         newcomers_replied=int((replied == 1).sum()),
@@ -252,9 +339,9 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         reply_effect=p_reply - p_none,
         **pop.after_first_answers(model.day, RETURN_WINDOW),
         ideas=int(by_consumer.sum()),
-        decisions=int(len(decisions)),
+        decisions=int(accepted.size),
         accepted=int(accepted.sum()),
-        acceptance_rate=float((ideas["status"] == "accepted").to_numpy()[by_consumer].mean())
+        acceptance_rate=float((ideas[0]["status"] == IdeaStatus.ACCEPTED)[by_consumer].mean())
         if by_consumer.any()
         else 0.0,
         value_accepted=float(
@@ -264,38 +351,41 @@ def summarise(result: RunResult, model: CoCreationModel) -> dict[str, float]:
         )
         if accepted_ideas.size
         else float("nan"),
-        time_to_launch_median=series_median(decisions["time_to_launch"].to_numpy()[accepted])
+        time_to_launch_median=series_median(decisions[0]["time_to_launch"][accepted])
         if accepted.any()
         else float("nan"),
-        flaws_escaped_per_launch=series_mean(decisions["escaped"].to_numpy()[accepted])
+        flaws_escaped_per_launch=series_mean(decisions[0]["escaped"][accepted])
         if accepted.any()
         else float("nan"),
     )
-    run = {"days": int(len(result.timeseries)), "seed": int(result.scenario.run.seed)}
-    return run | {key: figures[key] for key in SUMMARY} | organisation_figures(result, model)
+    run = {"days": len(next(iter(daily.values()))), "seed": int(params.run.seed)}
+    return run | {key: headline[key] for key in SUMMARY} | organisation_figures(model, ideas, rows)
 
 
-def organisation_figures(result: RunResult, model: CoCreationModel) -> dict[str, float]:
+def organisation_figures(
+    model: CoCreationModel, ideas: list[dict[str, np.ndarray]], rows: list[dict[str, float]]
+) -> dict[str, float]:
     """Each organisation's headline figures (``NAME.figure``) and the shared ones.
 
-    Nothing with one organisation. ``multi_members``: people who belong to several communities
+    Nothing with one organisation. ``ideas``: each organisation's ideas columns; ``rows``: the
+    organisations table's rows. ``multi_members``: people who belong to several communities
     on the last day; ``switchers``: people who left one community and belong to another.
     """
     if len(model.organisations) == 1:
         return {}
-    last = result.organisations[result.organisations["day"] == result.organisations["day"].max()]
+    last_day = max(row["day"] for row in rows)
+    last = [row for row in rows if row["day"] == last_day]
     figures: dict[str, float] = {}
-    for org, (_, row) in zip(model.organisations, last.iterrows(), strict=True):
-        ideas = result.ideas[
-            (result.ideas["organisation"] == org.name) & (result.ideas["author"] >= 0)
-        ]
+    for org, row, columns in zip(model.organisations, last, ideas, strict=True):
+        by_consumer = columns["author"] >= 0
+        accepted = columns["status"][by_consumer] == IdeaStatus.ACCEPTED
         own = {
             "members": int(row["members"]),
             "active_members": int(row["active_members"]),
             "churned_share": churned_share(row["churned_total"], row["joined_total"]),
-            "ideas": int(len(ideas)),
+            "ideas": int(accepted.size),
             "accepted": int(row["accepted"]),
-            "acceptance_rate": float((ideas["status"] == "accepted").mean()) if len(ideas) else 0.0,
+            "acceptance_rate": float(accepted.mean()) if accepted.size else 0.0,
             "quality_accepted": float(row["quality_accepted"]),
             "time_to_decision_median": float(row["time_to_decision_median"]),
             "spend_total": float(row["spend_total"]),

@@ -328,3 +328,27 @@ def test_expire_is_pending_split_at_the_cutoff():
         assert np.array_equal(old, expected_old)
         assert np.array_equal(still, waiting[day[waiting] > cutoff])
         assert np.array_equal(status, expected_status)
+
+
+def numpy_nk_contributions(n, k, rng):
+    """The locus-by-locus NK tabulation that ``nk_lookup`` replaced (same draws, same order)."""
+    from simulation.model.ideas.space import point_bits
+
+    bits = point_bits(n)
+    out = np.empty((2**n, n))
+    for locus in range(n):
+        others = rng.choice(np.delete(np.arange(n), locus), size=k, replace=False)
+        depends = np.concatenate([[locus], others]).astype(int)
+        table = rng.random(2 ** (k + 1))
+        out[:, locus] = table[(bits[:, depends] << np.arange(k + 1)).sum(axis=1)]
+    return out
+
+
+@pytest.mark.parametrize(("n", "k"), [(1, 0), (3, 0), (5, 2), (8, 7), (12, 3), (14, 9)])
+def test_nk_contributions_are_the_numpy_tabulation(n, k):
+    from simulation.model.ideas.space import nk_contributions
+
+    for seed in range(3):
+        a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+        assert nk_contributions(n, k, a).tobytes() == numpy_nk_contributions(n, k, b).tobytes()
+        assert a.random() == b.random()  # the same draws: the generators are where they were

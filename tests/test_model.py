@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 
 import mesa
 import numpy as np
+import pandas as pd
 import pytest
 
 from simulation import CoCreationModel, load_scenario, run_scenario
@@ -13,6 +15,7 @@ from simulation.model.agents.consumer import Consumer, ConsumerStatus
 from simulation.model.agents.marketer import Marketer
 from simulation.model.agents.organisation import Organisation
 from simulation.model.metrics import REPORTERS
+from simulation.run import TABLES
 from tests.helpers import SCENARIOS, small
 from tests.invariants import check_run
 
@@ -135,3 +138,19 @@ def test_zero_consumers_and_no_marketers_still_run():
             )
         )
     )
+
+
+def test_tables_are_made_when_first_read_and_a_pickled_result_carries_them(small_scenario):
+    # a sweep records few of a run's tables: the others are never made (RunResult.deferred)
+    result = run_scenario(small_scenario)
+    assert not set(TABLES) & set(vars(result))
+    first = result.ideas
+    assert result.ideas is first and "ideas" in vars(result)
+    copy = pickle.loads(pickle.dumps(result))
+    assert "_pending" not in vars(copy)
+    assert pd.Series(copy.summary).equals(pd.Series(result.summary))  # NaN equal to NaN
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(copy, name), getattr(result, name), check_exact=True)
+    assert replace(result, summary={}).decisions.equals(result.decisions)
+    with pytest.raises(AttributeError):
+        _ = result.no_such_table

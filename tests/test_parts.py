@@ -91,3 +91,17 @@ def test_an_unknown_column_type_goes_the_pandas_way(result):
     tables = worker.run_arrow(result, task)
     for name, frame in frames.items():
         assert tables[name].equals(pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def test_a_runs_timeseries_parts_are_made_without_its_frame():
+    scenario = apply_overrides(
+        load_scenario(ROOT / "scenarios" / "baseline.toml"),
+        ["community.consumers=200", "run.days=25"],
+    )
+    task = RunTask("00000-000-test", 0, 0, 3, scenario, {"factor": "a"}, SPECS[:2])
+    worker.run_parts(run_scenario(scenario, seed=3), task)  # each shape's metadata learnt
+    fresh = run_scenario(scenario, seed=4)
+    got = worker.run_parts(fresh, task)
+    assert "timeseries" not in vars(fresh)  # read through RunResult.columns, never made
+    for name, frame in worker.run_tables(fresh, task).items():
+        assert _same(_read(got[name]), frame), name

@@ -87,8 +87,13 @@ def repeated(value: Any, n: int) -> pa.Array:
     raise Unsupported(kind)
 
 
-def column(series: pd.Series, rows: np.ndarray | None) -> tuple[pa.Array, list[str] | None]:
-    """One column of a run table (the rows ``rows`` of it, or all) and its categories if any."""
+def column(
+    series: pd.Series | np.ndarray, rows: np.ndarray | None
+) -> tuple[pa.Array, list[str] | None]:
+    """One column of a run table (the rows ``rows`` of it, or all) and its categories if any.
+
+    ``series``: the frame's column, or the numpy array of its values (``RunResult.columns``).
+    """
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         labels = dtype.categories
@@ -102,7 +107,7 @@ def column(series: pd.Series, rows: np.ndarray | None) -> tuple[pa.Array, list[s
         return pa.DictionaryArray.from_arrays(indices, dictionary), labels.tolist()
     if not isinstance(dtype, np.dtype) or dtype.kind not in "biuf":
         raise Unsupported(dtype)
-    values = series.to_numpy()
+    values = np.asarray(series)
     values = values if rows is None else values[rows]
     # from_pandas: a float NaN is stored as null, as Table.from_pandas does
     return pa.array(values, from_pandas=dtype.kind == "f"), None

@@ -103,19 +103,22 @@ def run_arrow(result: RunResult, task: RunTask) -> dict[str, pa.Table]:
 def _spec_columns(
     result: RunResult, spec: TableSpec, ids: dict[str, Any], labels: dict[str, Any]
 ) -> tuple[dict[str, pa.Array] | None, dict[str, list[str]]]:
-    """A recorded table's columns as :func:`select` and :func:`_labelled` make them."""
-    frame = getattr(result, spec.source)
+    """A recorded table's columns as :func:`select` and :func:`_labelled` make them.
+
+    Read through :meth:`RunResult.columns`: a timeseries not made yet as a frame is not made.
+    """
+    frame = result.columns(spec.source)
+    names = list(frame)
     rows = None
-    n = len(frame)
+    n = len(frame[names[0]]) if names else 0
     if spec.source in ("timeseries", "snapshots", "organisations") and n:
-        last = int(result.timeseries["day"].iloc[-1])
-        day = frame["day"].to_numpy()
+        last = int(np.asarray(result.columns("timeseries")["day"])[-1])
+        day = np.asarray(frame["day"])
         rows = np.flatnonzero((day % spec.every == 0) | (day == last))
         n = rows.size
-    names = list(frame.columns)
     if spec.columns:
         keep = KEYS.get(spec.source, [])
-        names = keep + [c for c in spec.columns if c in frame.columns and c not in keep]
+        names = keep + [c for c in spec.columns if c in frame and c not in keep]
     front = {**ids, **labels}
     try:
         columns = {k: repeated(v, n) for k, v in front.items()}

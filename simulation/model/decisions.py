@@ -236,37 +236,55 @@ class StageGates:
 
     def frame(self, quality: np.ndarray) -> pd.DataFrame:
         """One row per decided concept (the decisions table); ``quality`` is per idea."""
+        return decisions_frame(self.columns(quality))
+
+    def columns(self, quality: np.ndarray) -> dict[str, np.ndarray]:
+        """The decisions table's columns (:meth:`frame`) as numpy arrays of their own, in order.
+
+        Rows by decision day, then idea. ``outcome`` and ``gate_reached`` are codes: of
+        ``OUTCOMES`` and of ``GATES``.
+        """
         c = self.concepts
         rows = np.flatnonzero(c["state"] != OPEN)
+        rows = rows[np.lexsort((c["idea"][rows], c["decision_day"][rows]))]  # stable, as pandas
         accepted = c["state"][rows] == ACCEPTED
         escaped = np.where(accepted, self.escaped(rows), 0)
         operation = escaped * self.params.rework_days * self.params.rework_cost[-1]
         ttd = (c["decision_day"][rows] - c["submitted"][rows]).astype(np.int64)
         launch = np.where(accepted, c["launch_day"][rows], np.nan)
-        frame = pd.DataFrame(
-            {
-                "idea": c["idea"][rows],
-                "author": c["author"][rows],
-                "submitted_day": c["submitted"][rows],
-                "promoted_day": c["promoted"][rows],
-                "decision_day": c["decision_day"][rows],
-                "outcome": pd.Categorical(
-                    np.where(accepted, "accepted", "killed"), categories=["accepted", "killed"]
-                ),
-                "gate_reached": pd.Categorical.from_codes(
-                    np.minimum(c["gate"][rows], len(GATES) - 1), GATES
-                ),
-                "quality": quality[c["idea"][rows]],
-                "flaws": c["flaws"][rows],
-                **{f"found_{g}": c["found"][rows, i] for i, g in enumerate(GATES)},
-                "escaped": escaped,
-                "rework_days": c["rework"][rows],
-                "operation_rework_days": operation,
-                "stall_days": c["stall"][rows],
-                "time_to_decision": ttd,
-                "launch_day": launch,
-                "time_to_launch": launch - c["submitted"][rows],
-                "team_size": np.full(rows.size, self.team.size),
-            }
-        )
-        return frame.sort_values(["decision_day", "idea"], kind="stable").reset_index(drop=True)
+        return {
+            "idea": c["idea"][rows],
+            "author": c["author"][rows],
+            "submitted_day": c["submitted"][rows],
+            "promoted_day": c["promoted"][rows],
+            "decision_day": c["decision_day"][rows],
+            "outcome": np.where(accepted, 0, 1).astype(np.int8),
+            "gate_reached": np.minimum(c["gate"][rows], len(GATES) - 1),
+            "quality": quality[c["idea"][rows]],
+            "flaws": c["flaws"][rows],
+            **{f"found_{g}": c["found"][rows, i] for i, g in enumerate(GATES)},
+            "escaped": escaped,
+            "rework_days": c["rework"][rows],
+            "operation_rework_days": operation,
+            "stall_days": c["stall"][rows],
+            "time_to_decision": ttd,
+            "launch_day": launch,
+            "time_to_launch": launch - c["submitted"][rows],
+            "team_size": np.full(rows.size, self.team.size),
+        }
+
+
+OUTCOMES = ("accepted", "killed")
+# made once: a categorical's dtype with string labels costs more to make than a run's column
+OUTCOME, GATE = pd.CategoricalDtype(OUTCOMES), pd.CategoricalDtype(GATES)
+
+
+def decisions_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The decisions table from :meth:`StageGates.columns`, its codes as categoricals."""
+    return pd.DataFrame(
+        columns
+        | {
+            "outcome": pd.Categorical.from_codes(columns["outcome"], dtype=OUTCOME),
+            "gate_reached": pd.Categorical.from_codes(columns["gate_reached"], dtype=GATE),
+        }
+    )

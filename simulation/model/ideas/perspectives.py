@@ -131,15 +131,23 @@ class PerspectiveViews:
         else:
             bits = rng.random((MAX_PROFILES, n_need)) < awareness
             prob = np.full(MAX_PROFILES, 1.0 / MAX_PROFILES)
-        views = np.empty((bits.shape[0], space.size))
         misread = np.zeros((bits.shape[0], space.loci), dtype=bool)
         if disclosed.any() and misreading > 0:
             misread = (rng.random(misread.shape) < misreading) & disclosed
-        for i, row in enumerate(bits):
-            weights = space.weights(space.mask(space.need_loci[row]), disclosed)
-            weights[: space.loci][misread[i]] *= -1.0
-            weights[space.loci :][misread[i]] *= -1.0  # strategy match read the wrong way
-            views[i] = space.view(weights)
+        # every profile's weights at once, as space.weights makes them one by one: the
+        # disclosed loci's (the same for all), then each profile's need loci's
+        weights = np.tile(
+            space.weights(np.zeros(space.loci, dtype=bool), disclosed), (len(bits), 1)
+        )
+        need_seen = np.zeros((len(bits), space.loci), dtype=bool)
+        need_seen[:, space.need_loci] = bits
+        rows, loci = np.nonzero(need_seen & ~disclosed)  # a locus also disclosed: the firm's weight
+        weights[rows, loci] = 1.0 / need_seen.sum(axis=1)[rows]
+        weights[:, : space.loci][misread] *= -1.0
+        weights[:, space.loci :][misread] *= -1.0  # strategy match read the wrong way
+        # a stack of matrix-vector products, one per profile (numpy's gemv for each): the same
+        # sums as space.view's; one matrix product of all profiles would round differently
+        views = np.matmul(space.features, weights[:, :, None])[:, :, 0]
         return views, prob / prob.sum()
 
     def consumer_profiles(self, count: int, rng: np.random.Generator) -> np.ndarray:

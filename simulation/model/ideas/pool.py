@@ -66,20 +66,38 @@ class IdeaPool(Columns):
 
     def frame(self, space) -> pd.DataFrame:
         """One row per idea, with its true need fit, feasibility and quality from ``space``."""
-        data = {name: self[name].copy() for name in COLUMNS}
-        point = data["point"]
-        data["status"] = pd.Categorical.from_codes(
-            data["status"], [s.name.lower() for s in IdeaStatus]
-        )
-        data["response"] = pd.Categorical.from_codes(
-            data["response"], [r.name.lower() for r in Response]
-        )
-        frame = pd.DataFrame(data)
-        frame.insert(0, "idea", np.arange(self.size))
-        frame["need_fit"] = space.need_fit[point]
-        frame["feasibility"] = space.feasibility[point]
-        frame["quality"] = space.quality[point]
-        frame["novelty"] = space.novelty(point)
-        frame["feasible"] = space.feasible[point]
-        frame["on_strategy"] = space.on_strategy[point]
-        return frame
+        return ideas_frame(self.columns(space))
+
+    def columns(self, space) -> dict[str, np.ndarray]:
+        """The ideas table's columns (:meth:`frame`) as numpy arrays of their own, in order.
+
+        ``status`` and ``response`` are their codes (:class:`IdeaStatus`, :class:`Response`):
+        numpy is all a run's summary reads, and the frame can be made later from these.
+        """
+        point = self["point"]
+        return {
+            "idea": np.arange(self.size),
+            **{name: self[name].copy() for name in COLUMNS},
+            "need_fit": space.need_fit[point],
+            "feasibility": space.feasibility[point],
+            "quality": space.quality[point],
+            "novelty": space.novelty(point),
+            "feasible": space.feasible[point],
+            "on_strategy": space.on_strategy[point],
+        }
+
+
+# made once: a categorical's dtype with string labels costs more to make than a run's column
+STATUS = pd.CategoricalDtype([s.name.lower() for s in IdeaStatus])
+RESPONSE = pd.CategoricalDtype([r.name.lower() for r in Response])
+
+
+def ideas_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The ideas table from :meth:`IdeaPool.columns`, status and response as categoricals."""
+    return pd.DataFrame(
+        columns
+        | {
+            "status": pd.Categorical.from_codes(columns["status"], dtype=STATUS),
+            "response": pd.Categorical.from_codes(columns["response"], dtype=RESPONSE),
+        }
+    )

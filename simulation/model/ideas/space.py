@@ -32,7 +32,6 @@ class IdeaSpace:
         self.strategy_loci = self.firm_loci[len(self.firm_loci) - params.strategy_loci :]
         self.strategy_target = rng.integers(0, 2, size=params.strategy_loci)
         self.contributions = nk_contributions(n, k, rng)
-        bits = point_bits(n)
         need_value = self.contributions[:, self.need_loci].mean(axis=1)
         feas_value = self.contributions[:, self.firm_loci].mean(axis=1)
         self.need_fit = need_value / need_value.max()
@@ -41,16 +40,13 @@ class IdeaSpace:
         self.quality = raw_quality / raw_quality.max()
         cut = np.quantile(feas_value, 1.0 - params.feasible_share)
         self.feasible = feas_value >= cut
-        match = np.zeros_like(self.contributions)
-        match[:, self.strategy_loci] = bits[:, self.strategy_loci] == self.strategy_target
-        self.on_strategy = (
-            match[:, self.strategy_loci].all(axis=1)
-            if params.strategy_loci
-            else (np.ones(len(bits), dtype=bool))
-        )
+        match = point_bits(n, self.strategy_loci) == self.strategy_target
+        self.on_strategy = match.all(axis=1)  # all of no strategy loci: every point
         # Features a viewer can weigh: each locus's contribution, and per strategy locus whether
         # it matches the firm's strategy (what "framing" can disclose besides constraints).
-        self.features = np.hstack([self.contributions, match]).astype(np.float64)
+        self.features = np.zeros((2**n, 2 * n))
+        self.features[:, :n] = self.contributions
+        self.features[:, n + self.strategy_loci] = match
         anchors = np.flatnonzero(self.feasible & self.on_strategy)
         self.status_quo = int(rng.choice(anchors)) if anchors.size else 0
 
@@ -123,10 +119,18 @@ class IdeaSpace:
         return np.bitwise_count(diff.astype(np.uint64)).astype(float) / self.loci
 
 
-def point_bits(n: int) -> np.ndarray:
-    """(2**n, n) array: bit i of every point of an n-locus space."""
+def point_bits(n: int, loci: np.ndarray | None = None) -> np.ndarray:
+    """(2**n, n) array: bit i of every point of an n-locus space; with ``loci``, theirs only.
+
+    Made locus by locus, each locus's bits contiguous (a column-major array): several times
+    faster than point by point, both to make and to reduce over a point's loci.
+
+    >>> point_bits(3, np.array([2, 0]))[0b011].tolist()
+    [0, 1]
+    """
     points = np.arange(2**n, dtype=np.int64)
-    return ((points[:, None] >> np.arange(n)) & 1).astype(np.int8)
+    loci = np.arange(n) if loci is None else np.asarray(loci)
+    return ((points >> loci[:, None]) & 1).astype(np.int8).T
 
 
 def nk_contributions(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -139,12 +143,15 @@ def nk_contributions(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
     >>> bool(np.allclose(c[0b101, 1], c[0b000, 1]))  # K = 0: locus 1 sees only its own bit
     True
     """
-    bits = point_bits(n)
-    out = np.empty((2**n, n))
+    from simulation.model import kernels
+
+    # the draws locus by locus, in their order; then every locus's table read at each point
+    depends = np.empty((n, k + 1), dtype=np.int64)
+    tables = np.empty((n, 2 ** (k + 1)))
     for locus in range(n):
         others = rng.choice(np.delete(np.arange(n), locus), size=k, replace=False)
-        depends = np.concatenate([[locus], others]).astype(int)
-        table = rng.random(2 ** (k + 1))
-        index = (bits[:, depends] << np.arange(k + 1)).sum(axis=1)
-        out[:, locus] = table[index]
+        depends[locus] = np.concatenate([[locus], others])
+        tables[locus] = rng.random(2 ** (k + 1))
+    out = np.empty((2**n, n))
+    kernels.nk_lookup(depends, tables, out)
     return out

@@ -16,12 +16,13 @@ Rules that keep every result byte-identical to the numpy code they replace:
   numpy's pairwise summation that ``tests/test_kernels.py`` checks against ``np.add.reduce``.
   Integer counts are exact in any order.
 
-One module per stage: ``network``, ``consumers``, ``ideas``, ``firm``, ``figures``, and
-``summation`` for the sums; this package gathers their kernels under one name. It is imported
-only when a model runs (the model's modules import it inside the functions that call it), never
-by ``cocreate --help``, ``params`` or ``check``. The machine code is cached on disk
-(:func:`compiled`), so only the first run on a machine compiles (some seconds); every later
-process, process-pool workers included, loads it.
+One module per stage: ``network`` (the friendship graph), ``landscape`` (the idea space),
+``consumers``, ``ideas``, ``firm``, ``figures``, and ``summation`` for the sums; this package
+gathers their kernels under one name. It is imported only when a model runs (the model's
+modules import it inside the functions that call it), never by ``cocreate --help``, ``params``
+or ``check``. The machine code is cached on disk (:func:`compiled`), so only the first run on
+a machine compiles (some seconds); every later process, process-pool workers included, loads
+it.
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ from simulation.model.kernels.firm import (
 from simulation.model.kernels.ideas import (
     climb,
 )
+from simulation.model.kernels.landscape import (
+    nk_lookup,
+)
 from simulation.model.kernels.network import (
     adjacency,
 )
@@ -89,6 +93,7 @@ __all__ = [
     "adjacency",
     "pairwise_sum",
     "climb",
+    "nk_lookup",
     "update_active_friends",
     "utility",
     "willing",
