@@ -290,7 +290,10 @@ def print_throughput(result: dict) -> None:
         f"target >= {TARGET_RATIO:.0f} ×  {verdict(ratio_ok)}  "
         f"({TARGET_STEPS_PER_S / 1e6:.0f} M/s is {result['target_ratio']:.1f} × here)"
     )
-    print(f"  cocreate: {co['consumers']:,} consumers × {co['days']} days, {runs(co)}")
+    print(
+        f"  cocreate: {co['consumers']:,} consumers × {co['days']} days, {runs(co)} "
+        "(a process's first run also loads the compiled kernels)"
+    )
     print(f"  Boltzmann: {bz['agents']:,} agents × {bz['steps']} steps, {runs(bz)}")
     if "scenario" in result:
         sc = result["scenario"]
