@@ -149,8 +149,11 @@ def nk_contributions(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
     depends = np.empty((n, k + 1), dtype=np.int64)
     tables = np.empty((n, 2 ** (k + 1)))
     for locus in range(n):
-        others = rng.choice(np.delete(np.arange(n), locus), size=k, replace=False)
-        depends[locus] = np.concatenate([[locus], others])
+        # k of the other loci: rng.choice(the others, k, replace=False) draws positions among
+        # the n - 1 others (the draws depend on their number alone), here mapped past ``locus``
+        at = rng.choice(n - 1, size=k, replace=False)
+        depends[locus, 0] = locus
+        depends[locus, 1:] = at + (at >= locus)
         tables[locus] = rng.random(2 ** (k + 1))
     out = np.empty((2**n, n))
     kernels.nk_lookup(depends, tables, out)
