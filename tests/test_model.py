@@ -111,7 +111,7 @@ def test_the_kept_lists_of_members_joiners_and_prospects_match_the_columns(name)
             prospects = np.flatnonzero(pop.status == ConsumerStatus.PROSPECT)
             assert pop.size - pop.n_joined == prospects.size
             k = np.arange(prospects.size)
-            assert pop_kth(pop, k).tolist() == prospects.tolist()
+            assert pop.prospect_rows(k).tolist() == prospects.tolist()
             pop.count_active_friends(day + 1)  # the counts tomorrow's bond will read
             week = pop.member & (pop.last_active >= max(day + 1 - 7, 0))
             friends = pop.friends
@@ -119,12 +119,6 @@ def test_the_kept_lists_of_members_joiners_and_prospects_match_the_columns(name)
                 friends.degree > 0
             )
             assert pop.active_friends.tolist() == counted.tolist()
-
-
-def pop_kth(pop, positions):
-    from simulation.model import kernels
-
-    return kernels.kth_prospects(pop._prospects, positions)
 
 
 def test_zero_consumers_and_no_marketers_still_run():

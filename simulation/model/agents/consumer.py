@@ -221,9 +221,7 @@ class ConsumerPopulation:
         # rng.choice(the prospects in index order, count, replace=False) draws positions in
         # that list (the draws depend on its length alone) and takes those rows: the same
         # draws here, and the rows from the tree
-        unprompted = kernels.kth_prospects(
-            self._prospects, rng.choice(prospects, size=count, replace=False)
-        )
+        unprompted = self.prospect_rows(rng.choice(prospects, size=count, replace=False))
         # members active today invite with chance word_of_mouth * (1 + satisfaction) / 2
         inviters = kernels.who_invites(
             inviters,
@@ -246,6 +244,15 @@ class ConsumerPopulation:
             self.status,
             prospect,
         )
+
+    def prospect_rows(self, positions: np.ndarray) -> np.ndarray:
+        """The prospects at ``positions`` (0-based) in the list of all prospects by index.
+
+        ``np.flatnonzero(status == PROSPECT)[positions]``, read from the tree without listing them.
+        """
+        from simulation.model import kernels
+
+        return kernels.kth_prospects(self._prospects, np.asarray(positions, dtype=np.int64))
 
     # --- the day's choices ----------------------------------------------------------------------
     def utility(self, who: np.ndarray, pull: np.ndarray | float, bond: np.ndarray) -> np.ndarray:
