@@ -51,7 +51,12 @@ def part_table(
     if columns is None:
         return arrow_table(slow())
     table = pa.table(columns)
-    key = (name, table.schema, tuple(len(c) for c in categories.values()))
+    # the shape: names and types (hashing them costs a third of hashing the whole schema)
+    key = (
+        name,
+        tuple((k, a.type) for k, a in columns.items()),
+        tuple(len(c) for c in categories.values()),
+    )
     try:
         pandas_meta = _METADATA[key]
     except KeyError:
@@ -69,18 +74,29 @@ def part_table(
     return table.replace_schema_metadata(meta)
 
 
+FEW = 64  # up to this many copies a Python list is cheaper to convert than a numpy array
+
+
 def repeated(value: Any, n: int) -> pa.Array:
-    """``n`` copies of a label or id, typed as pandas types a one-value column of it."""
+    """``n`` copies of a label or id, typed as pandas types a one-value column of it.
+
+    >>> repeated(2.5, 2).to_pylist(), repeated(float("nan"), 1).null_count
+    ([2.5, 2.5], 1)
+    """
     kind = type(value)
     if kind is str:
         return pa.array([value] * n, pa.large_string())
     if kind is bool:
-        return pa.array(np.full(n, value, dtype=bool))
+        return pa.array([value] * n, pa.bool_()) if n <= FEW else pa.array(np.full(n, value, bool))
     if kind is int and INT64[0] <= value < INT64[1]:
+        if n <= FEW:
+            return pa.array([value] * n, pa.int64())
         return pa.array(np.full(n, value, dtype=np.int64))
     if kind is float:
         if math.isnan(value):
             return pa.nulls(n, pa.float64())
+        if n <= FEW:
+            return pa.array([value] * n, pa.float64())
         return pa.array(np.full(n, value, dtype=np.float64))
     if value is None:
         return pa.nulls(n)
