@@ -179,6 +179,9 @@ def test_merge_sorted_and_flagged_are_their_numpy_forms():
         both = rng.permutation(2 * n + 3)[: 2 * n]
         a, b = np.sort(both[:n]), np.sort(both[n:])
         assert kernels.merge_sorted(a, b).tolist() == np.sort(both).tolist()
+        x, y = np.sort(rng.integers(0, 9, n) / 4), np.sort(rng.integers(0, 9, n) / 4)  # ties
+        merged = kernels.merge_sorted(x, y)
+        assert merged.tobytes() == np.insert(x, np.searchsorted(x, y), y).tobytes()
         flag = rng.random(2 * n + 3) < 0.4
         assert kernels.flagged(a, flag).tolist() == a[flag[a]].tolist()
 

@@ -17,12 +17,12 @@ Rules that keep every result byte-identical to the numpy code they replace:
   Integer counts are exact in any order.
 
 One module per stage: ``network`` (the friendship graph), ``landscape`` (the idea space),
-``consumers``, ``ideas``, ``firm``, ``figures``, and ``summation`` for the sums; this package
-gathers their kernels under one name. It is imported only when a model runs (the model's
-modules import it inside the functions that call it), never by ``cocreate --help``, ``params``
-or ``check``. The machine code is cached on disk (:func:`compiled`), so only the first run on
-a machine compiles (some seconds); every later process, process-pool workers included, loads
-it.
+``consumers``, ``ideas``, ``firm`` and ``figures``, with ``sorting`` and ``summation`` for sorted
+arrays and sums; this package gathers their kernels under one name. It is imported only when a
+model runs (the model's modules import it inside the functions that call it), never by
+``cocreate --help``, ``params`` or ``check``. The machine code is cached on disk
+(:func:`compiled`), so only the first run on a machine compiles (some seconds); every later
+process, process-pool workers included, loads it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from simulation.model.kernels.consumers import (
     hear_answers,
     kth_prospects,
     leave_tree,
-    merge_sorted,
     newcomers,
     posts_of,
     record_posts,
@@ -82,6 +81,9 @@ from simulation.model.kernels.landscape import (
 )
 from simulation.model.kernels.network import (
     adjacency,
+)
+from simulation.model.kernels.sorting import (
+    merge_sorted,
 )
 from simulation.model.kernels.summation import (
     pairwise_sum,

@@ -467,22 +467,6 @@ def flagged(rows, flag):
 
 
 @compiled
-def merge_sorted(a, b):
-    """The union of two sorted arrays with no element in common, sorted."""
-    out = np.empty(a.size + b.size, dtype=np.int64)
-    i = 0
-    j = 0
-    for k in range(out.size):
-        if j == b.size or (i < a.size and a[i] < b[j]):
-            out[k] = a[i]
-            i += 1
-        else:
-            out[k] = b[j]
-            j += 1
-    return out
-
-
-@compiled
 def leave_tree(tree, rows):
     """Take ``rows`` (0-based) out of a Fenwick tree of prospects (``prospect_tree``)."""
     n = tree.size - 1

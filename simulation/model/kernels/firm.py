@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.model.kernels.compiling import compiled
+from simulation.model.kernels.sorting import merge_sorted
 from simulation.model.kernels.summation import pairwise_sum
 
 # --- the firm's answers and its queue ----------------------------------------------------------
@@ -188,16 +189,7 @@ def accepted_figures(quality, kept, hidden, rows):
     ``np.insert`` at ``np.searchsorted``), today's sum (numpy's pairwise sum) and the flaws
     still hidden in ``rows`` (``hidden[rows].sum()``). Qualities are never NaN.
     """
-    merged = np.empty(kept.size + quality.size)
-    i = 0
-    j = 0
-    for k in range(merged.size):
-        if j == quality.size or (i < kept.size and kept[i] < quality[j]):
-            merged[k] = kept[i]
-            i += 1
-        else:
-            merged[k] = quality[j]
-            j += 1
+    merged = merge_sorted(kept, quality)
     escaped = 0
     for r in rows:
         for p in range(hidden.shape[1]):
