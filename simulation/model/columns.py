@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 # column name -> (dtype, fill value, width); width 0 means a plain 1-D column
 Spec = dict[str, tuple[type, object, int]]
@@ -48,3 +49,16 @@ class Columns:
         for name, column in values.items():
             self.data[name][start : self.size] = column  # a slice: cheaper than indexing rows
         return np.arange(start, self.size)
+
+
+def coded_frame(columns: dict[str, np.ndarray], kinds: dict[str, pd.CategoricalDtype]):
+    """A table of ``columns`` whose columns named in ``kinds`` hold codes of those categories.
+
+    >>> kinds = {"kind": pd.CategoricalDtype(["a", "b"])}
+    >>> coded_frame({"x": np.array([1, 2]), "kind": np.array([1, 0])}, kinds)["kind"].tolist()
+    ['b', 'a']
+    """
+    coded = {
+        name: pd.Categorical.from_codes(columns[name], dtype=kind) for name, kind in kinds.items()
+    }
+    return pd.DataFrame(columns | coded)

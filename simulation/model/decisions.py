@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulation.model.columns import Columns
+from simulation.model.columns import Columns, coded_frame
 from simulation.model.policies import Team
 from simulation.scenario import DecisionParams
 
@@ -281,10 +281,4 @@ OUTCOME, GATE = pd.CategoricalDtype(OUTCOMES), pd.CategoricalDtype(GATES)
 
 def decisions_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """The decisions table from :meth:`StageGates.columns`, its codes as categoricals."""
-    return pd.DataFrame(
-        columns
-        | {
-            "outcome": pd.Categorical.from_codes(columns["outcome"], dtype=OUTCOME),
-            "gate_reached": pd.Categorical.from_codes(columns["gate_reached"], dtype=GATE),
-        }
-    )
+    return coded_frame(columns, {"outcome": OUTCOME, "gate_reached": GATE})

@@ -7,7 +7,7 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
-from simulation.model.columns import Columns, Spec
+from simulation.model.columns import Columns, Spec, coded_frame
 
 FIRM = -1  # author id of ideas the firm develops internally
 
@@ -94,10 +94,4 @@ RESPONSE = pd.CategoricalDtype([r.name.lower() for r in Response])
 
 def ideas_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """The ideas table from :meth:`IdeaPool.columns`, status and response as categoricals."""
-    return pd.DataFrame(
-        columns
-        | {
-            "status": pd.Categorical.from_codes(columns["status"], dtype=STATUS),
-            "response": pd.Categorical.from_codes(columns["response"], dtype=RESPONSE),
-        }
-    )
+    return coded_frame(columns, {"status": STATUS, "response": RESPONSE})
