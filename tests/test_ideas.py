@@ -82,3 +82,23 @@ def test_climb_stops_at_a_local_optimum():
 def test_novelty_is_hamming_share_from_status_quo(space):
     other = space.status_quo ^ 0b101
     assert space.novelty(np.array([space.status_quo, other])).tolist() == [0.0, 0.25]
+
+
+def test_a_profiles_view_is_made_when_first_searched_with_and_is_its_product():
+    """Consumers' views wait for the first search of their profile; each is ``space.view``."""
+    from simulation import CoCreationModel
+    from tests.helpers import small
+
+    model = CoCreationModel(small("run.days=40"), rng=4)
+    views = model.organisation.views
+    assert views._unmade.all()  # nothing made before the first day
+    for _ in range(40):
+        model.step()
+    made = ~views._unmade
+    assert 0 < made.sum() < made.size  # only the profiles searched with so far
+    weights = views._consumer_weights
+    for profile in np.flatnonzero(made):
+        assert views._consumer[profile].tobytes() == model.space.view(weights[profile]).tobytes()
+    full = views.consumer  # asking for every view makes the rest, as one stack of products
+    stacked = np.matmul(model.space.features, weights[:, :, None])[:, :, 0]
+    assert full.tobytes() == stacked.tobytes() and not views._unmade.any()

@@ -55,3 +55,18 @@ def test_cohort_retention_by_hand():
     # on day 60, the 30-day cohort joined in [0, 30): 0 left after 10 days, 1 stayed, 2 left at 40
     assert cohort_retention(joined, days, days, churn, 60, 30) == pytest.approx(2 / 3)
     assert np.isnan(cohort_retention(joined, days, days, churn, 5, 30))
+
+
+def test_quantile_is_numpys_to_the_last_bit():
+    from simulation.model.measures import quantile
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 3, 10, 4096):
+        for values in (
+            rng.random(n),
+            rng.integers(0, 5, n).astype(float),  # ties
+            rng.normal(size=n) * 10.0 ** rng.integers(-5, 5),
+        ):
+            for q in (0.0, 0.05, 0.25, 0.5, 0.7, 0.85, 0.95, 1.0, rng.random()):
+                want = np.float64(np.quantile(values, q)).tobytes()
+                assert np.float64(quantile(values, q)).tobytes() == want, (n, q)

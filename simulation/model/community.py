@@ -167,10 +167,11 @@ class Community:
             starts = rng.integers(0, space.size, posters.size)
             if views.disclosed_bits and framing.anchoring > 0:
                 starts = self.anchor(starts)
+        profiles = views.consumer_profiles(posters.size + targets.size, rng)
         ends = space.climb(
             np.concatenate([starts, pool["point"][targets]]),
-            views.consumer,
-            views.consumer_profiles(posters.size + targets.size, rng),
+            views.consumer_views(profiles),
+            profiles,
             np.concatenate(
                 [self.consumers.search_steps(posters), np.ones(targets.size, dtype=np.int64)]
             ),

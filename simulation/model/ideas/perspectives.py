@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.model.ideas.space import IdeaSpace
+from simulation.model.measures import quantile
 from simulation.model.policies import Framing, Team
 from simulation.scenario import Scenario
 
@@ -58,9 +59,14 @@ class PerspectiveViews:
         )
         disclosed = space.mask(order[: round_half_up(framing.disclosed * order.size)])
         self.disclosed_bits = int((disclosed.astype(np.int64) << np.arange(space.loci)).sum())
-        self.consumer, self.profile_p = self._consumer_views(
+        # each profile's weights now (with every draw they need); its view of the space (a
+        # product over every point) when a search first works with that profile
+        self._consumer_weights, self.profile_p = self._consumer_weights_of(
             params.consumers.need_awareness, disclosed, rng, framing.misreading
         )
+        self._consumer = np.empty((self.profile_p.size, space.size))
+        self._unmade = np.ones(self.profile_p.size, dtype=bool)
+        self._all_made = False
         self.profile_cdf = np.cumsum(self.profile_p)
         self.profile_cdf[-1] = 1.0
         self._tabulate_firm()
@@ -81,11 +87,11 @@ class PerspectiveViews:
         self.firm_weights = space.weights(known, space.mask(space.firm_loci))
         self.firm_view = space.view(self.firm_weights)
         self.firm = self.firm_view[None, :]
-        self.promote_threshold = float(np.quantile(self.firm_view, 1.0 - self._promote_share))
+        self.promote_threshold = float(quantile(self.firm_view, 1.0 - self._promote_share))
         self.team_view = self._team_view(self._team)
         promotable = self.firm_view >= self.promote_threshold
         pool = self.team_view[promotable] if promotable.any() else self.team_view
-        self.screen_threshold = float(np.quantile(pool, 1.0 - self._accept_share))
+        self.screen_threshold = float(quantile(pool, 1.0 - self._accept_share))
 
     def learn(self, dialogues: int, day: int, rng: np.random.Generator) -> int:
         """Let ``dialogues`` dialogues with authors move sticky need information to the firm.
@@ -110,14 +116,34 @@ class PerspectiveViews:
             self._tabulate_firm()
         return taught
 
-    def _consumer_views(
+    @property
+    def consumer(self) -> np.ndarray:
+        """Every awareness profile's view of the space (one row per profile)."""
+        return self.consumer_views(np.arange(self.profile_p.size))
+
+    def consumer_views(self, profiles: np.ndarray) -> np.ndarray:
+        """The profiles' views (one row per profile), those of ``profiles`` made if not yet.
+
+        A view is the space's features times the profile's weights, one matrix-vector product
+        per profile (``space.view``), made when a search first works with the profile: a small
+        run draws only some of the 64 profiles. Rows of profiles not asked for may be unmade.
+        """
+        if not self._all_made and profiles.size:
+            wanted = np.unique(profiles[self._unmade[profiles]])
+            for profile in wanted:
+                self._consumer[profile] = self.space.view(self._consumer_weights[profile])
+            self._unmade[wanted] = False
+            self._all_made = not self._unmade.any()
+        return self._consumer
+
+    def _consumer_weights_of(
         self,
         awareness: float,
         disclosed: np.ndarray,
         rng: np.random.Generator,
         misreading: float = 0.0,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """One view per need-awareness profile, and each profile's probability.
+        """The weights of each need-awareness profile's view, and each profile's probability.
 
         Under framing each profile also reads each disclosed locus the wrong way round with
         probability ``misreading`` (drawn once per profile and run): it then steers away from
@@ -145,10 +171,7 @@ class PerspectiveViews:
         weights[rows, loci] = 1.0 / need_seen.sum(axis=1)[rows]
         weights[:, : space.loci][misread] *= -1.0
         weights[:, space.loci :][misread] *= -1.0  # strategy match read the wrong way
-        # a stack of matrix-vector products, one per profile (numpy's gemv for each): the same
-        # sums as space.view's; one matrix product of all profiles would round differently
-        views = np.matmul(space.features, weights[:, :, None])[:, :, 0]
-        return views, prob / prob.sum()
+        return weights, prob / prob.sum()
 
     def consumer_profiles(self, count: int, rng: np.random.Generator) -> np.ndarray:
         """Draw the awareness profile each of ``count`` consumer searches works with today."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.model.measures import quantile
 from simulation.scenario import IdeaParams
 
 
@@ -38,7 +39,7 @@ class IdeaSpace:
         self.feasibility = feas_value / feas_value.max()
         raw_quality = self.need_fit * self.feasibility
         self.quality = raw_quality / raw_quality.max()
-        cut = np.quantile(feas_value, 1.0 - params.feasible_share)
+        cut = quantile(feas_value, 1.0 - params.feasible_share)
         self.feasible = feas_value >= cut
         match = point_bits(n, self.strategy_loci) == self.strategy_target
         self.on_strategy = match.all(axis=1)  # all of no strategy loci: every point
