@@ -103,6 +103,22 @@ def repeated(value: Any, n: int) -> pa.Array:
     raise Unsupported(kind)
 
 
+def one_row(row: dict[str, Any]) -> dict[str, pa.Array]:
+    """One row of labels, ids and figures as one-value columns, each typed as :func:`repeated`.
+
+    The floats (a summary's figures) are made one Arrow array together and cut into columns
+    (NaN as null, as ``repeated`` makes them): one conversion instead of one per figure.
+
+    >>> columns = one_row({"run_id": "0-1", "a": 0.5, "b": float("nan"), "n": 3})
+    >>> [(k, c.type, c.to_pylist()) for k, c in columns.items()][1:3]
+    [('a', DataType(double), [0.5]), ('b', DataType(double), [None])]
+    """
+    floats = [k for k, v in row.items() if type(v) is float]
+    together = pa.array(np.array([row[k] for k in floats], dtype=np.float64), from_pandas=True)
+    cut = {k: together.slice(i, 1) for i, k in enumerate(floats)}
+    return {k: cut[k] if k in cut else repeated(v, 1) for k, v in row.items()}
+
+
 def column(
     series: pd.Series | np.ndarray, rows: np.ndarray | None
 ) -> tuple[pa.Array, list[str] | None]:

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from simulation.experiments.design import RunTask
-from simulation.experiments.parts import IDS, Unsupported, column, part_table, repeated
+from simulation.experiments.parts import IDS, Unsupported, column, one_row, part_table, repeated
 from simulation.experiments.spec import SUMMARY, TableSpec
 from simulation.results import table_bytes
 from simulation.run import RunResult, run_scenario
@@ -84,7 +84,7 @@ def run_arrow(result: RunResult, task: RunTask) -> dict[str, pa.Table]:
     tables = {}
     row = {**ids, **labels, **_numeric(result.summary)}
     try:
-        columns = {k: repeated(v, 1) for k, v in row.items()}
+        columns = one_row(row)
     except Unsupported:
         columns = None
     tables[SUMMARY] = part_table(SUMMARY, columns, {}, lambda: _summary(result, task))
