@@ -60,9 +60,8 @@ def small_world_edges(n: int, k: int, p: float, rng: np.random.Generator) -> np.
     for _ in range(100):  # redraw rewired ties that hit oneself or double another tie
         ru, rv = u[rewire], v[rewire]
         low, high = np.minimum(ru, rv), np.maximum(ru, rv)
-        key = low * n + high
-        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-        bad = rewire[(ru == rv) | (counts[inverse] > 1) | lattice_tie(low, high, n, half, fixed)]
+        doubled = repeated_keys(low * n + high) | lattice_tie(low, high, n, half, fixed)
+        bad = rewire[(ru == rv) | doubled]
         if not bad.size:  # every tie distinct and no one their own friend
             return np.column_stack([np.minimum(u, v), np.maximum(u, v)])
         v[bad] = rng.integers(0, n, bad.size)
@@ -73,6 +72,20 @@ def small_world_edges(n: int, k: int, p: float, rng: np.random.Generator) -> np.
         return np.column_stack([low, high])
     keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # what 100 redraws left
     return np.column_stack([keys // n, keys % n])  # the distinct ties, sorted as np.unique
+
+
+def repeated_keys(key: np.ndarray) -> np.ndarray:
+    """Whether each key occurs more than once (``counts[inverse] > 1`` of ``np.unique``).
+
+    >>> repeated_keys(np.array([5, 3, 5, 1])).tolist()
+    [True, False, True, False]
+    """
+    order = np.argsort(key, kind="stable")
+    same = key[order[1:]] == key[order[:-1]]  # a key equal to the next in sorted order
+    twice = np.zeros(key.size, dtype=bool)
+    twice[order[1:][same]] = True
+    twice[order[:-1][same]] = True
+    return twice
 
 
 def lattice_tie(low: np.ndarray, high: np.ndarray, n: int, half: int, flags: np.ndarray):

@@ -54,9 +54,9 @@ class PerspectiveViews:
         self._team = team
         need_all, firm_all = space.mask(space.need_loci), space.mask(space.firm_loci)
         self.dialogue = space.view(space.weights(need_all, firm_all))[None, :]
-        order = np.concatenate(
-            [space.strategy_loci, np.setdiff1d(space.firm_loci, space.strategy_loci)]
-        )
+        # the strategy loci are the last firm loci: the others are the firm loci before them
+        others = space.firm_loci[: space.firm_loci.size - space.strategy_loci.size]
+        order = np.concatenate([space.strategy_loci, others])
         disclosed = space.mask(order[: round_half_up(framing.disclosed * order.size)])
         self.disclosed_bits = int((disclosed.astype(np.int64) << np.arange(space.loci)).sum())
         # each profile's weights now (with every draw they need); its view of the space (a

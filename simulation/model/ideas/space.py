@@ -45,8 +45,9 @@ class IdeaSpace:
         self.on_strategy = match.all(axis=1)  # all of no strategy loci: every point
         # Features a viewer can weigh: each locus's contribution, and per strategy locus whether
         # it matches the firm's strategy (what "framing" can disclose besides constraints).
-        self.features = np.zeros((2**n, 2 * n))
+        self.features = np.empty((2**n, 2 * n))
         self.features[:, :n] = self.contributions
+        self.features[:, n:] = 0.0
         self.features[:, n + self.strategy_loci] = match
         anchors = np.flatnonzero(self.feasible & self.on_strategy)
         self.status_quo = int(rng.choice(anchors)) if anchors.size else 0
