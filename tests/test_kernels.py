@@ -355,3 +355,13 @@ def test_nk_contributions_are_the_numpy_tabulation(n, k):
         a, b = np.random.default_rng(seed), np.random.default_rng(seed)
         assert nk_contributions(n, k, a).tobytes() == numpy_nk_contributions(n, k, b).tobytes()
         assert a.random() == b.random()  # the same draws: the generators are where they were
+
+
+def test_row_means_are_numpys_column_means_to_the_last_bit():
+    rng = np.random.default_rng(21)
+    for loci in (2, 5, 9, 12, 17):
+        for split in range(1, loci):
+            values = rng.normal(size=(2**10, loci)) * 10.0 ** rng.integers(-8, 8, (2**10, loci))
+            got = kernels.row_means(values, split)
+            assert got[:, 0].tobytes() == values[:, np.arange(split)].mean(axis=1).tobytes()
+            assert got[:, 1].tobytes() == values[:, np.arange(split, loci)].mean(axis=1).tobytes()

@@ -32,9 +32,12 @@ class IdeaSpace:
         self.firm_loci = np.arange(params.need_loci, n)
         self.strategy_loci = self.firm_loci[len(self.firm_loci) - params.strategy_loci :]
         self.strategy_target = rng.integers(0, 2, size=params.strategy_loci)
+        from simulation.model import kernels
+
         self.contributions = nk_contributions(n, k, rng)
-        need_value = self.contributions[:, self.need_loci].mean(axis=1)
-        feas_value = self.contributions[:, self.firm_loci].mean(axis=1)
+        # the need loci's mean contribution, and the firm loci's (the need loci come first)
+        means = kernels.row_means(self.contributions, params.need_loci)
+        need_value, feas_value = means[:, 0], means[:, 1]
         self.need_fit = need_value / need_value.max()
         self.feasibility = feas_value / feas_value.max()
         raw_quality = self.need_fit * self.feasibility

@@ -78,6 +78,7 @@ from simulation.model.kernels.ideas import (
 )
 from simulation.model.kernels.landscape import (
     nk_lookup,
+    row_means,
 )
 from simulation.model.kernels.network import (
     adjacency,
@@ -96,6 +97,7 @@ __all__ = [
     "pairwise_sum",
     "climb",
     "nk_lookup",
+    "row_means",
     "update_active_friends",
     "utility",
     "willing",
