@@ -47,6 +47,19 @@ def _day(page) -> float:
     return float(page.get_by_text(re.compile(r"^Time: ")).inner_text().split()[-1])
 
 
+def _settled_day(page) -> float:
+    """The day shown once it stops changing: a step already under way when pause was clicked
+    still finishes and shows its day (the model can step faster than the page draws)."""
+    day = _day(page)
+    for _ in range(30):
+        page.wait_for_timeout(500)  # many play intervals and a drawing
+        now = _day(page)
+        if now == day:
+            return day
+        day = now
+    return day
+
+
 @contextlib.contextmanager
 def _dashboard(scenario, tmp_path, screenshot: str):
     """A Chromium page on ``cocreate dashboard SCENARIO``; at the end no error shown, a
@@ -110,7 +123,7 @@ def test_dashboard_in_chromium(tmp_path):
         )
         page.get_by_role("button", name="❚❚").click()  # pause
         expect(step).to_be_enabled()
-        paused = _day(page)
+        paused = _settled_day(page)
         step.click()
         expect(page.get_by_text(f"Time: {paused + 1:.1f}")).to_be_visible()
         later_images, later_figures = snapshot()
