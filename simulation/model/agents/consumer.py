@@ -382,10 +382,8 @@ class ConsumerPopulation:
         from simulation.model import kernels
 
         friends = self.friends
-        left = self._left
-        left = np.concatenate(left) if len(left) > 1 else left[0] if left else self.member_rows[:0]
-        self._left = []
-        for rows in (self.member_rows, left):
+        visit, self._left = [self.member_rows, *self._left], []
+        for rows in visit:
             kernels.update_active_friends(
                 rows,
                 self.member,
