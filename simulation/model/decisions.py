@@ -103,8 +103,11 @@ class StageGates:
 
     def gate_duration(self, gate: np.ndarray | int) -> np.ndarray:
         """Days a gate review takes with this team and its consultations, before rework, stalls."""
-        days = self._gate_days[gate]
-        return days * (1 + self.params.coordination * (self.team.size - 1) + self.consulting)
+        return self._gate_days[gate] * self.review_factor()
+
+    def review_factor(self) -> float:
+        """How many times its own days a gate review takes (coordination, consultations)."""
+        return 1 + self.params.coordination * (self.team.size - 1) + self.consulting
 
     def flaw_rate(self, novelty: np.ndarray) -> np.ndarray:
         """Mean hidden flaws of concepts of the given novelty (0..1) on this problem."""
@@ -201,7 +204,7 @@ class StageGates:
             stall,
             day,
             self._gate_days,
-            1 + p.coordination * (self.team.size - 1) + self.consulting,  # as gate_duration
+            self.review_factor(),
             last,
             fixed,
             review,
